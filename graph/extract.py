@@ -1,0 +1,202 @@
+"""Plan text -> records (plan, sections, tasks, targets, chain leads), every one with its source span.
+
+Entry points: `extract_text(text)` and `extract_file(path)`; both return the JSON-ready dict that
+`build_graph.py extract FILE --json` prints (see RECORDS.md).
+"""
+import re
+from pathlib import Path
+
+from graph import agencies, tables
+from graph.brackets import find_bracket, parse_bracket
+from graph.chain_leads import find_chain_leads
+from graph.decode import read_text
+from graph.layout import Paragraph, chinese_number, is_end_of_plan, paragraphs
+from graph.metadata import plan_metadata, read_metadata_file
+from graph.targets import find_targets
+
+HEADING_END = re.compile(r"[。；;!！?？]")
+# Level-1 headings name the part of the plan they open.
+PART_WORDS = (("safeguards", ("保障", "组织实施", "实施保障")), ("tasks", ("任务", "工程", "行动", "举措", "重点")),
+              ("goals", ("目标", "要求", "原则", "思想", "形势", "基础")))
+
+
+class NoTasksFound(ValueError):
+    """The text has no task of the genre: no responsibility bracket anywhere."""
+
+
+def extract_file(path: Path, encoding: str | None = None) -> dict:
+    text, used = read_text(path, encoding)
+    records = extract_text(text, read_metadata_file(Path(path)))
+    records["plan"]["encoding"] = used
+    records["plan"]["source_file"] = Path(path).name
+    return records
+
+
+def extract_text(text: str, extra: dict | None = None) -> dict:
+    extra = extra or {}
+    paras = _plan_paragraphs(paragraphs(text))
+    body_start = next((p.start for p in paras if p.kind == "level1"), None)
+    if body_start is None:
+        raise NoTasksFound("no level-1 heading (一、…) found: this does not look like a plan")
+    plan = plan_metadata(text, body_start, None, extra)
+    city_name = plan["city"] or ""
+    plan["city_id"] = agencies.city_id(city_name) if city_name else "unknown"
+    plan["id"] = _plan_id(plan)
+    sections = _sections(text, paras)
+    tasks, warnings = _tasks(text, paras, sections, city_name)
+    if not tasks:
+        raise NoTasksFound("no task with a responsibility bracket (牵头单位/责任单位…) found")
+    goals = [p for p in paras if _section_of(p, sections)["part"] == "goals" and p.kind != "level1"]
+    targets = find_targets(text, tasks, goals)
+    leads = find_chain_leads(text, [p for p in paras if _section_of(p, sections)["part"] == "safeguards"],
+                             city_name)
+    return {
+        "plan": plan,
+        "sections": sections,
+        "tasks": tasks,
+        "targets": targets,
+        "chain_leads": leads,
+        "unknown_agencies": _unknown_agencies(tasks, leads),
+        "warnings": warnings,
+    }
+
+
+def _plan_paragraphs(paras: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs up to the end of the plan (attachments, distribution lists and page furniture cut)."""
+    body = False
+    for index, paragraph in enumerate(paras):
+        body = body or paragraph.kind == "level1"
+        if body and is_end_of_plan(paragraph):
+            return paras[:index]
+    return paras
+
+
+def _plan_id(plan: dict) -> str:
+    number = re.search(r"[〔\[(（](\d{4})[〕\])）]\s*(\d+)", plan["doc_number"] or "")
+    if number:
+        return f"{plan['city_id']}-{number.group(1)}-{number.group(2)}"
+    return f"{plan['city_id']}-{(plan['issued'] or 'undated')[:4]}-{agencies.slug(plan['title'] or 'plan')[:40]}"
+
+
+def _heading(paragraph: Paragraph) -> str:
+    body = paragraph.body
+    match = HEADING_END.search(body)
+    return (body[: match.start()] if match else body).strip()
+
+
+def _part(heading: str) -> str:
+    return next((part for part, words in PART_WORDS if any(w in heading for w in words)), "goals")
+
+
+def _industry(heading: str) -> str | None:
+    found = [i for i, row in tables.industries().items() if any(k in heading for k in tables.split_list(row["keywords"]))]
+    return found[0] if len(found) == 1 else None
+
+
+def _sections(text: str, paras: list[Paragraph]) -> list[dict]:
+    sections: list[dict] = [{"id": "s0", "level": 0, "number": None, "parent": None, "heading": "",
+                             "industry": None, "part": "preamble", "start": 0, "end": 0}]
+    parent = None
+    for paragraph in paras:
+        if paragraph.kind not in ("level1", "level2"):
+            continue
+        number = chinese_number(paragraph.number)
+        heading = _heading(paragraph)
+        if paragraph.kind == "level1":
+            parent = {"id": f"s{number}", "level": 1, "number": text[paragraph.start:paragraph.body_start].strip(),
+                      "parent": None, "heading": heading, "industry": _industry(heading), "part": _part(heading),
+                      "start": paragraph.start, "end": paragraph.end}
+            sections.append(parent)
+        elif parent is not None:
+            sections.append({"id": f"{parent['id']}.{number}", "level": 2,
+                             "number": text[paragraph.start:paragraph.body_start].strip(), "parent": parent["id"],
+                             "heading": heading, "industry": _industry(heading), "part": parent["part"],
+                             "start": paragraph.start, "end": paragraph.end})
+    # A section runs until the next heading of its level or above, or the end of the plan.
+    plan_end = paras[-1].end if paras else len(text)
+    for index, section in enumerate(sections):
+        following = [s for s in sections[index + 1:] if s["level"] <= section["level"]]
+        section["end"] = following[0]["start"] if following else plan_end
+        section["end"] = len(text[:section["end"]].rstrip()) if section["end"] > section["start"] else section["end"]
+    return sections[1:]
+
+
+def _section_of(paragraph: Paragraph, sections: list[dict]) -> dict:
+    containing = [s for s in sections if s["start"] <= paragraph.start < max(s["end"], s["start"] + 1)]
+    return max(containing, key=lambda s: s["level"]) if containing else {"id": "s0", "part": "preamble", "industry": None}
+
+
+def _tasks(text: str, paras: list[Paragraph], sections: list[dict], city_name: str):
+    candidates = []
+    for paragraph in paras:
+        if paragraph.kind == "level1":
+            continue
+        section = _section_of(paragraph, sections)
+        if section["part"] == "preamble":
+            continue
+        candidates.append((paragraph, section, find_bracket(text, paragraph.start, paragraph.end)))
+    bracketed_sections = {section["id"] for _, section, bracket in candidates if bracket}
+    tasks, warnings, ordinals = [], [], {}
+    for paragraph, section, bracket in candidates:
+        numbered = paragraph.kind == "item"
+        if not bracket and not (numbered and section["id"] in bracketed_sections):
+            continue
+        task_id = _task_id(paragraph, section, ordinals)
+        end = bracket[1] if bracket else paragraph.end
+        task = {"id": task_id, "section": section["id"], "number": paragraph.number if numbered else None,
+                "heading": _heading(paragraph) if paragraph.kind != "level2" else section["heading"],
+                "industry": section["industry"] or _parent_industry(section, sections) or "cross-cutting",
+                "lead": [], "cooperating": [], "flags": [] if bracket else ["no-bracket"],
+                "bracket": {"start": bracket[0], "end": bracket[1]} if bracket else None,
+                "start": paragraph.start, "end": end}
+        if bracket:
+            for mention in parse_bracket(text, bracket[0], bracket[1], city_name).mentions:
+                _assign(task, mention, city_name, warnings)
+        else:
+            warnings.append(f"{task_id}: numbered task without a responsibility bracket; lead left empty")
+        tasks.append(task)
+    return tasks, warnings
+
+
+def _parent_industry(section: dict, sections: list[dict]) -> str | None:
+    parent = next((s for s in sections if s["id"] == section.get("parent")), None)
+    return parent["industry"] if parent else None
+
+
+def _task_id(paragraph: Paragraph, section: dict, ordinals: dict) -> str:
+    if paragraph.kind == "item":
+        base = f"{section['id']}-t{paragraph.number}"
+    else:
+        letter = "b" if paragraph.kind == "bullet" else "p"
+        key = (section["id"], letter)
+        ordinals[key] = ordinals.get(key, 0) + 1
+        base = f"{section['id']}-{letter}{ordinals[key]}"
+    task_id, repeat = base, 1
+    while task_id in ordinals:
+        repeat += 1
+        task_id = f"{base}.{repeat}"
+    ordinals[task_id] = True
+    return task_id
+
+
+def _assign(task: dict, mention, city_name: str, warnings: list[str]) -> None:
+    agency = agencies.align(mention.name, city_name)
+    role_list = task[mention.role]
+    for note in mention.notes:
+        warnings.append(f"{task['id']}: {note}")
+    if any(existing["id"] == agency.id for existing in role_list):
+        warnings.append(f"{task['id']}: {mention.name} listed twice as {mention.role}; kept once")
+        return
+    record = agency.as_record(mention.name)
+    record.update({"position": len(role_list) + 1, "written": mention.written,
+                   "start": mention.start, "end": mention.end, "label": mention.label})
+    role_list.append(record)
+
+
+def _unknown_agencies(tasks: list[dict], leads: list[dict]) -> list[dict]:
+    bodies = [b for t in tasks for b in t["lead"] + t["cooperating"]] + [c["agency"] for c in leads if c.get("agency")]
+    unknown = {}
+    for body in bodies:
+        if not body["functions"] and body["id"] not in unknown:
+            unknown[body["id"]] = {k: body[k] for k in ("name", "id", "kind", "functions")}
+    return list(unknown.values())

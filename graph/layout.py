@@ -1,0 +1,95 @@
+"""Text -> paragraphs with their heading level and number, and the sections they form.
+
+A paragraph is one line of the source, except that a hard-wrapped line (one that does not end a
+sentence) is joined with the next, and a responsibility bracket on a line of its own belongs to the
+paragraph above it.
+"""
+import re
+from dataclasses import dataclass, field
+
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+LEVEL1 = re.compile(r"([一二三四五六七八九十]{1,3})\s*[、．.](?!\d)\s*")
+LEVEL2 = re.compile(r"[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")
+ITEM = re.compile(r"(?:(\d{1,3})\s*[.、．](?!\d)|[(（]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
+BULLET = re.compile(r"[-－–—•·●▪■◆](?![-－–—])\s*")
+# A responsibility bracket opens with one of these labels and a colon.
+BRACKET_LABEL = r"(?:牵头考核单位|牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位|参与单位|协同单位)"
+BRACKET_OPEN = re.compile(r"[(（]\s*" + BRACKET_LABEL + r"\s*[:：]")
+SENTENCE_END = tuple("。；;！!？?）)」”\"：:")
+# Lines after which the plan itself is over: attachments, distribution, page furniture.
+END_OF_PLAN = re.compile(r"(附件\s*(?:[:：\d一二三四五六七八九十]|$)|公开方式|抄送|相关链接|主题分类|主题词|扫一扫)")
+SPACES = " \t\u3000\xa0\ufeff"
+
+
+def chinese_number(numeral: str) -> int:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十三 -> 23."""
+    if "十" not in numeral:
+        return CN_DIGITS[numeral]
+    tens, _, ones = numeral.partition("十")
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+
+
+@dataclass
+class Paragraph:
+    start: int            # first non-space character
+    end: int              # one past the last non-space character
+    kind: str             # "level1", "level2", "item", "bullet" or "plain"
+    number: str | None    # "1" for 1. / (1); "一" for 一、 / (一)
+    body_start: int       # first character after the marker
+    text: str = field(repr=False)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start - self.start:]
+
+
+def classify(line: str) -> tuple[str, str | None, int]:
+    """(kind, number, marker length) of a line stripped of leading spaces."""
+    for kind, pattern in (("level1", LEVEL1), ("level2", LEVEL2), ("item", ITEM), ("bullet", BULLET)):
+        match = pattern.match(line)
+        if match and match.end() < len(line):
+            number = next((g for g in match.groups() if g), None) if match.groups() else None
+            return kind, number, match.end()
+    return "plain", None, 0
+
+
+def _lines(text: str):
+    """(start, end) of each non-blank line, trimmed of surrounding spaces."""
+    position = 0
+    for raw in text.split("\n"):
+        left = len(raw) - len(raw.lstrip(SPACES))
+        right = len(raw.rstrip(SPACES))
+        if right > left:
+            yield position + left, position + right
+        position += len(raw) + 1
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """All paragraphs of the text, in order. Before the first level-1 heading (the notice, page
+    furniture) every line is its own paragraph; hard-wrapped lines are joined only in the plan body."""
+    result: list[Paragraph] = []
+    in_body = False
+    for start, end in _lines(text):
+        line = text[start:end]
+        kind, number, marker = classify(line)
+        in_body = in_body or kind == "level1"
+        previous = result[-1] if result else None
+        if previous and in_body and kind == "plain" and _continues(previous, line):
+            previous.end = end
+            previous.text = text[previous.start:end]
+            continue
+        result.append(Paragraph(start, end, kind, number, start + marker, line))
+    return result
+
+
+def _continues(previous: Paragraph, line: str) -> bool:
+    if BRACKET_OPEN.match(line):
+        return previous.kind != "level1"
+    if previous.kind in ("level1", "level2"):
+        return False
+    return not previous.text.endswith(SENTENCE_END)
+
+
+def is_end_of_plan(paragraph: Paragraph) -> bool:
+    return bool(END_OF_PLAN.match(paragraph.text))

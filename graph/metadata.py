@@ -1,0 +1,89 @@
+"""Plan metadata from the text: city, issuer, document number, title, dates, the documents it implements.
+
+Whatever the text does not say (source URL, an unstated plan period) comes from a small JSON file
+beside the source, `<name>.meta.json`.
+"""
+import json
+import re
+from pathlib import Path
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号")
+ISSUER = re.compile(r"([\u4e00-\u9fff]{2,12}?人民政府)(?:办公室|办公厅)?关于印发")
+CITY_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:市|州|盟|地区|县))人民政府")
+NOTICE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:人民政府|办公室|办公厅)关于印发[《<]?(.+?)[》>]?的通知)")
+NUMERIC_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+CN_DATE = r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+SIGNED = re.compile(r"成文日期\s*[:：]?\s*" + NUMERIC_DATE)
+PUBLISHED = re.compile(r"(?:发布日期|公开日期|发布时间)\s*[:：]?\s*" + NUMERIC_DATE)
+PRINTED = re.compile(NUMERIC_DATE + r"\s*印发")
+DATE_LINE = re.compile(r"^\s*(?:" + NUMERIC_DATE + "|" + CN_DATE + r")\s*$", re.M)
+PERIOD = re.compile(r"[(（]\s*(\d{4})\s*[-—–~至]\s*(\d{4})\s*年?\s*[)）]")
+PLAN_WORDS = ("方案", "计划", "规划", "意见", "措施", "纲要")
+CN_YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+
+
+def _iso(year: str, month: str, day: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _cn_date(year: str, month: str, day: str) -> str:
+    from graph.layout import chinese_number
+    return _iso("".join(CN_YEAR_DIGITS[c] for c in year), str(chinese_number(month)), str(chinese_number(day)))
+
+
+def _date(match: re.Match | None) -> str | None:
+    if not match:
+        return None
+    groups = [g for g in match.groups() if g]
+    return _iso(*groups[:3]) if groups[0].isdigit() else _cn_date(*groups[:3])
+
+
+def _is_cited(text: str, start: int) -> bool:
+    """A document number in brackets right after a 《title》 is a citation, not the plan's own number."""
+    before = text[max(0, start - 3):start].rstrip("(（ ")
+    return before.endswith(("》", ">"))
+
+
+def read_metadata_file(source: Path | None) -> dict:
+    if source is None:
+        return {}
+    path = Path(source).with_suffix(".meta.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def plan_metadata(text: str, body_start: int, preamble: tuple[int, int] | None, extra: dict) -> dict:
+    """Plan fields from the text before the body (notice, title, preamble)."""
+    head = text[:body_start]
+    numbers = [m for m in DOC_NUMBER.finditer(head)]
+    own = next((m for m in numbers if not _is_cited(head, m.start())), None)
+    cited = [m.group(0) for m in numbers if _is_cited(head, m.start())]
+    notice = next((m for line in head.split("\n") if (m := NOTICE.search(line))), None)
+    issuer_match = ISSUER.search(head) or CITY_GOVERNMENT.search(head)
+    issuer = issuer_match.group(1) if issuer_match else None
+    city_match = CITY_GOVERNMENT.search(issuer or head)
+    city = city_match.group(1) if city_match else None
+    title = _title(head, notice)
+    period = PERIOD.search(title or "")
+    signed = SIGNED.search(head) or DATE_LINE.search(head)
+    published = PUBLISHED.search(text) or PRINTED.search(text)
+    return {
+        "city": city,
+        "issuer": issuer,
+        "doc_number": own.group(0) if own else None,
+        "title": title,
+        "notice_title": notice.group(1) if notice else None,
+        "issued": _date(signed),
+        "published": _date(published),
+        "implements": list(dict.fromkeys(cited)),
+        "period": {"start": int(period.group(1)), "end": int(period.group(2))} if period else extra.get("period"),
+        "source_url": extra.get("source_url"),
+    }
+
+
+def _title(head: str, notice: re.Match | None) -> str | None:
+    if notice:
+        return notice.group(2).strip("《》<> ")
+    # No notice: the last line before the body that names a kind of plan.
+    lines = [line.strip() for line in head.split("\n") if line.strip()]
+    candidates = [line for line in lines if line.endswith(PLAN_WORDS) or PERIOD.search(line) and any(w in line for w in PLAN_WORDS)]
+    return candidates[-1] if candidates else None

@@ -1,0 +1,118 @@
+"""The curated tables in graph/data/, read once: bodies, kinds, functions, industries, typos."""
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read_tsv(name: str) -> list[dict[str, str]]:
+    """Rows of a tab-separated table; lines starting with # are comments."""
+    with open(DATA / name, encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items()}
+            for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def split_list(cell: str) -> list[str]:
+    return [part for part in cell.split("|") if part]
+
+
+@dataclass(frozen=True)
+class KnownBody:
+    key: str
+    kind: str
+    functions: tuple[str, ...]
+    zh: str
+    en: str
+
+
+@lru_cache(maxsize=None)
+def functions() -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in read_tsv("functions.tsv")}
+
+
+@lru_cache(maxsize=None)
+def kinds() -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in read_tsv("kinds.tsv")}
+
+
+@lru_cache(maxsize=None)
+def industries() -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in read_tsv("industries.tsv")}
+
+
+@lru_cache(maxsize=None)
+def _aliases() -> dict[str, KnownBody]:
+    aliases = {}
+    for row in read_tsv("bodies.tsv"):
+        body = KnownBody(row["key"], row["kind"], tuple(split_list(row["functions"])), row["zh"], row["en"])
+        for alias in split_list(row["aliases"]):
+            aliases[normalise_brackets(alias)] = body
+    return aliases
+
+
+@lru_cache(maxsize=None)
+def _typos() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(row["pattern"]), row["replacement"]) for row in read_tsv("typos.tsv")]
+
+
+@lru_cache(maxsize=None)
+def _kind_patterns() -> list[tuple[str, re.Pattern]]:
+    return [(row["id"], re.compile(row["pattern"])) for row in read_tsv("kinds.tsv")]
+
+
+@lru_cache(maxsize=None)
+def _function_keywords() -> list[tuple[str, str]]:
+    pairs = [(keyword, function) for function, row in functions().items() for keyword in split_list(row["keywords"])]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def normalise_brackets(name: str) -> str:
+    """One spelling of the brackets inside names: 各县〔市、区〕 and 各县（市、区） both read 各县(市、区)."""
+    return name.translate(str.maketrans("〔〕（）", "()()"))
+
+
+def bare_names(name: str, city_name: str = "") -> list[str]:
+    """The name and the same name without its city prefix (市, 柳州市, 柳州), most specific first."""
+    name = normalise_brackets(name)
+    candidates = [name]
+    city_short = city_name[:-1] if city_name.endswith("市") else city_name
+    for prefix in filter(None, (city_name, city_short, "市")):
+        if name.startswith(prefix) and len(name) > len(prefix) + 1 and not name.startswith("市场"):
+            candidates.append(name[len(prefix):])
+    return candidates
+
+
+@lru_cache(maxsize=4096)
+def known_body(name: str, city_name: str = "") -> KnownBody | None:
+    aliases = _aliases()
+    return next((aliases[c] for c in bare_names(name, city_name) if c in aliases), None)
+
+
+def kind_by_suffix(name: str) -> str | None:
+    name = normalise_brackets(name)
+    return next((kind for kind, pattern in _kind_patterns() if pattern.search(name)), None)
+
+
+def functions_by_keyword(name: str) -> list[str]:
+    """Functions whose keywords occur in the name; a longer keyword hides the shorter ones it contains."""
+    found, covered = [], []
+    for keyword, function in _function_keywords():
+        at = name.find(keyword)
+        if at < 0 or any(a <= at and at + len(keyword) <= b for a, b in covered):
+            continue
+        covered.append((at, at + len(keyword)))
+        if function not in found:
+            found.append(function)
+    return sorted(found)
+
+
+def fix_typos(name: str) -> tuple[str, bool]:
+    for pattern, replacement in _typos():
+        fixed = pattern.sub(replacement, name)
+        if fixed != name:
+            return fixed, True
+    return name, False
