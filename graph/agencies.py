@@ -5,6 +5,7 @@ its functions from keywords (functions.tsv). A body with no function is reported
 """
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -34,6 +35,7 @@ class Agency:
         return record
 
 
+@lru_cache(maxsize=65536)
 def slug(chinese: str) -> str:
     """ASCII slug of a name: pinyin without tones, other characters dropped."""
     syllables = lazy_pinyin(chinese, errors=lambda chars: [c if c.isascii() and c.isalnum() else " " for c in chars])
@@ -52,6 +54,7 @@ def city_id(city_name: str) -> str:
     return slug(city_short(city_name))
 
 
+@lru_cache(maxsize=65536)
 def align(name: str, city_name: str) -> Agency:
     """The agency a body name refers to, in the plan's city."""
     city = city_id(city_name)

@@ -43,13 +43,13 @@ def extract_text(text: str, extra: dict | None = None) -> dict:
     plan["city_id"] = agencies.city_id(city_name) if city_name else "unknown"
     plan["id"] = _plan_id(plan)
     sections = _sections(text, paras)
-    tasks, warnings = _tasks(text, paras, sections, city_name)
+    tasks, warnings = _tasks(text, _with_sections(paras, sections), sections, city_name)
     if not tasks:
         raise NoTasksFound("no task with a responsibility bracket (牵头单位/责任单位…) found")
-    goals = [p for p in paras if _section_of(p, sections)["part"] == "goals" and p.kind != "level1"]
+    placed = list(_with_sections(paras, sections))
+    goals = [p for p, section in placed if section["part"] == "goals" and p.kind != "level1"]
     targets = find_targets(text, tasks, goals)
-    leads = find_chain_leads(text, [p for p in paras if _section_of(p, sections)["part"] == "safeguards"],
-                             city_name)
+    leads = find_chain_leads(text, [p for p, section in placed if section["part"] == "safeguards"], city_name)
     return {
         "plan": plan,
         "sections": sections,
@@ -114,28 +114,41 @@ def _sections(text: str, paras: list[Paragraph]) -> list[dict]:
                              "start": paragraph.start, "end": paragraph.end})
     # A section runs until the next heading of its level or above, or the end of the plan.
     plan_end = paras[-1].end if paras else len(text)
-    for index, section in enumerate(sections):
-        following = [s for s in sections[index + 1:] if s["level"] <= section["level"]]
-        section["end"] = following[0]["start"] if following else plan_end
-        section["end"] = len(text[:section["end"]].rstrip()) if section["end"] > section["start"] else section["end"]
+    open_sections: list[dict] = []
+    for section in sections + [{"level": 0, "start": plan_end}]:
+        while open_sections and open_sections[-1]["level"] >= section["level"]:
+            closing = open_sections.pop()
+            closing["end"] = _trimmed_end(text, closing["start"], section["start"])
+        open_sections.append(section)
     return sections[1:]
 
 
-def _section_of(paragraph: Paragraph, sections: list[dict]) -> dict:
-    containing = [s for s in sections if s["start"] <= paragraph.start < max(s["end"], s["start"] + 1)]
-    return max(containing, key=lambda s: s["level"]) if containing else {"id": "s0", "part": "preamble", "industry": None}
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
-def _tasks(text: str, paras: list[Paragraph], sections: list[dict], city_name: str):
-    candidates = []
+PREAMBLE = {"id": "s0", "part": "preamble", "industry": None}
+
+
+def _with_sections(paras: list[Paragraph], sections: list[dict]):
+    """(paragraph, innermost section holding it) in one pass: both lists are in text order."""
+    current = PREAMBLE
+    by_start = {s["start"]: s for s in sections}
     for paragraph in paras:
-        if paragraph.kind == "level1":
-            continue
-        section = _section_of(paragraph, sections)
-        if section["part"] == "preamble":
+        current = by_start.get(paragraph.start, current)
+        yield paragraph, current
+
+
+def _tasks(text: str, placed, sections: list[dict], city_name: str):
+    candidates = []
+    for paragraph, section in placed:
+        if paragraph.kind == "level1" or section["part"] == "preamble":
             continue
         candidates.append((paragraph, section, find_bracket(text, paragraph.start, paragraph.end)))
     bracketed_sections = {section["id"] for _, section, bracket in candidates if bracket}
+    by_id = {section["id"]: section for section in sections}
     tasks, warnings, ordinals = [], [], {}
     for paragraph, section, bracket in candidates:
         numbered = paragraph.kind == "item"
@@ -145,7 +158,7 @@ def _tasks(text: str, paras: list[Paragraph], sections: list[dict], city_name: s
         end = bracket[1] if bracket else paragraph.end
         task = {"id": task_id, "section": section["id"], "number": paragraph.number if numbered else None,
                 "heading": _heading(paragraph) if paragraph.kind != "level2" else section["heading"],
-                "industry": section["industry"] or _parent_industry(section, sections) or "cross-cutting",
+                "industry": section["industry"] or by_id.get(section.get("parent"), {}).get("industry") or "cross-cutting",
                 "lead": [], "cooperating": [], "flags": [] if bracket else ["no-bracket"],
                 "bracket": {"start": bracket[0], "end": bracket[1]} if bracket else None,
                 "start": paragraph.start, "end": end}
@@ -156,11 +169,6 @@ def _tasks(text: str, paras: list[Paragraph], sections: list[dict], city_name: s
             warnings.append(f"{task_id}: numbered task without a responsibility bracket; lead left empty")
         tasks.append(task)
     return tasks, warnings
-
-
-def _parent_industry(section: dict, sections: list[dict]) -> str | None:
-    parent = next((s for s in sections if s["id"] == section.get("parent")), None)
-    return parent["industry"] if parent else None
 
 
 def _task_id(paragraph: Paragraph, section: dict, ordinals: dict) -> str:

@@ -14,6 +14,9 @@ from graph import tables
 NUMBER = r"\d+(?:\.\d+)?"
 CN_NUMERAL = "一二两三四五六七八九十"
 MULTIPLIERS = {"千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
+# A count written in Chinese numerals is a target only after a verb (`新建一个`) or before 以上;
+# elsewhere it is part of a name (`中医一条街`, `铁人三项赛`, `一次性`).
+CN_VERB_ENDINGS = "建设成育造进增有办创现组入争定展举养引改扩"
 CN_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 AT_LEAST_AFTER = ("及以上", "以上")
 AT_MOST_AFTER = ("以下", "以内")
@@ -24,6 +27,8 @@ ABOUT_BEFORE = ("约", "近", "大约")
 # Characters that end the noun phrase after a count (`10个老年宜居社区、8个…`), and a clause.
 OBJECT_STOP = "、，,；;。：:（(）)“”《》"
 CLAUSE_STOP = "，,；;。：:"
+# Reading back from a quantity to its object (`每千常住人口执业（助理）医师数达到2.6人`): brackets stay.
+BACKWARD_STOP = "、，,；;。：:“”《》"
 # Verbs and frames stripped from the front of an object written before its quantity.
 LEADING_WORDS = re.compile(
     r"^(?:力争|确保|争取|基本|全面|实现|全市|我市|全区|全县|市级|累计|其中|年|每年|到\d{4}年底?|\d{4}年|"
@@ -45,7 +50,8 @@ def _quantity_pattern() -> re.Pattern:
     multipliers = "|".join(MULTIPLIERS)
     return re.compile(
         rf"(?P<number>{NUMBER})(?:\s*[-~～—–至到]\s*(?P<upper>{NUMBER}))?\s*(?P<mult>{multipliers})?(?P<unit>{units})"
-        rf"|(?<![每第之唯统])(?P<cn>[{CN_NUMERAL}])(?P<cnunit>个|家|所|座|处|条|项|次)(?!窗口|一)")
+        rf"|(?:(?<=[{CN_VERB_ENDINGS}])|(?=[{CN_NUMERAL}](?:个|家|所|座|处|条|项)以上))"
+        rf"(?P<cn>[{CN_NUMERAL}])(?P<cnunit>个|家|所|座|处|条|项|次)(?!窗口|性|一)")
 
 
 @lru_cache(maxsize=None)
@@ -56,13 +62,14 @@ def _indicators() -> list[tuple[re.Pattern, dict]]:
 def find_targets(text: str, tasks: list[dict], goal_paragraphs) -> list[dict]:
     goals, year = [], None
     for paragraph in goal_paragraphs:
-        found, _ = _targets_in(text, paragraph.start, paragraph.end, year)
+        found = _targets_in(text, paragraph.start, paragraph.end, year, carry_year=True)
         goals.extend(found)
-        year = _year_before(text, paragraph.start, paragraph.end, year, _masked(text, paragraph.start, paragraph.end))
+        year = _year_before(text, paragraph.start, paragraph.end, year, _masked(text, paragraph.start, paragraph.end),
+                            carry_year=True)
     targets = _numbered(goals, None, "goals")
     for task in tasks:
         stop = task["bracket"]["start"] if task["bracket"] else task["end"]
-        found, _ = _targets_in(text, task["start"], stop, None)
+        found = _targets_in(text, task["start"], stop, None, carry_year=False)
         targets.extend(_numbered(found, task["id"], task["id"]))
     return targets
 
@@ -93,25 +100,27 @@ def _masked(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _targets_in(text: str, start: int, stop: int, year: int | None):
+def _targets_in(text: str, start: int, stop: int, year: int | None, carry_year: bool) -> list[dict]:
     masked = _masked(text, start, stop)
     found = []
     for match in _quantity_pattern().finditer(text, start, stop):
         if any(a <= match.start() < b for a, b in masked):
             continue
-        target = _target(text, match, start, stop, _year_before(text, start, match.start(), year, masked))
+        due = _year_before(text, start, match.start(), year, masked, carry_year)
+        target = _target(text, match, start, stop, due)
         if target:
             found.append(target)
-    return found, year
+    return found
 
 
-def _year_before(text: str, start: int, position: int, default: int | None, masked) -> int | None:
-    """The due year: the last year named before the quantity in this paragraph (an annual `每年` target
-    has none); the goals part carries a year over to the paragraphs after it."""
-    clause_start = max(text.rfind(c, start, position) for c in "。；;") + 1
-    if "每年" in text[max(start, clause_start):position]:
+def _year_before(text: str, start: int, position: int, default: int | None, masked, carry_year: bool) -> int | None:
+    """The due year: the last year named before the quantity in its sentence (an annual `每年` target
+    has none). In the goals part a year carries over to the sentences and paragraphs after it."""
+    clause_start = max(start, max(text.rfind(c, start, position) for c in "。；;") + 1)
+    if "每年" in text[clause_start:position]:
         return None
-    years = [m for m in YEAR.finditer(text, start, position) if not any(a <= m.start() < b for a, b in masked)]
+    sentence_start = start if carry_year else max(start, text.rfind("。", start, position) + 1)
+    years = [m for m in YEAR.finditer(text, sentence_start, position) if not any(a <= m.start() < b for a, b in masked)]
     years = [m for m in years if not text[m.end():m.end() + 1] in "的"]
     return int(years[-1].group(2)) if years else default
 
@@ -153,7 +162,7 @@ def _is_date_or_ordinal(text: str, match: re.Match, start: int) -> bool:
     before = text[max(start, match.start() - 1):match.start()]
     after = text[match.end():match.end() + 2]
     unit = match.group("unit")
-    if before in ("第", ":", "：") or text[match.end() - len(unit) - 1:match.end()].startswith(":"):
+    if before == "第":
         return True
     if re.match(r"\d*\s*[:：]\s*\d", text[match.start():match.end() + 3]):  # ratios such as 1:1
         return True
@@ -171,7 +180,7 @@ def _is_qualifier(text: str, match: re.Match, before: str, after: str, start: in
     if tail.startswith(("标准", "的标准")):
         return True
     clause = re.split(r"[，,;；。]", before)[-1]
-    if re.search(r"(按照?|少于|大于|小于|多于|超出)[^，,;；。]*$", clause):
+    if re.search(r"(少于|大于|小于|多于|超出)$", clause) or re.search(r"按照?(不低于|不少于|不超过|每|人均)", clause):
         return True
     # The size of a thing that is itself counted: 一个500张床位养老项目, 1家以上10亿元产值企业.
     if re.search(rf"(?:\d+|[{CN_NUMERAL}])(?:个|家|所|座|处)(?:以上)?$", before):
@@ -187,6 +196,8 @@ def _comparator(before: str, after: str) -> tuple[str, str]:
             if after.startswith(word):
                 return symbol, word
     prefix = _comparator_prefix(before)
+    if not prefix and re.search(r"(至少|最少)[\u4e00-\u9fff]{0,3}$", before):
+        return ">=", ""
     if prefix:
         return (">=" if prefix in AT_LEAST_BEFORE else "<=" if prefix in AT_MOST_BEFORE else "~"), ""
     return "=", ""
@@ -206,7 +217,7 @@ def _object(text: str, q_start: int, q_end: int, start: int, stop: int, unit: st
     if text.startswith("的", after_start) and unit == "%":
         after_start += 1
     following = text[after_start:after_start + 1]
-    if following and ("\u4e00" <= following <= "\u9fff" or following.isalpha()) and following not in "和及与等或":
+    if following and ("\u4e00" <= following <= "\u9fff" or following.isalnum()) and following not in "和及与等或":
         # Read to the end of the clause or the next count, then keep what follows the last 的
         # (`2-3个温泉度假、森林康养等多种类型的特色旅游小镇`) or else the first item of a 、 list.
         end = after_start
@@ -219,7 +230,7 @@ def _object(text: str, q_start: int, q_end: int, start: int, stop: int, unit: st
         phrase = re.sub(r"(等一批.*|等.*|建设|工作)$", "", phrase) or phrase
         return phrase, after_start + cut, after_start + cut + len(phrase)
     begin = q_start
-    while begin > start and text[begin - 1] not in OBJECT_STOP:
+    while begin > start and text[begin - 1] not in BACKWARD_STOP:
         begin -= 1
     phrase = text[begin:q_start]
     phrase = VERB_BEFORE_QUANTITY.sub("", phrase)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,32 +69,43 @@ def test_no_tasks_exits_2_with_message_and_no_stdout():
     assert proc.stdout == ""
     _clear_failure(proc)
     assert "usage:" not in proc.stderr.lower(), "argument error, not the no-tasks error"
-    err = proc.stderr.lower()
-    assert "task" in err or "任务" in err, proc.stderr
+    assert NO_TASKS.name in proc.stderr, "the message should name the file"
 
 
-def _out_supported() -> bool:
-    return "--out" in run("extract", "--help").stdout
+# The main job: `build_graph.py --out DIR --sources FOLDER` extracts every plan of FOLDER into DIR.
+def _sources(tmp_path, *files) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in files:
+        shutil.copy(f, src / f.name)
+    return src
 
 
-def test_out_dir_positive_control(tmp_path):
-    if not _out_supported():
-        pytest.skip("extract has no --out option")
+def test_main_job_positive_control(tmp_path):
     out = tmp_path / "out"
-    proc = run("extract", WUZHOU, "--out", out)
+    proc = run("--out", out, "--sources", _sources(tmp_path, WUZHOU))
     assert proc.returncode == 0, proc.stderr
-    assert out.is_dir() and any(out.rglob("*")), "extract --out wrote nothing for a good plan"
+    assert out.is_dir() and [p for p in out.rglob("*") if p.is_file()], "main job wrote nothing"
 
 
-def test_no_tasks_with_out_dir_writes_nothing(tmp_path):
-    if not _out_supported():
-        pytest.skip("extract has no --out option")
+def test_main_job_with_no_tasks_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    proc = run("extract", NO_TASKS, "--out", out)
+    proc = run("--out", out, "--sources", _sources(tmp_path, NO_TASKS))
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert proc.stdout == ""
     _clear_failure(proc)
     assert "usage:" not in proc.stderr.lower()
+    assert NO_TASKS.name in proc.stderr
+    assert not out.exists() or not any(out.rglob("*")), list(out.rglob("*"))
+
+
+def test_main_job_is_all_or_nothing(tmp_path):
+    # one good plan and one text without tasks: the job fails and leaves no partial output
+    out = tmp_path / "out"
+    proc = run("--out", out, "--sources", _sources(tmp_path, WUZHOU, NO_TASKS))
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    _clear_failure(proc)
+    assert NO_TASKS.name in proc.stderr
     assert not out.exists() or not any(out.rglob("*")), list(out.rglob("*"))
 
 

@@ -471,6 +471,7 @@ TARGET_CASES = [
     (QINZHOU, "s2.1-t1", 90, None, "%", ">=", 2023, "90%"),
     (QINZHOU, "s2.1-t2", 3, None, "个", "=", None, "3个"),
     (QINZHOU, "s2.2-t1", 60, None, "%", "=", 2024, "60%"),
+    (QINZHOU, "s2.2-b1", 2, None, "个", ">=", 2023, "2个"),  # 至少 ... 2个: at least
     (QINZHOU, "s2.2-t2", 50, None, "个", ">=", None, "50个"),
     (QINZHOU, "s2.3-t1", 5, None, "个", "=", None, "5个"),
     (QINZHOU, "s2.3-t2", 4, None, "场", ">=", None, "4场"),
@@ -500,6 +501,23 @@ def test_target(path, owner, value, value_max, unit, comparator, year, snippet):
     else:
         assert g["value_max"] == pytest.approx(value_max)
     assert g["year"] == year
+
+
+OBJECT_CASES = [
+    (WUZHOU, 0.9, "张", "每千常住人口社会办医床位数"),
+    (WUZHOU, 55, "%", "护理型养老床位占比"),
+    (QINZHOU, 2.6, "人", "每千常住人口执业（助理）医师数"),  # a parenthesis inside the object
+]
+
+
+@pytest.mark.parametrize("path,value,unit,obj", OBJECT_CASES,
+                         ids=[f"{c[0].stem}:{c[3]}" for c in OBJECT_CASES])
+def test_goal_target_object(path, value, unit, obj):
+    rec = records(path)
+    g = next(g for g in rec["targets"] if g["task"] is None and g["unit"] == unit
+             and g["value"] == pytest.approx(value))
+    assert g["object"] == obj
+    assert obj in g["text"]
 
 
 @pytest.mark.parametrize("path", list(EXPECTED_TASKS), ids=lambda p: p.stem)

@@ -39,6 +39,35 @@ TOKENS = [
 
 plan_soup = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
 
+# Plan-shaped text: headings, numbered/bulleted/plain paragraphs and brackets built from random parts,
+# so that many examples do contain tasks (token soup alone rarely looks like a plan).
+NAMES = ["市民政局", "卫健委", "市卫健委", "市发改委", "住建局", "各县〔市、区〕人民政府", "各县（市、区）市人民政府",
+         "各区、县级市", "藤县、蒙山县人民政府", "梧州高新区管委会", "市文化体育和旅游局", "岑溪市人民政府",
+         "国家税务总局钦州市税务局", "市城投集团", "市残联", "XYZ", "", "等", "（含下属单位）"]
+name_list = st.lists(st.sampled_from(NAMES), max_size=5).flatmap(
+    lambda ns: st.lists(st.sampled_from(["、", "，", ",", "；", " "]), min_size=len(ns), max_size=len(ns))
+    .map(lambda seps: "".join(n + s for n, s in zip(ns, seps))))
+bracket = st.tuples(
+    st.sampled_from(["（", "(", "〔", ""]), st.sampled_from(["牵头单位", "牵头部门", "责任单位", "牵头考核单位", "单位"]),
+    st.sampled_from(["：", ":", ""]), name_list, st.sampled_from(["；", ";", "，", ""]),
+    st.sampled_from(["配合单位", "配合部门", ""]), st.sampled_from(["：", ":"]), name_list,
+    st.sampled_from(["）", ")", "〕", ""]),
+).map("".join)
+words = st.lists(st.sampled_from(TOKENS), max_size=12).map("".join)
+heading_line = st.tuples(
+    st.sampled_from(["一、", "二、", "三、", "（一）", "(二)", "（三）"]),
+    st.sampled_from(["总体要求", "发展目标", "重点任务", "加快发展健康养老产业", "大力发展健康医疗产业",
+                     "发展健康运动产业", "保障措施", ""]),
+).map("".join)
+task_line = st.tuples(
+    st.sampled_from(["1、", "2.", "3．", "（1）", "(2)", "- ", "　　", "", "12、"]), words,
+    st.sampled_from(["。", "", "；"]), words, bracket, st.sampled_from(["", "。", " "]),
+).map("".join)
+plan_shaped = st.tuples(
+    st.sampled_from(["", "二、重点任务\n（一）加快发展健康养老产业\n"]),
+    st.lists(st.one_of(heading_line, task_line, task_line, words), max_size=25).map("\n".join),
+).map("".join)
+
 MUTATION_PIECES = ["(", ")", "（", "）", "〔", "〕", ":", "：", ";", "；", "、", "，", ",", "。", ".",
                    "．", "-", "\n", "0", "1", "2", "3", "9", "%", "万", "亿", "年", "市",
                    "牵头单位：", "配合单位：", "（牵头单位：", "；配合单位：", "人民政府", "一、", "（一）",
@@ -137,6 +166,14 @@ def test_arbitrary_text(text):
 @PROFILE
 @given(plan_soup)
 def test_plan_like_token_soup(text):
+    rec = run(text)
+    if rec is not None:
+        check_records(text, rec)
+
+
+@PROFILE
+@given(plan_shaped)
+def test_plan_shaped_text(text):
     rec = run(text)
     if rec is not None:
         check_records(text, rec)
