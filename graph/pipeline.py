@@ -72,18 +72,14 @@ def _replace_folder(staging: Path, out: Path) -> None:
 def summary(records: dict) -> str:
     plan = records["plan"]
     tasks = Counter(t["section"] for t in records["tasks"])
-    targets = Counter((records_section(records, t["task"])) for t in records["targets"])
+    section_of_task = {t["id"]: t["section"] for t in records["tasks"]}
+    targets = Counter(section_of_task.get(t["task"], "goals") for t in records["targets"])
     lines = [f"{plan['city']} {plan['doc_number']} 《{plan['title']}》: {len(records['tasks'])} tasks, "
              f"{len(records['targets'])} targets, {len(records['unknown_agencies'])} unknown agencies"]
+    if targets["goals"]:
+        lines.append(f"  {'goals':<6} {'目标 (goals part)':<24} tasks {0:>3}  targets {targets['goals']:>3}")
     for section in records["sections"]:
         if tasks[section["id"]] or targets[section["id"]]:
             lines.append(f"  {section['id']:<6} {section['heading'][:24]:<24} tasks {tasks[section['id']]:>3}  "
                          f"targets {targets[section['id']]:>3}")
     return "\n".join(lines)
-
-
-def records_section(records: dict, task_id: str | None) -> str:
-    """The section a target belongs to: its task's section, or the goals section it was found in."""
-    if task_id is None:
-        return "goals"
-    return next(t["section"] for t in records["tasks"] if t["id"] == task_id)

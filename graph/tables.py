@@ -116,3 +116,59 @@ def fix_typos(name: str) -> tuple[str, bool]:
         if fixed != name:
             return fixed, True
     return name, False
+
+
+# --- Keeping the tables in their canonical form (run: python -m graph.tables --check / --fix) ---
+
+SORTED_TABLES = ("bodies.tsv", "functions.tsv", "indicators.tsv", "typos.tsv")
+
+
+def _sorted_lines(name: str) -> tuple[list[str], list[str]]:
+    """(current lines, lines in canonical order): comments and header first, rows sorted by first column."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("#")]
+    rows = [line for line in lines if line.strip() and not line.startswith("#")]
+    return lines, head + rows[:1] + sorted(rows[1:], key=lambda line: line.split("\t")[0])
+
+
+def table_problems() -> list[str]:
+    problems = []
+    for name in SORTED_TABLES:
+        current, canonical = _sorted_lines(name)
+        if current != canonical:
+            problems.append(f"{name}: rows not sorted by their first column (fix: python -m graph.tables --fix)")
+    seen: dict[str, str] = {}
+    for row in read_tsv("bodies.tsv"):
+        if row["kind"] not in kinds():
+            problems.append(f"bodies.tsv {row['key']}: unknown kind {row['kind']!r}")
+        for function in split_list(row["functions"]):
+            if function not in functions():
+                problems.append(f"bodies.tsv {row['key']}: unknown function {function!r}")
+        for alias in split_list(row["aliases"]):
+            key = normalise_brackets(alias)
+            if key in seen and seen[key] != row["key"]:
+                problems.append(f"bodies.tsv: alias {alias} belongs to both {seen[key]} and {row['key']}")
+            seen[key] = row["key"]
+        if not row["key"].isascii() or not row["en"]:
+            problems.append(f"bodies.tsv {row['key']}: key must be ASCII and en label present")
+    for row in read_tsv("kinds.tsv"):
+        if row["default_function"] and row["default_function"] not in functions():
+            problems.append(f"kinds.tsv {row['id']}: unknown default function {row['default_function']!r}")
+    return problems
+
+
+def fix_order() -> None:
+    for name in SORTED_TABLES:
+        current, canonical = _sorted_lines(name)
+        if current != canonical:
+            (DATA / name).write_text("".join(canonical), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--fix" in sys.argv:
+        fix_order()
+    found = table_problems()
+    print("\n".join(found) or "tables ok")
+    sys.exit(1 if found else 0)
