@@ -31,7 +31,7 @@ CLAUSE_STOP = "，,；;。：:"
 BACKWARD_STOP = "、，,；;。：:“”《》"
 # Verbs and frames stripped from the front of an object written before its quantity.
 LEADING_WORDS = re.compile(
-    r"^(?:力争|确保|争取|基本|全面|实现|全市|我市|全区|全县|市级|累计|其中|年|每年|到\d{4}年底?|\d{4}年|"
+    r"^(?:力争|确保|争取|基本|全面|实现|全市|我市|全区|全县|市级|累计|其中|年|每年|到?\d{4}年[底末]?(?:以?前)?|"
     r"新建|建成|建设|培育|打造|创建|完成|达到|达|发展到|提高到|增加到|增长到|保持|稳定在|超过|突破|不低于|"
     r"引进|新增|形成|有|开展|举办|组织|推进|实施)+")
 VERB_BEFORE_QUANTITY = re.compile(r"(?:达到|达|发展到|提高到|增加到|增长到|保持在?|稳定在|超过|突破|不低于|不少于|控制在|约)$")
@@ -227,7 +227,7 @@ def _object(text: str, q_start: int, q_end: int, start: int, stop: int, unit: st
         cut = phrase.rfind("的") + 1 if "的" in phrase else 0
         phrase = phrase[cut:]
         phrase = re.split(rf"[{OBJECT_STOP}]", phrase)[0]
-        phrase = re.sub(r"(等一批.*|等.*|建设|工作)$", "", phrase) or phrase
+        phrase = re.sub(r"(等一批.*|等.*|建设|工作|每年)$", "", phrase.lstrip("等")) or phrase
         return phrase, after_start + cut, after_start + cut + len(phrase)
     begin = q_start
     while begin > start and text[begin - 1] not in BACKWARD_STOP:
@@ -237,7 +237,8 @@ def _object(text: str, q_start: int, q_end: int, start: int, stop: int, unit: st
     stripped = LEADING_WORDS.sub("", phrase)
     if "的" in stripped:
         stripped = stripped[stripped.rfind("的") + 1:]
-    stripped = re.sub(r"(达到|达|为)$", "", stripped)
+    stripped = re.sub(r"(?:至少|力争)?(?:建成|完成|培育|新建|打造|实现|达到|达|为|保持在?)$", "", stripped)
+    stripped = re.sub(r"每年$", "", stripped.lstrip("等"))
     offset = text.find(stripped, begin, q_start) if stripped else -1
     return (stripped, offset, offset + len(stripped)) if offset >= 0 else ("", q_start, q_start)
 
