@@ -47,6 +47,8 @@ def run_extract(args) -> int:
         records = extract_file(args.file, args.encoding)
     except NoTasksFound as error:
         raise NoTasksFound(f"{args.file}: {error}") from error
+    for warning in records["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0

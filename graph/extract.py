@@ -142,22 +142,26 @@ def _with_sections(paras: list[Paragraph], sections: list[dict]):
 
 
 def _tasks(text: str, placed, sections: list[dict], city_name: str):
-    candidates = []
+    candidates, previous = [], None
     for paragraph, section in placed:
-        if paragraph.kind == "level1" or section["part"] == "preamble":
-            continue
-        candidates.append((paragraph, section, find_bracket(text, paragraph.start, paragraph.end)))
-    bracketed_sections = {section["id"] for _, section, bracket in candidates if bracket}
+        if paragraph.kind != "level1" and section["part"] != "preamble":
+            # A paragraph right under a heading line of its own is that heading's text (保障措施 items).
+            under_heading = previous is not None and previous.kind == "level2" \
+                and _heading(previous) == previous.body.strip().rstrip("。")
+            candidates.append((paragraph, section, find_bracket(text, paragraph.start, paragraph.end), under_heading))
+        previous = paragraph
+    bracketed_sections = {section["id"] for _, section, bracket, _ in candidates if bracket}
     by_id = {section["id"]: section for section in sections}
     tasks, warnings, ordinals = [], [], {}
-    for paragraph, section, bracket in candidates:
+    for paragraph, section, bracket, under_heading in candidates:
         numbered = paragraph.kind == "item"
         if not bracket and not (numbered and section["id"] in bracketed_sections):
             continue
         task_id = _task_id(paragraph, section, ordinals)
         end = bracket[1] if bracket else paragraph.end
         task = {"id": task_id, "section": section["id"], "number": paragraph.number if numbered else None,
-                "heading": _heading(paragraph) if paragraph.kind != "level2" else section["heading"],
+                "heading": section["heading"] if paragraph.kind == "level2" or (under_heading and not numbered)
+                else _heading(paragraph),
                 "industry": section["industry"] or by_id.get(section.get("parent"), {}).get("industry") or "cross-cutting",
                 "lead": [], "cooperating": [], "flags": [] if bracket else ["no-bracket"],
                 "bracket": {"start": bracket[0], "end": bracket[1]} if bracket else None,
@@ -192,6 +196,9 @@ def _assign(task: dict, mention, city_name: str, warnings: list[str]) -> None:
     role_list = task[mention.role]
     for note in mention.notes:
         warnings.append(f"{task['id']}: {note}")
+    other_role = "cooperating" if mention.role == "lead" else "lead"
+    if any(existing["id"] == agency.id for existing in task[other_role]):
+        warnings.append(f"{task['id']}: {mention.name} is listed both as lead and as cooperating; kept in both")
     if any(existing["id"] == agency.id for existing in role_list):
         warnings.append(f"{task['id']}: {mention.name} listed twice as {mention.role}; kept once")
         return

@@ -75,7 +75,8 @@ def summary(records: dict) -> str:
     section_of_task = {t["id"]: t["section"] for t in records["tasks"]}
     targets = Counter(section_of_task.get(t["task"], "goals") for t in records["targets"])
     lines = [f"{plan['city']} {plan['doc_number']} 《{plan['title']}》: {len(records['tasks'])} tasks, "
-             f"{len(records['targets'])} targets, {len(records['unknown_agencies'])} unknown agencies"]
+             f"{len(records['targets'])} targets, {len(records['unknown_agencies'])} unknown agencies, "
+             f"{len(records['warnings'])} warnings"]
     if targets["goals"]:
         lines.append(f"  {'goals':<6} {'目标 (goals part)':<24} tasks {0:>3}  targets {targets['goals']:>3}")
     for section in records["sections"]:
