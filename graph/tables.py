@@ -120,7 +120,7 @@ def fix_typos(name: str) -> tuple[str, bool]:
 
 # --- Keeping the tables in their canonical form (run: python -m graph.tables --check / --fix) ---
 
-SORTED_TABLES = ("bodies.tsv", "functions.tsv", "indicators.tsv", "typos.tsv")
+SORTED_TABLES = ("bodies.tsv", "chain_elements.tsv", "chain_rules.tsv", "functions.tsv", "indicators.tsv", "typos.tsv")
 
 
 def _sorted_lines(name: str) -> tuple[list[str], list[str]]:

@@ -1,0 +1,298 @@
+"""Records -> RDF triples with stable ASCII IRIs and character-exact provenance (see ontology/MODEL.md).
+
+The same records always give the same triples; IRIs are built from the plan id and each record's own
+id, so editing one plan never renumbers another's resources.
+"""
+import hashlib
+from decimal import Decimal
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from graph import agencies, chain, tables
+
+HK = Namespace("https://w3id.org/healthkg/ontology#")
+HKC = Namespace("https://w3id.org/healthkg/concept/")
+HKD = Namespace("https://w3id.org/healthkg/id/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PPLAN = Namespace("http://purl.org/net/p-plan#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+PREFIXES = {"hk": HK, "hkc": HKC, "hkd": HKD, "org": ORG, "p-plan": PPLAN, "qb": QB, "oa": OA, "eli": ELI,
+            "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "time": TIME, "owl": OWL}
+ROLES = {"lead": ("牵头单位", "Lead unit"), "cooperating": ("配合单位", "Co-operating unit"),
+         "industry-lead": ("产业牵头部门", "Industry-chain lead"),
+         "overall-coordination": ("综合统筹", "Overall coordination"),
+         "joint-meeting-office": ("联席会议办公室", "Joint-meeting office host")}
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def indicator_slug(name: str) -> str:
+    """A readable, collision-free ASCII key for an indicator named only in Chinese."""
+    return f"{agencies.slug(name)[:40]}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+
+
+def indicator_iri(target: dict) -> URIRef:
+    return HKC[f"indicator/{target['indicator_id'] or indicator_slug(target['indicator'])}"]
+
+
+def build_graph(plans: list[dict], texts: dict[str, str] | None = None) -> Graph:
+    """The data graph of these plans plus the concept schemes they use. `texts` maps plan id to its
+    source text, stored on the plan's hk:SourceText so spans can be checked inside the store."""
+    graph = new_graph()
+    add_concept_schemes(graph)
+    for records in plans:
+        PlanWriter(graph, records, (texts or {}).get(records["plan"]["id"])).write()
+    return graph
+
+
+def _labels(graph: Graph, node, zh: str | None, en: str | None, predicate=RDFS.label) -> None:
+    if zh:
+        graph.add((node, predicate, Literal(zh, lang="zh")))
+    if en:
+        graph.add((node, predicate, Literal(en, lang="en")))
+
+
+def _concept(graph: Graph, scheme: str, key: str, zh: str, en: str, notation: str | None = None) -> URIRef:
+    node = HKC[f"{scheme}/{key}"]
+    graph.add((node, RDF.type, SKOS.Concept))
+    graph.add((node, SKOS.inScheme, HKC[f"scheme/{scheme}"]))
+    _labels(graph, node, zh, en, SKOS.prefLabel)
+    _labels(graph, node, zh, en)
+    if notation:
+        graph.add((node, SKOS.notation, Literal(notation)))
+    return node
+
+
+def add_concept_schemes(graph: Graph) -> None:
+    schemes = {"element": ("医养管食游动产业链要素", "Elements of the 医养管食游动 industry chain"),
+               "industry": ("健康产业", "Health industries"), "function": ("政府职能", "Government functions"),
+               "kind": ("机构类型", "Kinds of body"), "role": ("角色", "Roles"),
+               "indicator": ("目标指标", "Target indicators")}
+    for key, (zh, en) in schemes.items():
+        node = HKC[f"scheme/{key}"]
+        graph.add((node, RDF.type, SKOS.ConceptScheme))
+        _labels(graph, node, zh, en)
+        _labels(graph, node, zh, en, SKOS.prefLabel)
+    for row in tables.read_tsv("chain_elements.tsv"):
+        _concept(graph, "element", row["id"], row["zh"], row["en"], row["char"])
+    for key, row in tables.industries().items():
+        node = _concept(graph, "industry", key, row["zh"], row["en"])
+        graph.add((node, HK.element, HKC[f"element/{row['element']}"]))
+    _concept(graph, "industry", "cross-cutting", "综合保障", "Cross-cutting")
+    for key, row in tables.functions().items():
+        _concept(graph, "function", key, row["zh"], row["en"])
+    for key, row in tables.kinds().items():
+        _concept(graph, "kind", key, row["zh"], row["en"])
+    _concept(graph, "kind", "other", "其他", "Other")
+    for key, (zh, en) in ROLES.items():
+        _concept(graph, "role", key, zh, en)
+    for row in tables.read_tsv("indicators.tsv"):
+        _concept(graph, "indicator", row["id"], row["zh"], row["en"])
+
+
+class PlanWriter:
+    """Writes one plan's records into the graph."""
+
+    def __init__(self, graph: Graph, records: dict, text: str | None):
+        self.graph, self.records, self.text = graph, records, text
+        self.plan = records["plan"]
+        self.plan_iri = HKD[f"plan/{self.plan['id']}"]
+        self.source = HKD[f"plan/{self.plan['id']}/text"]
+        self.city = HKD[f"city/{self.plan['city_id']}"]
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    def write(self) -> None:
+        self.write_plan()
+        for section in self.records["sections"]:
+            self.write_section(section)
+        for task in self.records["tasks"]:
+            self.write_task(task)
+        for target in self.records["targets"]:
+            self.write_target(target)
+        for index, lead in enumerate(self.records["chain_leads"], 1):
+            self.write_chain_lead(index, lead)
+
+    def write_plan(self) -> None:
+        plan, node = self.plan, self.plan_iri
+        self.add(node, RDF.type, HK.Plan)
+        _labels(self.graph, node, plan["title"], f"{agencies.title(agencies.city_short(plan['city'] or ''))} "
+                f"big-health industry plan {plan['doc_number'] or ''}".strip())
+        self.add(node, DCTERMS.title, Literal(plan["title"], lang="zh"))
+        if plan["doc_number"]:
+            self.add(node, DCTERMS.identifier, Literal(plan["doc_number"]))
+            self.add(node, ELI.id_local, Literal(plan["doc_number"]))
+        if plan["issued"]:
+            self.add(node, DCTERMS.date, Literal(plan["issued"], datatype=XSD.date))
+            self.add(node, ELI.date_document, Literal(plan["issued"], datatype=XSD.date))
+        if plan["published"]:
+            self.add(node, DCTERMS.issued, Literal(plan["published"], datatype=XSD.date))
+        if plan.get("source_url"):
+            self.add(node, DCTERMS.source, Literal(plan["source_url"], datatype=XSD.anyURI))
+        for number in plan["implements"]:
+            document = HKD[f"document/{agencies.slug(number)}"]
+            self.add(node, ELI.implements, document)
+            self.add(node, HK.implementsDocument, Literal(number))
+            self.add(document, DCTERMS.identifier, Literal(number))
+            self.add(document, RDF.type, ELI.LegalResource)
+        self.add(node, HK.city, self.city)
+        government = HKD[f"agency/{self.plan['city_id']}-government"]
+        self.add(node, ELI.passed_by, government)
+        self.add(government, RDF.type, HK.CityGovernment)
+        _labels(self.graph, government, plan["issuer"], f"{self.city_en} People's Government")
+        self.add(government, HK.city, self.city)
+        self.add(self.city, RDF.type, HK.City)
+        _labels(self.graph, self.city, plan["city"], self.city_en)
+        period = plan.get("period")
+        if period:
+            interval = HKD[f"plan/{plan['id']}/period"]
+            self.add(node, HK.period, interval)
+            self.add(interval, RDF.type, TIME.Interval)
+            for predicate, year in ((TIME.hasBeginning, period["start"]), (TIME.hasEnd, period["end"])):
+                instant = HKD[f"year/{year}"]
+                self.add(interval, predicate, instant)
+                self.add(instant, RDF.type, TIME.Instant)
+                self.add(instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear))
+        self.add(node, HK.sourceText, self.source)
+        self.add(self.source, RDF.type, HK.SourceText)
+        self.add(self.source, DCTERMS.identifier, Literal(plan.get("source_file") or plan["id"]))
+        if self.text is not None:
+            self.add(self.source, HK.content, Literal(self.text))
+
+    @property
+    def city_en(self) -> str:
+        return agencies.title(agencies.city_short(self.plan["city"] or ""))
+
+    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None) -> None:
+        """oa:SpecificResource with a position and a quote selector: the record's span of the source."""
+        quote = quote if quote is not None else (self.text[start:end] if self.text is not None else None)
+        selection, position, exact = URIRef(f"{node}/selection"), URIRef(f"{node}/position"), URIRef(f"{node}/quote")
+        self.add(node, HK.textSelection, selection)
+        self.add(selection, RDF.type, OA.SpecificResource)
+        self.add(selection, OA.hasSource, self.source)
+        self.add(selection, OA.hasSelector, position)
+        self.add(selection, OA.hasSelector, exact)
+        self.add(position, RDF.type, OA.TextPositionSelector)
+        self.add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
+        self.add(exact, RDF.type, OA.TextQuoteSelector)
+        if quote is not None:
+            self.add(exact, OA.exact, Literal(quote))
+
+    def section_iri(self, section_id: str) -> URIRef:
+        return HKD[f"plan/{self.plan['id']}/section/{section_id}"]
+
+    def write_section(self, section: dict) -> None:
+        node = self.section_iri(section["id"])
+        self.add(node, RDF.type, HK.Section)
+        parent = self.section_iri(section["parent"]) if section["parent"] else self.plan_iri
+        self.add(node, HK.partOf, parent)
+        self.add(node, ELI.is_part_of, parent)
+        self.add(node, HK.sectionNumber, Literal(section["number"]))
+        self.add(node, RDFS.label, Literal(section["heading"], lang="zh"))
+        if section["industry"]:
+            self.add(node, HK.industry, HKC[f"industry/{section['industry']}"])
+
+    def task_iri(self, task_id: str) -> URIRef:
+        return HKD[f"plan/{self.plan['id']}/task/{task_id}"]
+
+    def write_task(self, task: dict) -> None:
+        node = self.task_iri(task["id"])
+        self.add(node, RDF.type, HK.Task)
+        self.add(node, PPLAN.isStepOfPlan, self.plan_iri)
+        self.add(node, HK.partOf, self.section_iri(task["section"]))
+        if task["number"]:
+            self.add(node, HK.taskNumber, Literal(task["number"]))
+        self.add(node, RDFS.label, Literal(task["heading"], lang="zh"))
+        body_end = task["bracket"]["start"] if task["bracket"] else task["end"]
+        text = self.text[task["start"]:body_end] if self.text is not None else task["heading"]
+        if self.text is not None:
+            self.add(node, HK.text, Literal(self.text[task["start"]:task["end"]], lang="zh"))
+        self.add(node, HK.industry, HKC[f"industry/{task['industry']}"])
+        for flag in task["flags"]:
+            self.add(node, HK.flag, Literal(flag))
+        for element, evidence in chain.classify(text, task["industry"]).items():
+            classification = URIRef(f"{node}/chain/{element}")
+            self.add(node, HK.chainElement, HKC[f"element/{element}"])
+            self.add(node, HK.chainClassification, classification)
+            self.add(classification, RDF.type, HK.ChainClassification)
+            self.add(classification, HK.element, HKC[f"element/{element}"])
+            for item in evidence:
+                self.add(classification, HK.evidence, Literal(item))
+        for role, shortcut in (("lead", HK.leadUnit), ("cooperating", HK.cooperatingUnit)):
+            for body in task[role]:
+                agency = self.write_agency(body)
+                self.add(node, shortcut, agency)
+                assignment = URIRef(f"{node}/{role}/{body['position']}")
+                self.add(node, HK.hasAssignment, assignment)
+                self.add(assignment, RDF.type, HK.Assignment)
+                self.add(assignment, HK.assignedUnit, agency)
+                self.add(assignment, PROV.agent, agency)
+                self.add(assignment, HK.role, HKC[f"role/{role}"])
+                self.add(assignment, PROV.hadRole, HKC[f"role/{role}"])
+                self.add(assignment, HK.position, Literal(body["position"], datatype=XSD.integer))
+                self.add(assignment, HK.nameAsWritten, Literal(body["name"], lang="zh"))
+                self.selection(assignment, body["start"], body["end"])
+        self.selection(node, task["start"], task["end"])
+
+    def write_agency(self, body: dict) -> URIRef:
+        node = HKD[f"agency/{body['id']}"]
+        self.add(node, RDF.type, HK.Agency)
+        _labels(self.graph, node, body["label_zh"], body["label_en"])
+        _labels(self.graph, node, body["label_zh"], body["label_en"], SKOS.prefLabel)
+        self.add(node, HK.kind, HKC[f"kind/{body['kind']}"])
+        for function in body["functions"]:
+            self.add(node, ORG.classification, HKC[f"function/{function}"])
+        self.add(node, ORG.subOrganizationOf, HKD[f"agency/{self.plan['city_id']}-government"])
+        self.add(node, HK.city, self.city)
+        self.add(node, HK.alias, Literal(body["name"], lang="zh"))
+        return node
+
+    def write_target(self, target: dict) -> None:
+        node = HKD[f"plan/{self.plan['id']}/target/{target['id']}"]
+        dataset = HKD[f"plan/{self.plan['id']}/targets"]
+        self.add(dataset, RDF.type, QB.DataSet)
+        _labels(self.graph, dataset, f"{self.plan['title']}目标", f"Targets of {self.plan['doc_number']}")
+        self.add(node, RDF.type, HK.Target)
+        self.add(node, QB.dataSet, dataset)
+        indicator = indicator_iri(target)
+        if target["indicator_id"] is None:
+            _concept(self.graph, "indicator", str(indicator).rsplit("/", 1)[1], target["indicator"], None)
+        self.add(node, HK.indicator, indicator)
+        self.add(node, HK.refCity, self.city)
+        if target["year"] is None:
+            self.add(node, HK.noYear, Literal(True))
+        else:
+            self.add(node, HK.targetYear, Literal(str(target["year"]), datatype=XSD.gYear))
+        self.add(node, HK.value, Literal(Decimal(str(target["value"])), datatype=XSD.decimal))
+        if target["value_max"] is not None:
+            self.add(node, HK.valueMax, Literal(Decimal(str(target["value_max"])), datatype=XSD.decimal))
+        self.add(node, HK.unit, Literal(target["unit"]))
+        self.add(node, HK.comparator, Literal(target["comparator"]))
+        self.add(node, HK.object, Literal(target["object"], lang="zh"))
+        self.add(node, RDFS.label, Literal(target["text"], lang="zh"))
+        if target["task"]:
+            self.add(node, HK.ofTask, self.task_iri(target["task"]))
+            self.add(node, HK.partOf, self.task_iri(target["task"]))
+        else:
+            self.add(node, HK.partOf, self.plan_iri)
+        self.selection(node, target["start"], target["end"], target["text"])
+
+    def write_chain_lead(self, index: int, lead: dict) -> None:
+        node = HKD[f"plan/{self.plan['id']}/chain-lead/{index}"]
+        self.add(node, RDF.type, HK.ChainLead)
+        self.add(node, HK.partOf, self.plan_iri)
+        self.add(node, HK.leadingUnit, self.write_agency(lead["agency"]))
+        self.add(node, HK.role, HKC[f"role/{lead['role']}"])
+        if lead["industry"]:
+            self.add(node, HK.industry, HKC[f"industry/{lead['industry']}"])
+        self.selection(node, lead["start"], lead["end"], lead["text"])
