@@ -17,6 +17,7 @@ from graph import pipeline  # noqa: E402
 from graph.decode import DecodeError  # noqa: E402
 from graph.extract import NoTasksFound, extract_file  # noqa: E402
 
+EXIT_BUILD_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -25,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("--sources", type=Path, default=ROOT / "graph" / "sources",
                         help="folder of plan texts (default: the bundled plans)")
+    parser.add_argument("--update-release", action="store_true",
+                        help="also copy the built graph to graph/release/ (the committed release)")
     commands = parser.add_subparsers(dest="command")
     extract = commands.add_parser("extract", help="print one plan's records")
     extract.add_argument("file", type=Path)
@@ -34,10 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return run_extract(args)
-        return pipeline.run_main_job(args.sources, args.out)
+        return pipeline.run_main_job(args.sources, args.out, args.update_release)
     except (NoTasksFound, DecodeError, pipeline.InputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except pipeline.BuildFailed as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
 
 
 def run_extract(args) -> int:

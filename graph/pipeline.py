@@ -1,19 +1,46 @@
-"""The main job: every plan in a folder -> records in the output folder, with a summary printed.
+"""The main job: plan texts -> records -> triples (+ inferences) -> validated release files.
 
-Outputs are written to a temporary folder and moved into place only when every plan has gone
-through, so a failed run leaves the previous output untouched.
+Everything is written into a staging folder beside the output folder and swapped in only when every
+stage has succeeded, so a failed run leaves the previous output untouched.
 """
 import json
 import shutil
 import tempfile
+import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
+from graph.rdf import HK, build_graph
+from graph.serialize import serialisations
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology" / "healthkg.ttl"
+RELEASE = ROOT / "graph" / "release" / "healthkg.nt"
 
 
 class InputError(ValueError):
     """Bad input named by the user: a missing folder, a folder with no plans."""
+
+
+class BuildFailed(RuntimeError):
+    """The graph is inconsistent or invalid; the message names the offending resources."""
+
+
+@dataclass
+class Build:
+    plans: list[dict]
+    data: Graph
+    ontology: Graph
+    released: Graph = None
+    reasoning: object = None
+    validation: object = None
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def plan_files(sources: Path) -> list[Path]:
@@ -25,35 +52,88 @@ def plan_files(sources: Path) -> list[Path]:
     return files
 
 
-def extract_all(sources: Path) -> list[dict]:
-    records = []
+def extract_all(sources: Path) -> tuple[list[dict], dict[str, str]]:
+    plans, texts = [], {}
     for path in plan_files(sources):
         try:
-            records.append(extract_file(path))
+            records = extract_file(path)
         except NoTasksFound as error:
             raise NoTasksFound(f"{path}: {error}") from error
-    return records
+        if records["plan"]["id"] in texts:
+            raise InputError(f"{path}: plan id {records['plan']['id']} is also the id of another plan")
+        plans.append(records)
+        texts[records["plan"]["id"]] = read_text(path, records["plan"]["encoding"])[0]
+    return plans, texts
+
+
+def load_ontology() -> Graph:
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+def build(sources: Path) -> Build:
+    """Run every stage; raise on bad input, an inconsistency or a validation failure."""
+    from graph.validate import ValidationFailed, validate
+    from ontology.reason import InconsistentOntology, reason
+
+    timings, clock = {}, time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage], clock = now - clock, now
+
+    plans, texts = extract_all(sources)
+    lap("extract")
+    data = build_graph(plans, texts)
+    ontology = load_ontology()
+    lap("rdf")
+    try:
+        reasoning = reason(ontology + data)
+    except InconsistentOntology as error:
+        raise BuildFailed(f"the graph is inconsistent: {error}") from error
+    released = data + reasoning.inferred
+    lap("reasoning")
+    report = validate(released, ontology)
+    lap("validation")
+    result = Build(plans, data, ontology, released, reasoning, report, timings)
+    if not report.conforms:
+        raise BuildFailed(str(ValidationFailed(report)))
+    return result
 
 
 def write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def run_main_job(sources: Path, out: Path) -> int:
-    plans = extract_all(sources)
+def write_outputs(result: Build, staging: Path) -> None:
+    from ontology.docs import render_ontology_html
+
+    (staging / "records").mkdir()
+    for records in result.plans:
+        write_json(staging / "records" / f"{records['plan']['id']}.json", records)
+    (staging / "graph").mkdir()
+    for extension, text in serialisations(result.released).items():
+        (staging / "graph" / f"healthkg.{extension}").write_text(text, encoding="utf-8")
+    (staging / "ontology").mkdir()
+    shutil.copyfile(ONTOLOGY, staging / "ontology" / "healthkg.ttl")
+    (staging / "ontology" / "index.html").write_text(render_ontology_html(result.ontology), encoding="utf-8")
+    (staging / "validation-report.md").write_text(result.validation.to_markdown(), encoding="utf-8")
+
+
+def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
+    result = build(sources)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".healthkg-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        (staging / "records").mkdir()
-        for records in plans:
-            write_json(staging / "records" / f"{records['plan']['id']}.json", records)
+        write_outputs(result, staging)
         _replace_folder(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for records in plans:
-        print(summary(records))
-    print(f"records written to {out / 'records'}")
+    if update_release:
+        RELEASE.parent.mkdir(exist_ok=True)
+        shutil.copyfile(out / "graph" / "healthkg.nt", RELEASE)
+    print(report(result, out))
     return 0
 
 
@@ -67,6 +147,19 @@ def _replace_folder(staging: Path, out: Path) -> None:
     staging.rename(out)
     if previous.exists():
         shutil.rmtree(previous)
+
+
+def report(result: Build, out: Path) -> str:
+    lines = [summary(records) for records in result.plans]
+    classes = Counter(o for o in result.released.objects(None, RDF.type) if str(o).startswith(str(HK)))
+    lines.append(f"graph: {len(result.released)} triples ({len(result.data)} extracted, "
+                 f"{len(result.reasoning.inferred)} inferred by {result.reasoning.reasoner} "
+                 f"in {result.reasoning.seconds:.2f} s)")
+    lines.append("  instances per class: " + ", ".join(f"{c.split('#')[-1]} {n}" for c, n in sorted(classes.items())))
+    lines.append(f"validation: {result.validation.summary()}")
+    lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
+    lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md")
+    return "\n".join(lines)
 
 
 def summary(records: dict) -> str:

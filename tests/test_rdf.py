@@ -1,0 +1,91 @@
+"""Records -> RDF: stable ASCII IRIs, exact provenance spans, byte-identical serialisations."""
+from functools import lru_cache
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from conftest import LAIBIN, LIUZHOU, extract_records
+from graph.decode import read_text
+from graph.extract import extract_text
+from graph.rdf import HK, HKD, OA, build_graph
+from graph.serialize import serialisations, sorted_ntriples
+
+
+def _texts(*paths):
+    return {extract_records(p)["plan"]["id"]: read_text(p)[0] for p in paths}
+
+
+@lru_cache(maxsize=None)
+def both_plans():
+    return build_graph([extract_records(LAIBIN), extract_records(LIUZHOU)], _texts(LAIBIN, LIUZHOU))
+
+
+def test_every_iri_is_ascii():
+    graph = both_plans()
+    bad = {str(term) for triple in graph for term in triple if isinstance(term, URIRef) and not str(term).isascii()}
+    assert not bad
+
+
+def test_every_selector_pair_matches_the_source_text():
+    graph = both_plans()
+    texts = {URIRef(HKD[f"plan/{pid}/text"]): text for pid, text in _texts(LAIBIN, LIUZHOU).items()}
+    checked = 0
+    for selection in graph.subjects(RDF.type, OA.SpecificResource):
+        source = texts[graph.value(selection, OA.hasSource)]
+        selectors = list(graph.objects(selection, OA.hasSelector))
+        position = next(s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in graph)
+        quote = next(s for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in graph)
+        start, end = int(graph.value(position, OA.start)), int(graph.value(position, OA.end))
+        assert source[start:end] == str(graph.value(quote, OA.exact)), selection
+        checked += 1
+    tasks = len(extract_records(LAIBIN)["tasks"]) + len(extract_records(LIUZHOU)["tasks"])
+    assert checked > tasks * 2  # tasks, their assignments, targets and chain leads all carry spans
+
+
+@pytest.mark.parametrize("kind", [HK.Task, HK.Assignment, HK.Target, HK.ChainLead])
+def test_every_record_kind_carries_a_selection(kind):
+    graph = both_plans()
+    nodes = list(graph.subjects(RDF.type, kind))
+    assert nodes
+    assert all(graph.value(node, HK.textSelection) is not None for node in nodes)
+
+
+def test_counts_match_the_documents():
+    """30 + 60 tasks and 37 + 159 targets, as read in tests/gold."""
+    graph = both_plans()
+    assert len(set(graph.subjects(RDF.type, HK.Task))) == 90
+    assert len(set(graph.subjects(RDF.type, HK.Target))) == 37 + 159
+
+
+def test_two_builds_are_byte_identical():
+    first = serialisations(both_plans())
+    second = serialisations(build_graph([extract_records(LIUZHOU), extract_records(LAIBIN)],
+                                        _texts(LAIBIN, LIUZHOU)))
+    assert first == second
+
+
+def test_an_edit_to_one_plan_leaves_the_other_plans_iris_alone():
+    laibin = extract_records(LAIBIN)
+    liuzhou_text = read_text(LIUZHOU)[0]
+    edited = liuzhou_text.replace("(一)突出发展健康养老产业\n", "(一)突出发展健康养老产业\n1. 新增一项任务。(牵头单位:市民政局)\n", 1)
+    edited_records = extract_text(edited)
+    original = build_graph([laibin, extract_records(LIUZHOU)], _texts(LAIBIN, LIUZHOU))
+    changed = build_graph([laibin, edited_records], {laibin["plan"]["id"]: read_text(LAIBIN)[0],
+                                                     edited_records["plan"]["id"]: edited})
+    prefix = str(HKD[f"plan/{laibin['plan']['id']}/"])
+
+    def laibin_lines(graph):
+        return [line for line in sorted_ntriples(graph).splitlines() if line.startswith(f"<{prefix}")]
+
+    assert laibin_lines(original) == laibin_lines(changed)
+    assert len(extract_records(LIUZHOU)["tasks"]) + 1 == len(edited_records["tasks"])
+
+
+def test_jointly_led_task_has_two_lead_shortcuts_and_assignments():
+    """Laibin task 14 is led by 市工信局, 市卫生健康委 and 自治区药监局来宾检查分局."""
+    graph = both_plans()
+    task = HKD["plan/laibin-2019-22/task/s2.4-t14"]
+    assert len(set(graph.objects(task, HK.leadUnit))) == 3
+    roles = [graph.value(a, HK.role) for a in graph.objects(task, HK.hasAssignment)]
+    assert sorted(str(r).rsplit("/", 1)[1] for r in roles) == ["cooperating", "lead", "lead", "lead"]
