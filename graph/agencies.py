@@ -62,15 +62,32 @@ def align(name: str, city_name: str) -> Agency:
     known = tables.known_body(name, city_name)
     if known:
         en = f"{city_en} {known.en}" if known.kind in CITY_PREFIXED_KINDS else known.en
-        zh = city_name + known.zh if known.kind == "municipal-department" and not known.zh.startswith("市委") \
-            else (city_name[:-1] + known.zh if known.zh.startswith("市委") else name)
+        if known.zh.startswith("市"):
+            zh = city_short(city_name) + known.zh
+        elif known.kind == "higher-level-branch" and city_short(city_name) not in known.zh:
+            zh, en = city_short(city_name) + known.zh, f"{city_en} {known.en}"
+        elif known.kind in CITY_PREFIXED_KINDS:
+            zh = city_name + known.zh
+        else:
+            zh = known.zh
         return Agency(f"{city}-{known.key}", known.kind, known.functions, zh, en)
     bare = tables.bare_names(name, city_name)[-1]
     kind = tables.kind_by_suffix(bare) or ("municipal-department" if name.startswith("市") else "other")
     default = tables.kinds().get(kind, {}).get("default_function")
     functions = (default,) if default else tuple(tables.functions_by_keyword(bare))
     key, en = _key_and_label(bare, kind, city_en)
-    return Agency(f"{city}-{key}", kind, functions, tables.normalise_brackets(name), en)
+    return Agency(f"{city}-{key}", kind, functions, _label_zh(name, bare, kind, city_name), en)
+
+
+def _label_zh(name: str, bare: str, kind: str, city_name: str) -> str:
+    """One Chinese label per body however it is written: 北部生态新区 and 北部生态新区管委会 are one."""
+    if kind == "county-government":
+        return GOVERNMENT.sub("", bare) + "人民政府"
+    if kind == "development-zone-committee":
+        return ZONE_COMMITTEE.sub("", bare) + "管委会"
+    if name.startswith("市") and not name.startswith("市场"):
+        return city_short(city_name) + name
+    return name
 
 
 def _key_and_label(bare: str, kind: str, city_en: str) -> tuple[str, str]:

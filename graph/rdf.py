@@ -92,6 +92,7 @@ def add_concept_schemes(graph: Graph) -> None:
     for key, row in tables.kinds().items():
         _concept(graph, "kind", key, row["zh"], row["en"])
     _concept(graph, "kind", "other", "其他", "Other")
+    _concept(graph, "kind", "city-government", "市人民政府", "City government (the plan's issuer)")
     for key, (zh, en) in ROLES.items():
         _concept(graph, "role", key, zh, en)
     for row in tables.read_tsv("indicators.tsv"):
@@ -148,6 +149,8 @@ class PlanWriter:
         government = HKD[f"agency/{self.plan['city_id']}-government"]
         self.add(node, ELI.passed_by, government)
         self.add(government, RDF.type, HK.CityGovernment)
+        self.add(government, HK.kind, HKC["kind/city-government"])
+        self.add(government, ORG.classification, HKC["function/local-government"])
         _labels(self.graph, government, plan["issuer"], f"{self.city_en} People's Government")
         self.add(government, HK.city, self.city)
         self.add(self.city, RDF.type, HK.City)

@@ -1,0 +1,343 @@
+"""Quality checks of a healthkg data graph: SHACL shapes and violation queries.
+
+    from graph.validate import validate, ValidationFailed
+    report = validate(data, ontology)       # rdflib Graphs
+    print(report.to_text())
+    report.raise_if_failed()                # ValidationFailed naming every violation
+
+Two kinds of check run:
+
+- ``ontology/shapes.ttl`` through pySHACL, with inference "none" and the ontology mixed in as
+  ``ont_graph``. No RDFS/OWL-RL pre-inference on purpose: the shapes check what the data *asserts*
+  (closed-world cardinalities), and RDFS domain/range entailment would make nodes into targets they
+  are not (``hk:role`` is used by assignments and chain leads alike, ``hk:partOf`` by sections, tasks
+  and targets) while costing seconds. Mixing the ontology in still lets ``sh:class`` and
+  ``sh:targetClass`` follow its ``rdfs:subClassOf`` axioms.
+- every ``queries/*-violation.rq``: plain SPARQL 1.1 SELECT queries whose contract is "returns zero
+  rows"; each row is a violation.
+
+Everything in a report is sorted, so the same graph gives the same text.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES_PATH = ROOT / "ontology" / "shapes.ttl"
+QUERIES_DIR = ROOT / "queries"
+QUERY_SUFFIX = "-violation.rq"
+
+# Prefixes used to write terms compactly in reports (longest namespace wins).
+PREFIXES: dict[str, str] = {
+    "hk": "https://w3id.org/healthkg/ontology#",
+    "hkc": "https://w3id.org/healthkg/concept/",
+    "hkd": "https://w3id.org/healthkg/id/",
+    "hks": "https://w3id.org/healthkg/shapes#",
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "p-plan": "http://purl.org/net/p-plan#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "time": "http://www.w3.org/2006/time#",
+}
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def compact(term: Node | None) -> str:
+    """A short, stable, readable form of an RDF term (CURIE, quoted literal, ``_:`` for blank nodes)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in _BY_LENGTH:
+            if text.startswith(namespace) and len(text) > len(namespace):
+                return f"{prefix}:{text[len(namespace):]}"
+        return f"<{text}>"
+    if isinstance(term, Literal):
+        shown = str(term)
+        quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype in (XSD.integer, XSD.decimal, XSD.boolean) and not getattr(term, "ill_typed", False):
+            return shown  # as Turtle writes them
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{quoted}^^{compact(term.datatype)}"
+        return quoted
+    if isinstance(term, BNode):
+        return "_:b"  # blank node ids are not stable across runs
+    return str(term)
+
+
+def _path_text(graph: Graph, path: Node | None) -> str:
+    """A SHACL path written as a SPARQL property path."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return compact(path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(graph, inverse)
+    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return f"({_path_text(graph, inner)}){suffix}"
+    alternative = graph.value(path, SH.alternativePath)
+    if alternative is not None:
+        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternative)) + ")"
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
+    return compact(path)
+
+
+@dataclass(frozen=True, order=True)
+class ShaclResult:
+    """One sh:ValidationResult, as text."""
+
+    focus_node: str
+    path: str
+    message: str
+    shape: str
+    value: str = ""
+    severity: str = "sh:Violation"
+    component: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.focus_node} {self.path}".strip()
+        value = f" (value {self.value})" if self.value else ""
+        return f"{where}{value}: {self.message} [{self.shape}]"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows one violation query returned: each row maps a variable to a compact term."""
+
+    name: str
+    variables: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    description: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return not self.rows
+
+    def row_dicts(self) -> list[dict[str, str]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+    def describe_row(self, row: tuple[str, ...]) -> str:
+        return ", ".join(f"{v}={x}" for v, x in zip(self.variables, row) if x)
+
+
+@dataclass
+class ValidationReport:
+    shacl_conforms: bool
+    shacl_results: list[ShaclResult] = field(default_factory=list)
+    query_results: list[QueryResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def conforms(self) -> bool:
+        return self.shacl_conforms and not self.shacl_results and all(q.passed for q in self.query_results)
+
+    @property
+    def query_rows(self) -> dict[str, list[dict[str, str]]]:
+        """Rows per query name (an empty list for a query that passed)."""
+        return {q.name: q.row_dicts() for q in self.query_results}
+
+    @property
+    def failed_queries(self) -> list[QueryResult]:
+        return [q for q in self.query_results if not q.passed]
+
+    def violation_count(self) -> int:
+        return len(self.shacl_results) + sum(len(q.rows) for q in self.query_results)
+
+    def violations(self) -> list[str]:
+        """One line per violation: SHACL results first, then query rows, all sorted."""
+        lines = [f"SHACL {r.describe()}" for r in self.shacl_results]
+        for query in self.query_results:
+            lines.extend(f"{query.name}: {query.describe_row(row)}" for row in query.rows)
+        return lines
+
+    def raise_if_failed(self) -> None:
+        if not self.conforms:
+            raise ValidationFailed(self)
+
+    # -- renderings ---------------------------------------------------------------------------
+
+    def to_text(self) -> str:
+        status = "conforms" if self.conforms else f"does not conform: {self.violation_count()} violation(s)"
+        lines = [f"healthkg validation: {status}"]
+        lines.append(f"SHACL: {'conforms' if not self.shacl_results else f'{len(self.shacl_results)} result(s)'}")
+        for result in self.shacl_results:
+            lines.append(f"  - focus {result.focus_node}")
+            if result.path:
+                lines.append(f"    path    {result.path}")
+            if result.value:
+                lines.append(f"    value   {result.value}")
+            lines.append(f"    message {result.message}")
+            lines.append(f"    shape   {result.shape} ({result.severity}, {result.component})")
+        lines.append(f"Violation queries: {len(self.query_results)}")
+        for query in self.query_results:
+            lines.append(f"  {'ok  ' if query.passed else 'FAIL'} {query.name}: {len(query.rows)} row(s)")
+            for row in query.rows:
+                lines.append(f"    - {query.describe_row(row)}")
+        return "\n".join(lines) + "\n"
+
+    def to_markdown(self) -> str:
+        def cell(text: str) -> str:
+            return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ") or " "
+
+        status = "conforms" if self.conforms else f"does **not** conform: {self.violation_count()} violation(s)"
+        out = ["# healthkg validation report", "", f"The graph {status}.", "", "## SHACL shapes", ""]
+        if not self.shacl_results:
+            out.append("No SHACL result: every shape of `ontology/shapes.ttl` holds.")
+        else:
+            out.append("| focus node | path | value | message | shape |")
+            out.append("| --- | --- | --- | --- | --- |")
+            for r in self.shacl_results:
+                out.append(
+                    f"| {cell(r.focus_node)} | {cell(r.path)} | {cell(r.value)} | {cell(r.message)} | {cell(r.shape)} |"
+                )
+        out += ["", "## Violation queries", "", "| query | rows |", "| --- | --- |"]
+        for query in self.query_results:
+            out.append(f"| `{query.name}` | {len(query.rows)} |")
+        for query in self.failed_queries:
+            out += ["", f"### `{query.name}`", ""]
+            if query.description:
+                out += [f"> {cell(line)}" for line in query.description.splitlines()] + [""]
+            out.append("| " + " | ".join(cell(v) for v in query.variables) + " |")
+            out.append("|" + " --- |" * len(query.variables))
+            for row in query.rows:
+                out.append("| " + " | ".join(cell(x) for x in row) + " |")
+        return "\n".join(out) + "\n"
+
+
+class ValidationFailed(Exception):
+    """Raised with a report that does not conform; the message names every violation."""
+
+    def __init__(self, report: ValidationReport, limit: int | None = None):
+        self.report = report
+        lines = [line if len(line) <= 400 else line[:397] + "..." for line in report.violations()]
+        shown = lines if limit is None else lines[:limit]
+        if len(lines) > len(shown):
+            shown.append(f"... and {len(lines) - len(shown)} more")
+        super().__init__(
+            f"healthkg graph does not conform: {len(lines)} violation(s)\n" + "\n".join(f"  {x}" for x in shown)
+        )
+
+
+# -- running the checks ---------------------------------------------------------------------------
+
+def load_shapes(path: Path = SHAPES_PATH) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def violation_queries(directory: Path = QUERIES_DIR) -> dict[str, str]:
+    """Name (file name without ``-violation.rq``) to query text, sorted by name."""
+    return {
+        p.name[: -len(QUERY_SUFFIX)]: p.read_text(encoding="utf-8")
+        for p in sorted(directory.glob(f"*{QUERY_SUFFIX}"))
+    }
+
+
+def query_description(text: str) -> str:
+    """The English ``# Check:`` paragraph of a query's opening comment block."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if line.startswith("# Check:"):
+            lines.append(line[len("# Check:"):].strip())
+        elif lines and line.startswith("#  "):  # an indented continuation line
+            lines.append(line[1:].strip())
+        elif lines:
+            break
+    return " ".join(lines)
+
+
+def run_query(data: Graph, name: str, text: str) -> QueryResult:
+    result = data.query(text)
+    variables = tuple(str(v) for v in (result.vars or []))
+    rows = sorted(tuple(compact(row[i]) for i in range(len(variables))) for row in result)
+    return QueryResult(name, variables, tuple(rows), query_description(text))
+
+
+def run_shacl(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool, list[ShaclResult]]:
+    from pyshacl import validate as shacl_validate
+
+    conforms, results_graph, _ = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology if ontology is not None and len(ontology) else None,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=False,
+        meta_shacl=False,
+        advanced=False,
+        inplace=False,
+    )
+    results = []
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        messages = sorted(str(m) for m in results_graph.objects(node, SH.resultMessage))
+        shape = results_graph.value(node, SH.sourceShape)
+        shape_text = compact(shape)
+        if isinstance(shape, BNode):  # an anonymous shape: name it by its sh:name or path, if any
+            name = shapes.value(shape, SH.name)
+            shape_text = f"[{name}]" if name else "[anonymous shape]"
+        results.append(
+            ShaclResult(
+                focus_node=compact(results_graph.value(node, SH.focusNode)),
+                path=_path_text(results_graph, results_graph.value(node, SH.resultPath)),
+                message=" | ".join(messages),
+                shape=shape_text,
+                value=compact(results_graph.value(node, SH.value)),
+                severity=compact(results_graph.value(node, SH.resultSeverity)),
+                component=compact(results_graph.value(node, SH.sourceConstraintComponent)),
+            )
+        )
+    return bool(conforms), sorted(results)
+
+
+def validate(
+    data: Graph,
+    ontology: Graph | None = None,
+    *,
+    shapes: Graph | None = None,
+    queries: dict[str, str] | None = None,
+) -> ValidationReport:
+    """Run the SHACL shapes and every violation query on ``data``; never raises on violations.
+
+    ``ontology`` is the OWL ontology (``ontology/healthkg.ttl``); it is mixed into a copy of the data
+    for SHACL only, ``data`` itself is not changed. ``shapes`` and ``queries`` default to
+    ``ontology/shapes.ttl`` and ``queries/*-violation.rq``.
+    """
+    import time
+
+    started = time.perf_counter()
+    shapes = shapes if shapes is not None else load_shapes()
+    queries = queries if queries is not None else violation_queries()
+    conforms, shacl_results = run_shacl(data, ontology, shapes)
+    query_results = [run_query(data, name, text) for name, text in sorted(queries.items())]
+    return ValidationReport(conforms, shacl_results, query_results, time.perf_counter() - started)
+
+
+def check(data: Graph, ontology: Graph | None = None) -> ValidationReport:
+    """``validate`` then raise ``ValidationFailed`` unless the graph conforms."""
+    report = validate(data, ontology)
+    report.raise_if_failed()
+    return report
+

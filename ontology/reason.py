@@ -1,0 +1,874 @@
+"""OWL reasoning over healthkg: the ontology (ontology/healthkg.ttl) plus the data of graph/rdf.py.
+
+    from ontology.reason import reason
+    result = reason(ontology + data)      # the ontology is added when the graph lacks it
+    result.inferred                       # an rdflib Graph of the NEW triples only
+    result.reasoner                       # "HermiT" or "OWL RL (owlrl)"
+
+What is materialised, and by whom:
+
+- class memberships (rdf:type to hk: classes, defined classes such as hk:JointlyLedTask, hk:CrossChainTask
+  and hk:LeadBody included, and types that follow from domains, ranges and super-classes) come from
+  HermiT's realisation (the HermiT jar bundled with owlready2, run on Java);
+- property values that follow from the property axioms of the ontology (sub-properties such as
+  hk:leadUnit -> hk:involvesUnit, inverses such as hk:leads, transitivity of hk:partOf, symmetry and
+  equivalence should the ontology ever declare them) are computed here in Python from those axioms:
+  HermiT does not report them.
+
+Only triples about our individuals (hkd:/hkc: subjects) with an hk: predicate, or rdf:type to an hk:
+class, are returned; nothing about owl:Thing or external super-classes.
+
+Before reasoning the input is prepared as OWL 2 DL needs it: every individual gets an
+owl:NamedIndividual declaration, and the individuals the ontology counts or allows one of (values of
+properties in number restrictions or declared functional) are declared pairwise distinct with
+owl:AllDifferent, one list per top class (OWL has no unique-name assumption; our IRIs are minted one per
+thing). Assertions that no logical axiom can use are left out of the reasoner's input: those whose
+predicate or class occurs in the ontology only as a super-class, super-property, domain or range (or
+not at all), such as rdfs:label, oa:start or rdf:type oa:SpecificResource. Dropping them changes neither
+consistency nor any entailment about the other terms (such a term can always be interpreted as large as
+needed), and halves HermiT's work.
+
+Without Java (or when it does not start) the same input goes to the pure-Python OWL RL closure of owlrl;
+number restrictions (>= n), which OWL RL lacks, are then decided by counting values that are declared
+distinct. The result says which reasoner ran (`reasoner`, `note`).
+
+An inconsistent graph raises InconsistentOntology naming the individuals and the axioms involved: the
+clashes are found with the ontology's own axioms (disjoint classes through asserted types, domains,
+ranges and super-classes; functional properties; datatype ranges), and failing that by letting HermiT
+narrow the data down to a small inconsistent set of individuals.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+HK = Namespace("https://w3id.org/healthkg/ontology#")
+HKD = Namespace("https://w3id.org/healthkg/id/")
+HKC = Namespace("https://w3id.org/healthkg/concept/")
+ONTOLOGY_IRI = URIRef("https://w3id.org/healthkg/ontology")
+ONTOLOGY_FILE = Path(__file__).resolve().with_name("healthkg.ttl")
+
+HERMIT = "HermiT"
+OWLRL = "OWL RL (owlrl)"
+JAVA_MEMORY = "-Xmx2000M"
+# A short batch job: the client compiler only and a serial collector halve HermiT's CPU time here.
+JAVA_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+DIAGNOSIS_RUNS = 14          # HermiT runs allowed when narrowing down an unexplained inconsistency
+
+OUR_SUBJECTS = (str(HKD), str(HKC))
+OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")   # owlrl's inconsistency notes
+
+SCHEMA_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+                RDF.Property, OWL.Ontology, RDFS.Datatype, OWL.Restriction, OWL.AllDisjointClasses,
+                OWL.AllDisjointProperties, OWL.TransitiveProperty, OWL.FunctionalProperty,
+                OWL.InverseFunctionalProperty, OWL.SymmetricProperty, OWL.AsymmetricProperty,
+                OWL.ReflexiveProperty, OWL.IrreflexiveProperty, OWL.OntologyProperty,
+                OWL.DeprecatedClass, OWL.DeprecatedProperty}
+CHARACTERISTICS = {OWL.TransitiveProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
+                   OWL.SymmetricProperty, OWL.AsymmetricProperty, OWL.ReflexiveProperty,
+                   OWL.IrreflexiveProperty}
+# Schema predicates whose object occurs "positively": a term used only there constrains nothing.
+POSITIVE = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range}
+LOGICAL = POSITIVE | {
+    OWL.equivalentClass, OWL.disjointWith, OWL.intersectionOf, OWL.unionOf, OWL.complementOf, OWL.oneOf,
+    OWL.onProperty, OWL.onProperties, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.hasSelf,
+    OWL.minCardinality, OWL.maxCardinality, OWL.cardinality, OWL.minQualifiedCardinality,
+    OWL.maxQualifiedCardinality, OWL.qualifiedCardinality, OWL.onClass, OWL.onDataRange, OWL.members,
+    OWL.distinctMembers, OWL.inverseOf, OWL.equivalentProperty, OWL.propertyChainAxiom,
+    OWL.propertyDisjointWith, OWL.hasKey, OWL.disjointUnionOf, OWL.onDatatype, OWL.withRestrictions,
+    OWL.datatypeComplementOf, RDF.first, RDF.rest}
+SCHEMA_PREDICATES = LOGICAL - {RDF.first, RDF.rest}
+ABOX_LOGICAL = {OWL.sameAs, OWL.differentFrom}
+MIN_CARDINALITIES = (OWL.minCardinality, OWL.minQualifiedCardinality)
+ANY_CARDINALITIES = MIN_CARDINALITIES + (OWL.maxCardinality, OWL.cardinality, OWL.maxQualifiedCardinality,
+                                         OWL.qualifiedCardinality)
+
+_TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
+_SUBCLASS_LINE = re.compile(r"^SubClassOf\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
+_EQUIVALENT_LINE = re.compile(r"^EquivalentClasses\( ((?:<[^>]+>\s*)+)\)$", re.MULTILINE)
+
+
+class ReasoningError(RuntimeError):
+    """The reasoner could not run on this input (not an inconsistency)."""
+
+
+class InconsistentOntology(ReasoningError):
+    """The ontology plus the data has no model. `individuals` and `axioms` name what clashes."""
+
+    def __init__(self, message: str, individuals: list[str] | None = None, axioms: list[str] | None = None):
+        super().__init__(message)
+        self.individuals = list(individuals or [])
+        self.axioms = list(axioms or [])
+
+
+@dataclass(frozen=True)
+class ReasoningResult:
+    inferred: Graph                      # the new triples only
+    reasoner: str                        # HERMIT or OWLRL
+    seconds: float                       # wall time of the whole reason() call
+    counts: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+    reasoner_seconds: float = 0.0        # wall time of the HermiT run or the owlrl closure alone
+    unsatisfiable: tuple = ()            # hk: classes HermiT finds unsatisfiable (a T-box bug)
+
+    def sorted_triples(self) -> list[tuple]:
+        return sorted(self.inferred, key=lambda t: tuple(str(x) for x in t))
+
+
+def load_ontology() -> Graph:
+    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the T-box says (read with rdflib)
+# ---------------------------------------------------------------------------------------------------
+
+def _closure(pairs: dict) -> dict:
+    """Reflexive-free transitive closure of {x: {y, ...}}."""
+    result = {}
+    for start in pairs:
+        seen, stack = set(), list(pairs[start])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(pairs.get(node, ()))
+        seen.discard(start)
+        result[start] = seen
+    return result
+
+
+class Schema:
+    """The ontology's axioms that reason() needs, read from the schema triples."""
+
+    def __init__(self, tbox: Graph):
+        self.graph = tbox
+        self.relevant: set[URIRef] = set()
+        positive: set[URIRef] = set()
+        for s, p, o in tbox:
+            if p in POSITIVE and isinstance(s, URIRef):
+                self.relevant.add(s)
+                if isinstance(o, URIRef):
+                    positive.add(o)
+            elif p in LOGICAL:
+                self.relevant.update(t for t in (s, o) if isinstance(t, URIRef))
+            elif p == RDF.type and o in CHARACTERISTICS and isinstance(s, URIRef):
+                self.relevant.add(s)
+        self.relevant -= {OWL.Thing, OWL.Nothing, RDF.nil}
+        # The class hierarchy between named classes (equivalences and named conjuncts included).
+        supers = defaultdict(set)
+        for s, o in tbox.subject_objects(RDFS.subClassOf):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                supers[s].add(o)
+        for s, o in tbox.subject_objects(OWL.equivalentClass):
+            for a, b in ((s, o), (o, s)):
+                if isinstance(a, URIRef) and isinstance(b, URIRef):
+                    supers[a].add(b)
+                elif isinstance(a, URIRef) and isinstance(b, BNode):
+                    for conjunct in self._list(tbox.value(b, OWL.intersectionOf)):
+                        if isinstance(conjunct, URIRef):
+                            supers[a].add(conjunct)
+        self.superclasses = _closure(supers)
+        # Disjointness: (A, B) -> the axiom as text.
+        self.disjoint: dict[tuple, str] = {}
+        for a, b in tbox.subject_objects(OWL.disjointWith):
+            self._disjoint([a, b], f"DisjointClasses({self.name(a)} {self.name(b)})")
+        for node in tbox.subjects(RDF.type, OWL.AllDisjointClasses):
+            members = self._list(tbox.value(node, OWL.members))
+            self._disjoint(members, "DisjointClasses(" + " ".join(self.name(m) for m in members) + ")")
+        self.disjoint_members = {a for a, _ in self.disjoint}
+        # Properties.
+        sub = defaultdict(set)
+        for s, o in tbox.subject_objects(RDFS.subPropertyOf):
+            sub[s].add(o)
+        for s, o in tbox.subject_objects(OWL.equivalentProperty):
+            sub[s].add(o)
+            sub[o].add(s)
+        self.superproperties = _closure(sub)
+        self.inverses = defaultdict(set)
+        for s, o in tbox.subject_objects(OWL.inverseOf):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                self.inverses[s].add(o)
+                self.inverses[o].add(s)
+        self.transitive = set(tbox.subjects(RDF.type, OWL.TransitiveProperty))
+        self.symmetric = set(tbox.subjects(RDF.type, OWL.SymmetricProperty))
+        self.functional = set(tbox.subjects(RDF.type, OWL.FunctionalProperty))
+        self.datatype_properties = set(tbox.subjects(RDF.type, OWL.DatatypeProperty))
+        self.domains = defaultdict(set)
+        self.ranges = defaultdict(set)
+        for s, o in tbox.subject_objects(RDFS.domain):
+            self.domains[s].add(o)
+        for s, o in tbox.subject_objects(RDFS.range):
+            self.ranges[s].add(o)
+        # Number restrictions inside definitions: D == (named classes) and (>= n p [C]).
+        self.counted: set[URIRef] = set()
+        for restriction in tbox.subjects(RDF.type, OWL.Restriction):
+            if any((restriction, c, None) in tbox for c in ANY_CARDINALITIES):
+                self.counted.add(tbox.value(restriction, OWL.onProperty))
+        self.definitions = []
+        for defined, expression in tbox.subject_objects(OWL.equivalentClass):
+            if not (isinstance(defined, URIRef) and isinstance(expression, BNode)):
+                continue
+            parts = self._list(tbox.value(expression, OWL.intersectionOf)) or [expression]
+            named, minimums, other = [], [], False
+            for part in parts:
+                if isinstance(part, URIRef):
+                    named.append(part)
+                    continue
+                for cardinality in MIN_CARDINALITIES:
+                    n = tbox.value(part, cardinality)
+                    if n is not None:
+                        minimums.append((tbox.value(part, OWL.onProperty), int(n), tbox.value(part, OWL.onClass)))
+                        break
+                else:
+                    other = True
+            if minimums and not other:
+                self.definitions.append((defined, named, minimums))
+
+    def union_members(self, expression) -> list | None:
+        """The named classes of an owl:unionOf expression, None for anything else."""
+        if not isinstance(expression, BNode):
+            return None
+        head = self.graph.value(expression, OWL.unionOf)
+        members = self._list(head) if head is not None else None
+        return members if members and all(isinstance(m, URIRef) for m in members) else None
+
+    def disjoint_axiom(self, a, b) -> str | None:
+        """The axiom that makes classes a and b (or classes above them) disjoint, if any."""
+        for x in sorted(self.ancestors(a), key=str):
+            for y in sorted(self.ancestors(b), key=str):
+                if (x, y) in self.disjoint:
+                    return self.disjoint[(x, y)]
+        return None
+
+    def _disjoint(self, members: list, axiom: str) -> None:
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                self.disjoint.setdefault((a, b), axiom)
+                self.disjoint.setdefault((b, a), axiom)
+
+    def _list(self, head) -> list:
+        return list(Collection(self.graph, head)) if head is not None else []
+
+    def name(self, term) -> str:
+        return _curie(self.graph, term)
+
+    def ancestors(self, cls) -> set:
+        return {cls} | self.superclasses.get(cls, set())
+
+    def top_class(self, classes: set) -> URIRef | None:
+        """The member of a disjointness axiom the given classes fall under (hk:Agency for a government)."""
+        tops = sorted({c for cls in classes for c in self.ancestors(cls) if c in self.disjoint_members}, key=str)
+        return tops[0] if tops else None
+
+
+def _curie(graph: Graph, term) -> str:
+    if isinstance(term, URIRef):
+        for prefix, namespace in (("hkd", HKD), ("hkc", HKC)):
+            if str(term).startswith(str(namespace)):
+                return f"{prefix}:{str(term)[len(namespace):]}"
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # noqa: BLE001 - any IRI rdflib cannot shorten is shown whole
+            return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    return str(term)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Preparing the reasoner's input
+# ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    sources: list              # the input graph, and the bundled ontology when the input lacks it
+    schema: Schema
+    tbox: Graph                # the schema triples
+    abox: set                  # the assertions a logical axiom can use
+    individuals: list[URIRef]
+    distinct_groups: list[list[URIRef]]
+    facts: set                 # abox property assertions closed under the property axioms
+    input: Graph               # tbox + abox + declarations + AllDifferent: what the reasoner reads
+
+    def __contains__(self, triple) -> bool:
+        return any(triple in source for source in self.sources)
+
+    def triples(self):
+        seen_ontology = len(self.sources) > 1
+        for index, source in enumerate(self.sources):
+            for triple in source:
+                if index and seen_ontology and triple in self.sources[0]:
+                    continue
+                yield triple
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.triples())
+
+
+def _split(prepared_sources: list) -> tuple[Graph, set]:
+    schema_terms = set()
+    for source in prepared_sources:
+        schema_terms |= {s for s, o in source.subject_objects(RDF.type) if o in SCHEMA_TYPES}
+        schema_terms |= {s for s, p, _ in source if p in SCHEMA_PREDICATES}
+    tbox, abox = Graph(), set()
+    for prefix, namespace in prepared_sources[0].namespaces():   # a copy: the caller's graph is not touched
+        tbox.bind(prefix, namespace, override=True, replace=True)
+    for source in prepared_sources:
+        for triple in source:
+            s = triple[0]
+            if isinstance(s, BNode) or s in schema_terms:
+                tbox.add(triple)
+            else:
+                abox.add(triple)
+    return tbox, abox
+
+
+def _materialise_properties(schema: Schema, assertions) -> set:
+    """Close property assertions under sub-properties, inverses, symmetry and transitivity."""
+    facts = {t for t in assertions if t[1] != RDF.type}
+    frontier = set(facts)
+    while frontier:
+        new = set()
+        for s, p, o in frontier:
+            for q in schema.superproperties.get(p, ()):
+                new.add((s, q, o))
+            if not isinstance(o, Literal):
+                for q in schema.inverses.get(p, ()):
+                    new.add((o, q, s))
+                if p in schema.symmetric:
+                    new.add((o, p, s))
+        for p in schema.transitive:
+            edges = defaultdict(set)
+            for s, q, o in facts | new:
+                if q == p:
+                    edges[s].add(o)
+            for s, reachable in _closure(edges).items():
+                new.update((s, p, o) for o in reachable)
+        frontier = new - facts
+        facts |= frontier
+    return facts
+
+
+def _prepare(graph: Graph, ontology: Graph | None) -> Prepared:
+    sources = [graph]
+    if ontology is not None:
+        sources.append(ontology)
+    elif (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in graph:
+        sources.append(load_ontology())
+    tbox, everything = _split(sources)
+    for prefix, namespace in (("hk", HK), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD)):
+        tbox.bind(prefix, namespace, override=False)
+    schema = Schema(tbox)
+    asserted = defaultdict(set)
+    abox = set()
+    for s, p, o in everything:
+        if p == RDF.type:
+            asserted[s].add(o)
+            keep = o in schema.relevant or o == OWL.Nothing
+        else:
+            keep = p in schema.relevant or p in ABOX_LOGICAL
+        if keep:
+            abox.add((s, p, o))
+    facts = _materialise_properties(schema, abox)
+    individuals = sorted({t for s, p, o in abox for t in (s, o) if isinstance(t, URIRef) and p != RDF.type}
+                         | {s for s, p, _ in abox if p == RDF.type}, key=str)
+    # Values the ontology counts (number restrictions) or allows one of (functional properties).
+    counted = {p for p in schema.counted | schema.functional if p not in schema.datatype_properties}
+    counted |= {sub for sub, sups in schema.superproperties.items() if sups & counted}
+    values = {o for s, p, o in facts if p in counted and isinstance(o, URIRef)}
+    for s, p, o in facts:                      # typed by a range counts as typed (grouping only)
+        if o in values:
+            asserted[o].update(r for r in schema.ranges.get(p, ()) if isinstance(r, URIRef))
+    groups = defaultdict(list)
+    for value in sorted(values, key=str):
+        top = schema.top_class(asserted[value])
+        groups[str(top) if top else ""].append(value)
+    distinct_groups = [groups[key] for key in sorted(groups) if len(groups[key]) > 1]
+    reasoner_input = Graph()
+    for triple in tbox:
+        reasoner_input.add(triple)
+    for triple in abox:
+        reasoner_input.add(triple)
+    for individual in individuals:
+        reasoner_input.add((individual, RDF.type, OWL.NamedIndividual))
+    for index, members in enumerate(distinct_groups):
+        node, head = BNode(f"distinct{index}"), BNode(f"distinct{index}list")
+        reasoner_input.add((node, RDF.type, OWL.AllDifferent))
+        reasoner_input.add((node, OWL.distinctMembers, head))
+        Collection(reasoner_input, head, members)
+    return Prepared(sources, schema, tbox, abox, individuals, distinct_groups, facts, reasoner_input)
+
+
+def _ours(triple) -> bool:
+    s, p, o = triple
+    if not (isinstance(s, URIRef) and str(s).startswith(OUR_SUBJECTS)):
+        return False
+    if p == RDF.type:
+        return isinstance(o, URIRef) and str(o).startswith(str(HK))
+    return str(p).startswith(str(HK))
+
+
+# ---------------------------------------------------------------------------------------------------
+# HermiT
+# ---------------------------------------------------------------------------------------------------
+
+def _hermit_classpath() -> str | None:
+    spec = importlib.util.find_spec("owlready2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "hermit"
+    jar = folder / "HermiT.jar"
+    return os.pathsep.join([str(folder), str(jar)]) if jar.is_file() else None
+
+
+def _java_problem(java: str | None) -> str | None:
+    """None when this Java starts; else why not."""
+    if not java:
+        return "no java on PATH"
+    try:
+        run = subprocess.run([java, "-version"], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"{java} does not start ({error})"
+    if run.returncode != 0:
+        return f"{java} -version exits with {run.returncode}: {run.stderr.decode(errors='replace').strip()[:200]}"
+    return None
+
+
+def _run_hermit(java: str, classpath: str, graph: Graph, folder: str, flags: list[str], timeout: float,
+                name: str = "input.nt") -> subprocess.CompletedProcess:
+    path = Path(folder) / name
+    path.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
+               *flags, "--ignoreUnsupportedDatatypes", path.as_uri()]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=timeout, cwd=folder)
+    except subprocess.TimeoutExpired as error:
+        raise ReasoningError(f"HermiT did not finish within {timeout:.0f} s") from error
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _inconsistent(run: subprocess.CompletedProcess) -> bool:
+    return run.returncode != 0 and b"InconsistentOntologyException" in run.stderr
+
+
+def _hermit_types(output: str) -> set:
+    supers = defaultdict(set)
+    for sub, sup in _SUBCLASS_LINE.findall(output):
+        supers[URIRef(sub)].add(URIRef(sup))
+    for group in _EQUIVALENT_LINE.findall(output):
+        members = [URIRef(iri) for iri in re.findall(r"<([^>]+)>", group)]
+        for a in members:
+            supers[a].update(m for m in members if m != a)
+    ancestors = _closure(supers)
+    types = set()
+    for individual, cls in _TYPE_LINE.findall(output):
+        for c in {URIRef(cls)} | ancestors.get(URIRef(cls), set()):
+            types.add((URIRef(individual), RDF.type, c))
+    return types
+
+
+def _unsatisfiable(output: str) -> list[str]:
+    found = []
+    for group in _EQUIVALENT_LINE.findall(output):
+        members = re.findall(r"<([^>]+)>", group)
+        if str(OWL.Nothing) in members:
+            found.extend(m for m in members if m != str(OWL.Nothing))
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------------------------------
+# OWL RL fallback
+# ---------------------------------------------------------------------------------------------------
+
+def _known_distinct(prepared: Prepared) -> set:
+    pairs = set()
+    for members in prepared.distinct_groups:
+        for a in members:
+            for b in members:
+                if a != b:
+                    pairs.add((a, b))
+    for a, b in prepared.input.subject_objects(OWL.differentFrom):
+        pairs.update({(a, b), (b, a)})
+    return pairs
+
+
+def _count_rule(prepared: Prepared, closed: Graph, distinct: set) -> set:
+    """Members of D == C1 and ... and (>= n p [Q]): n values of p pairwise declared distinct."""
+    new = set()
+    for defined, named, minimums in prepared.schema.definitions:
+        candidates = None
+        for cls in named:
+            members = set(closed.subjects(RDF.type, cls))
+            candidates = members if candidates is None else candidates & members
+        if candidates is None:
+            candidates = {s for p, _, _ in minimums for s in closed.subjects(p, None)}
+        for individual in candidates:
+            if (individual, RDF.type, defined) in closed:
+                continue
+            if all(_has_distinct(closed, individual, p, n, q, distinct) for p, n, q in minimums):
+                new.add((individual, RDF.type, defined))
+    return new
+
+
+def _has_distinct(closed: Graph, individual, prop, n: int, qualifier, distinct: set) -> bool:
+    values = sorted((v for v in closed.objects(individual, prop)
+                     if qualifier is None or (v, RDF.type, qualifier) in closed), key=str)
+    if n <= 1:
+        return len(values) >= n
+    chosen = []                   # greedy clique of pairwise-distinct values (groups are cliques)
+    for value in values:
+        if all((value, other) in distinct for other in chosen):
+            chosen.append(value)
+    return len(chosen) >= n
+
+
+def _simple_types(prepared: Prepared) -> set:
+    schema = prepared.schema
+    named = set()
+    for s, p, o in prepared.abox:
+        if p == RDF.type:
+            named.add((s, o))
+    for s, p, o in prepared.facts:
+        named.update((s, d) for d in schema.domains.get(p, ()) if isinstance(d, URIRef))
+        if not isinstance(o, Literal):
+            named.update((o, r) for r in schema.ranges.get(p, ()) if isinstance(r, URIRef))
+    return {(s, RDF.type, c) for s, cls in named for c in schema.ancestors(cls)}
+
+
+def _owlrl_closure(prepared: Prepared) -> tuple[Graph, list[str]]:
+    import owlrl
+
+    # The OWL RL closure of the schema and the assertions. The distinctness of the counted values is
+    # used by the counting rule below rather than handed to owlrl, whose rules would expand it pairwise
+    # (functional-property clashes between them are found by _explain() beforehand).
+    closed = Graph()
+    for triple in prepared.tbox:
+        closed.add(triple)
+    for triple in prepared.abox:
+        closed.add(triple)
+    distinct = _known_distinct(prepared)
+    # A first guess at the counted classes from the types Python can see (asserted, domains, ranges,
+    # super-classes) saves a second closure in the usual case; the loop below settles the rest.
+    view = Graph()
+    for triple in _simple_types(prepared) | prepared.facts:
+        view.add(triple)
+    for triple in _count_rule(prepared, view, distinct):
+        closed.add(triple)
+    errors: list[str] = []
+    for _ in range(10):
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
+                               datatype_axioms=False).expand(closed)
+        errors = sorted(str(m) for m in closed.objects(None, OWLRL_ERROR))
+        if errors:
+            break
+        added = _count_rule(prepared, closed, distinct)
+        if not added:
+            break
+        for triple in added:
+            closed.add(triple)
+    return closed, errors
+
+
+# ---------------------------------------------------------------------------------------------------
+# Explaining an inconsistency
+# ---------------------------------------------------------------------------------------------------
+
+_INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger,
+             XSD.negativeInteger, XSD.long, XSD.int, XSD.short, XSD.byte, XSD.unsignedLong, XSD.unsignedInt,
+             XSD.unsignedShort, XSD.unsignedByte}
+_SUPPORTED_RANGES = {XSD.string, XSD.decimal, XSD.integer, XSD.boolean, XSD.anyURI} | _INTEGERS
+
+
+def _datatype(literal: Literal):
+    if literal.language:
+        return RDF.langString
+    return literal.datatype or XSD.string
+
+
+def _literal_fits(literal: Literal, datatype) -> bool:
+    actual = _datatype(literal)
+    if getattr(literal, "ill_typed", False):
+        return False
+    if datatype == XSD.decimal:
+        return actual == XSD.decimal or actual in _INTEGERS
+    if datatype == XSD.integer:
+        return actual in _INTEGERS or (actual == XSD.decimal and isinstance(literal.value, Decimal)
+                                       and literal.value == literal.value.to_integral_value())
+    return actual == datatype
+
+
+def _explain(prepared: Prepared) -> tuple[list[str], list[str], list[str]]:
+    """(clash descriptions, individuals, axioms) found with the ontology's own axioms."""
+    schema = prepared.schema
+    name = schema.name
+    reasons: dict = defaultdict(dict)          # individual -> class -> why
+
+    def add(individual, cls, why):
+        if isinstance(cls, URIRef):
+            for c in schema.ancestors(cls):
+                reasons[individual].setdefault(c, why if c == cls else f"{why}, and {name(cls)} ⊑ {name(c)}")
+
+    unions = []                                # (individual, [classes], why): one of them must hold
+    clashes, individuals, axioms = [], set(), set()
+
+    def require(individual, cls, why):
+        members = schema.union_members(cls)
+        if members is not None:
+            unions.append((individual, members, why))
+        else:
+            add(individual, cls, why)
+
+    for s, p, o in sorted(prepared.abox, key=lambda t: tuple(map(str, t))):
+        if p == RDF.type:
+            add(s, o, "asserted")
+            if o == OWL.Nothing:
+                clashes.append(f"{name(s)} is asserted to be an instance of owl:Nothing")
+                individuals.add(s)
+                axioms.add("owl:Nothing has no instances")
+    for s, p, o in sorted(prepared.facts, key=lambda t: (t not in prepared.abox, tuple(map(str, t)))):
+        for domain in schema.domains.get(p, ()):
+            require(s, domain, f"domain of {name(p)} in {name(s)} {name(p)} {name(o)}")
+        if not isinstance(o, Literal):
+            for range_ in schema.ranges.get(p, ()):
+                require(o, range_, f"range of {name(p)} in {name(s)} {name(p)} {name(o)}")
+    for individual, members, why in unions:
+        known = reasons.get(individual, {})
+        blockers = [next((c for c in sorted(known, key=str) if schema.disjoint_axiom(m, c)), None) for m in members]
+        if members and all(blockers):
+            union = "ObjectUnionOf(" + " ".join(name(m) for m in members) + ")"
+            clashes.append(f"{name(individual)} must be an instance of {union} ({why}) but is "
+                           + ", ".join(f"{name(b)} ({known[b]})" for b in sorted(set(blockers), key=str))
+                           + ", disjoint with each of them")
+            individuals.add(individual)
+            axioms.add(f"{union} as {why.split(' in ')[0]}")
+            axioms.update(schema.disjoint_axiom(m, b) for m, b in zip(members, blockers))
+    for individual in sorted(reasons, key=str):
+        classes = sorted(reasons[individual], key=str)
+        for i, a in enumerate(classes):
+            for b in classes[i + 1:]:
+                axiom = schema.disjoint.get((a, b))
+                if axiom:
+                    clashes.append(f"{name(individual)} is both {name(a)} ({reasons[individual][a]}) and "
+                                   f"{name(b)} ({reasons[individual][b]}), which {axiom} keeps apart")
+                    individuals.add(individual)
+                    axioms.add(axiom)
+    distinct = _known_distinct(prepared)
+    values = defaultdict(set)
+    for s, p, o in prepared.facts:
+        if p in schema.functional:
+            values[(s, p)].add(o)
+    for (s, p), objects in sorted(values.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
+        objects = sorted(objects, key=str)
+        if p in schema.datatype_properties or all(isinstance(o, Literal) for o in objects):
+            different = len({_value_key(o) for o in objects}) > 1
+        else:
+            different = any((a, b) in distinct or _disjoint_types(schema, reasons, a, b)
+                            for i, a in enumerate(objects) for b in objects[i + 1:])
+        if different:
+            axiom = f"FunctionalProperty({name(p)})"
+            clashes.append(f"{name(s)} has {len(objects)} different values of {name(p)} "
+                           f"({', '.join(name(o) for o in objects)}), but {axiom} allows one")
+            individuals.add(s)
+            axioms.add(axiom)
+    for s, p, o in sorted(prepared.facts, key=lambda t: tuple(map(str, t))):
+        if not isinstance(o, Literal):
+            continue
+        for range_ in schema.ranges.get(p, ()):
+            if isinstance(range_, BNode):
+                allowed = list(Collection(schema.graph, schema.graph.value(range_, OWL.oneOf))) \
+                    if schema.graph.value(range_, OWL.oneOf) is not None else None
+                if allowed is None:
+                    continue
+                fits = any(_datatype(o) == _datatype(a) and str(o) == str(a) for a in allowed)
+                shown = "{" + " ".join(a.n3() for a in allowed) + "}"
+            elif range_ in _SUPPORTED_RANGES:
+                fits, shown = _literal_fits(o, range_), name(range_)
+            else:
+                continue
+            if not fits:
+                axiom = f"DataPropertyRange({name(p)} {shown})"
+                clashes.append(f"{name(s)} {name(p)} {o.n3()} is outside the range of {axiom}")
+                individuals.add(s)
+                axioms.add(axiom)
+    return clashes, sorted(map(str, individuals)), sorted(axioms)
+
+
+def _value_key(literal: Literal) -> tuple:
+    value = literal.value
+    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+        return ("number", Decimal(str(value)))
+    return (str(literal), _datatype(literal), literal.language)
+
+
+def _disjoint_types(schema: Schema, reasons: dict, a, b) -> bool:
+    return any((x, y) in schema.disjoint for x in reasons.get(a, {}) for y in reasons.get(b, {}))
+
+
+def _narrow_down(prepared: Prepared, java: str, classpath: str, folder: str, timeout: float) -> list[URIRef]:
+    """A small set of individuals whose assertions HermiT still finds inconsistent (bisection)."""
+    individuals = set(prepared.individuals)
+    background = Graph()
+    for triple in prepared.input:
+        if not (isinstance(triple[0], URIRef) and triple[0] in individuals):
+            background.add(triple)
+    by_subject = defaultdict(list)
+    for triple in prepared.input:
+        if isinstance(triple[0], URIRef):
+            by_subject[triple[0]].append(triple)
+    current = [i for i in prepared.individuals if i in by_subject]
+    runs = 0
+    while len(current) > 1 and runs < DIAGNOSIS_RUNS:
+        middle = len(current) // 2
+        for half in (current[:middle], current[middle:]):
+            candidate = Graph()
+            for triple in background:
+                candidate.add(triple)
+            for individual in half:
+                for triple in by_subject[individual]:
+                    candidate.add(triple)
+            runs += 1
+            if _inconsistent(_run_hermit(java, classpath, candidate, folder, ["-k"], timeout, "part.nt")):
+                current = half
+                break
+        else:
+            break
+    return current
+
+
+def _raise_inconsistent(prepared: Prepared, reasoner: str, narrowed: list | None = None,
+                        extra: list[str] | None = None) -> None:
+    clashes, individuals, axioms = _explain(prepared)
+    name = prepared.schema.name
+    if clashes:
+        shown = clashes[:20] + ([f"... and {len(clashes) - 20} more"] if len(clashes) > 20 else [])
+        message = f"{reasoner} finds the ontology plus the data inconsistent: " + "; ".join(shown)
+    elif narrowed:
+        individuals = sorted(map(str, narrowed))
+        listed = ", ".join(name(URIRef(i)) for i in individuals[:12])
+        more = f" and {len(individuals) - 12} more" if len(individuals) > 12 else ""
+        message = (f"{reasoner} finds the ontology plus the data inconsistent; the assertions about "
+                   f"{listed}{more} are inconsistent with the ontology by themselves")
+    else:
+        message = f"{reasoner} finds the ontology plus the data inconsistent"
+    if extra:
+        message += " (" + "; ".join(extra[:5]) + ")"
+    raise InconsistentOntology(message, individuals, axioms)
+
+
+# ---------------------------------------------------------------------------------------------------
+# reason()
+# ---------------------------------------------------------------------------------------------------
+
+def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.0) -> ReasoningResult:
+    """Check the ontology plus the data for consistency and return the triples it entails that are new.
+
+    `graph` holds the data and usually the ontology; when it lacks the ontology header
+    (<https://w3id.org/healthkg/ontology> a owl:Ontology) and no `ontology` is given, the bundled
+    ontology/healthkg.ttl is added. Raises InconsistentOntology when there is no model."""
+    started = time.perf_counter()
+    prepared = _prepare(graph, ontology)
+    java = shutil.which("java")
+    classpath = _hermit_classpath()
+    problem = _java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
+    notes = []
+    if problem is None:
+        with tempfile.TemporaryDirectory(prefix="healthkg-reason-") as folder:
+            clock = time.perf_counter()
+            run = _run_hermit(java, classpath, prepared.input, folder, ["-c", "-I"], timeout)
+            reasoner_seconds = time.perf_counter() - clock
+            if _inconsistent(run):
+                clashes = _explain(prepared)[0]
+                narrowed = None if clashes else _narrow_down(prepared, java, classpath, folder, timeout)
+                _raise_inconsistent(prepared, HERMIT, narrowed)
+            if run.returncode != 0:
+                raise ReasoningError("HermiT failed: " + run.stderr.decode("utf-8", "replace").strip()[-2000:])
+        output = run.stdout.decode("utf-8", "replace").replace("\r", "")
+        types = _hermit_types(output)
+        unsatisfiable = tuple(u for u in _unsatisfiable(output) if u.startswith(str(HK)))
+        if unsatisfiable:
+            notes.append("unsatisfiable classes: " + ", ".join(prepared.schema.name(URIRef(u)) for u in unsatisfiable))
+        entailed = types | prepared.facts
+        reasoner = HERMIT
+        notes.append("class memberships from HermiT; property values from the ontology's property axioms")
+    else:
+        clock = time.perf_counter()
+        if _explain(prepared)[0]:
+            _raise_inconsistent(prepared, OWLRL)
+        closed, errors = _owlrl_closure(prepared)
+        reasoner_seconds = time.perf_counter() - clock
+        unsatisfiable = ()
+        if errors:
+            _raise_inconsistent(prepared, OWLRL, extra=errors)
+        entailed = set(closed)
+        reasoner = OWLRL
+        notes.append(f"HermiT not run ({problem}): pure-Python OWL RL closure (owlrl) instead; classes "
+                     f"defined by minimum cardinalities decided by counting values declared distinct")
+    inferred = Graph()
+    for prefix, namespace in (("hk", HK), ("hkd", HKD), ("hkc", HKC)):
+        inferred.bind(prefix, namespace)
+    for triple in entailed:
+        if _ours(triple) and triple not in prepared:
+            inferred.add(triple)
+    counts = _counts(prepared, inferred)
+    return ReasoningResult(inferred, reasoner, time.perf_counter() - started, counts, "; ".join(notes),
+                           reasoner_seconds, unsatisfiable)
+
+
+def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:
+    name = prepared.schema.name
+    per_term = defaultdict(int)
+    for s, p, o in inferred:
+        per_term[f"rdf:type {name(o)}" if p == RDF.type else name(p)] += 1
+    counts = {
+        "input_triples": len(prepared),
+        "reasoner_input_triples": len(prepared.input),
+        "individuals": len(prepared.individuals),
+        "distinct_individuals_declared": sum(len(g) for g in prepared.distinct_groups),
+        "inferred_triples": len(inferred),
+        "inferred_types": sum(1 for _ in inferred.triples((None, RDF.type, None))),
+    }
+    counts["inferred_property_values"] = counts["inferred_triples"] - counts["inferred_types"]
+    for key in sorted(per_term):
+        counts[key] = per_term[key]
+    return counts
+
+
+def main() -> None:
+    """python -m ontology.reason [FILE ...]: reason over the bundled plans (or the given RDF files)."""
+    import sys
+
+    if len(sys.argv) > 1:
+        data = Graph()
+        for path in sys.argv[1:]:
+            data.parse(path)
+    else:
+        from graph.pipeline import extract_all
+        from graph.rdf import build_graph
+
+        root = Path(__file__).resolve().parent.parent
+        plans, texts = extract_all(root / "graph" / "sources")
+        data = build_graph(plans, texts)
+    result = reason(data)
+    print(f"{result.reasoner}: {len(result.inferred)} new triples in {result.seconds:.2f} s "
+          f"(reasoner {result.reasoner_seconds:.2f} s); {result.note}")
+    for key, value in result.counts.items():
+        print(f"  {key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The query library: every `queries/*.rq` file, its header (question in zh and en, parameters, what
+a row means) and safe parameter binding.
+
+Header lines, at the top of each file:
+    # title: 中文标题 | English title
+    # zh: the question in Chinese
+    # en: the question in English
+    # param keyword: what it means (default: 养老)
+    # row: what one row of the answer means
+A parameter is bound by rewriting the query's own `VALUES ?keyword { ... }` block with the value
+written as an RDF literal, so a value can never change the query's structure.
+"""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal
+
+QUERIES = Path(__file__).resolve().parent
+HEADER = re.compile(r"^#\s*(title|zh|en|row|param\s+(\w+))\s*:\s*(.*)$")
+DEFAULT = re.compile(r"\(default:\s*(.*?)\)\s*$")
+
+
+class QueryError(ValueError):
+    """An unknown query name or parameter."""
+
+
+@dataclass
+class Query:
+    name: str
+    text: str
+    title: str = ""
+    question_zh: str = ""
+    question_en: str = ""
+    row: str = ""
+    params: dict[str, str] = field(default_factory=dict)      # name -> description
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_check(self) -> bool:
+        return self.name.endswith("-violation")
+
+    def bind(self, values: dict[str, str] | None = None) -> str:
+        """The query text with every parameter bound (given value, else its default)."""
+        values = dict(values or {})
+        unknown = set(values) - set(self.params)
+        if unknown:
+            raise QueryError(f"{self.name}: no parameter {', '.join(sorted(unknown))}; "
+                             f"parameters: {', '.join(self.params) or 'none'}")
+        text = self.text
+        for name in self.params:
+            value = values.get(name, self.defaults.get(name))
+            if value is None:
+                raise QueryError(f"{self.name}: parameter {name} needs a value (--param {name}=...)")
+            block = re.compile(rf"VALUES\s+\?{name}\s*\{{[^}}]*\}}")
+            if not block.search(text):
+                raise QueryError(f"{self.name}: the query has no VALUES ?{name} block to bind")
+            text = block.sub(lambda _: f"VALUES ?{name} {{ {Literal(value).n3()} }}", text, count=1)
+        return text
+
+
+def parse(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    query = Query(path.stem, text)
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = HEADER.match(line)
+        if not match:
+            continue
+        key, param, value = match.group(1), match.group(2), match.group(3).strip()
+        if param:
+            default = DEFAULT.search(value)
+            query.params[param] = DEFAULT.sub("", value).strip()
+            if default:
+                query.defaults[param] = default.group(1)
+        else:
+            setattr(query, {"title": "title", "zh": "question_zh", "en": "question_en", "row": "row"}[key], value)
+    return query
+
+
+def all_queries(include_checks: bool = True) -> dict[str, Query]:
+    found = {path.stem: parse(path) for path in sorted(QUERIES.glob("*.rq"))}
+    return {name: q for name, q in found.items() if include_checks or not q.is_check}
+
+
+def get(name: str) -> Query:
+    queries = all_queries()
+    if name not in queries:
+        raise QueryError(f"no query named {name!r}; `query --list` lists them")
+    return queries[name]

@@ -1,0 +1,73 @@
+"""Run a named query against a store and render its answer as a table, CSV, JSON or Markdown."""
+import csv
+import io
+import json
+from decimal import Decimal
+
+from queries.library import Query
+from queries.stores import Answer
+
+
+def run(query: Query, store, params: dict[str, str] | None = None) -> Answer:
+    return store.select(query.bind(params))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def to_csv(answer: Answer) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(answer.variables)
+    writer.writerows([[_text(v) for v in row] for row in answer.rows])
+    return buffer.getvalue()
+
+
+def to_json(answer: Answer) -> str:
+    def plain(value):
+        return float(value) if isinstance(value, Decimal) else value
+
+    rows = [{k: plain(v) for k, v in row.items()} for row in answer.as_dicts()]
+    return json.dumps({"variables": answer.variables, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def to_table(answer: Answer, limit: int | None = None) -> str:
+    rows = [[_text(v) for v in row] for row in answer.rows[:limit]]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(answer.variables)]
+
+    def line(cells):
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    lines = [line(answer.variables), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    if limit is not None and len(answer.rows) > limit:
+        lines.append(f"... {len(answer.rows) - limit} more rows")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_markdown(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(answer: Answer, query: Query | None = None) -> str:
+    lines = []
+    if query is not None:
+        lines += [f"## {query.title or query.name}", ""]
+        if query.question_zh or query.question_en:
+            lines += [f"{query.question_zh}  ", f"{query.question_en}", ""]
+        if query.row:
+            lines += [f"One row: {query.row}", ""]
+    lines.append("| " + " | ".join(answer.variables) + " |")
+    lines.append("|" + "---|" * len(answer.variables))
+    lines += ["| " + " | ".join(_escape_markdown(_text(v)) for v in row) + " |" for row in answer.rows]
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"table": to_table, "csv": to_csv, "json": to_json}

@@ -1,0 +1,660 @@
+"""graph/validate.py, ontology/shapes.ttl and queries/*-violation.rq.
+
+A small hand-made graph that follows ontology/MODEL.md conforms; each shape and each violation query
+catches a hand-made broken example (one sub-case per query, so a query that cannot fail is caught);
+the queries agree on rdflib and Oxigraph; the violation queries find nothing on the real graph.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from conftest import LAIBIN, LIUZHOU, ROOT, extract_records
+from graph.validate import (
+    QUERIES_DIR,
+    ValidationFailed,
+    ValidationReport,
+    compact,
+    load_shapes,
+    validate,
+    violation_queries,
+)
+
+HK = Namespace("https://w3id.org/healthkg/ontology#")
+HKC = Namespace("https://w3id.org/healthkg/concept/")
+HKD = Namespace("https://w3id.org/healthkg/id/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+PPLAN = Namespace("http://purl.org/net/p-plan#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes
+QB = Namespace("http://purl.org/linked-data/cube#")
+ONTOLOGY_FILE = ROOT / "ontology" / "healthkg.ttl"
+
+# A tiny plan. "𠀀" (U+20000, outside the BMP) comes before every span: SUBSTR must count it as one
+# character, as Python does, on every SPARQL engine.
+TEXT = (
+    "来宾市𠀀健康方案\n"
+    "一、重点任务\n"
+    "(一)加快发展健康养老产业\n"
+    "1.健全养老服务体系，到2021年建成3个养老服务示范机构。(牵头单位：市民政局；配合单位：市卫生健康委)\n"
+    "2.建设健康小镇。\n"
+    "三、保障措施\n"
+    "市民政局负责牵头抓健康养老产业发展。\n"
+    "全市人均体育场地面积约1.8平方米。\n"
+)
+PLAN = HKD["plan/testcity-2019-1"]
+SOURCE = HKD["plan/testcity-2019-1/text"]
+CITY = HKD["city/testcity"]
+GOVERNMENT = HKD["agency/testcity-government"]
+S1 = HKD["plan/testcity-2019-1/section/s1"]
+S11 = HKD["plan/testcity-2019-1/section/s1.1"]
+S3 = HKD["plan/testcity-2019-1/section/s3"]
+TASK = HKD["plan/testcity-2019-1/task/s1.1-t1"]
+TASK2 = HKD["plan/testcity-2019-1/task/s1.1-t2"]
+LEAD = URIRef(f"{TASK}/lead/1")
+COOP = URIRef(f"{TASK}/cooperating/1")
+TARGET = HKD["plan/testcity-2019-1/target/s1.1-t1-g1"]
+TARGET2 = HKD["plan/testcity-2019-1/target/goals-g1"]
+CHAIN_LEAD = HKD["plan/testcity-2019-1/chain-lead/1"]
+CIVIL = HKD["agency/testcity-civil-affairs-bureau"]
+HEALTH = HKD["agency/testcity-health-commission"]
+OTHER_CITY = HKD["city/othercity"]
+
+
+def span(text: str, occurrence: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TEXT.index(text, start + 1)
+    return start, start + len(text)
+
+
+def add_selection(g: Graph, node: URIRef, start: int, end: int) -> None:
+    selection, position, quote = (URIRef(f"{node}/{x}") for x in ("selection", "position", "quote"))
+    g.add((node, HK.textSelection, selection))
+    g.add((selection, RDF.type, OA.SpecificResource))
+    g.add((selection, OA.hasSource, SOURCE))
+    g.add((selection, OA.hasSelector, position))
+    g.add((selection, OA.hasSelector, quote))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(TEXT[start:end])))
+
+
+def add_agency(g: Graph, node: URIRef, zh: str, en: str, kind: str, function: str, city=CITY) -> None:
+    g.add((node, RDF.type, HK.Agency))
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        g.add((node, predicate, Literal(zh, lang="zh")))
+        g.add((node, predicate, Literal(en, lang="en")))
+    g.add((node, HK.kind, HKC[f"kind/{kind}"]))
+    g.add((node, ORG.classification, HKC[f"function/{function}"]))
+    g.add((node, ORG.subOrganizationOf, GOVERNMENT))
+    g.add((node, HK.city, city))
+
+
+def add_assignment(g: Graph, task: URIRef, node: URIRef, unit: URIRef, role: str, position: int,
+                   written: str) -> None:
+    g.add((task, HK.hasAssignment, node))
+    g.add((node, RDF.type, HK.Assignment))
+    g.add((node, HK.assignedUnit, unit))
+    g.add((node, PROV.agent, unit))
+    g.add((node, HK.role, HKC[f"role/{role}"]))
+    g.add((node, PROV.hadRole, HKC[f"role/{role}"]))
+    g.add((node, HK.position, Literal(position, datatype=XSD.integer)))
+    g.add((node, HK.nameAsWritten, Literal(written, lang="zh")))
+    add_selection(g, node, *span(written, 1 if written == "市民政局" else 0))
+
+
+def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comparator: str,
+               year: int | None, part_of: URIRef) -> None:
+    g.add((node, RDF.type, HK.Target))
+    g.add((node, QB.dataSet, HKD["plan/testcity-2019-1/targets"]))
+    g.add((node, HK.indicator, HKC[f"indicator/test-{abs(hash(written)) % 1000}"]))
+    g.add((node, HK.refCity, CITY))
+    if year is None:
+        g.add((node, HK.noYear, Literal(True)))
+    else:
+        g.add((node, HK.targetYear, Literal(str(year), datatype=XSD.gYear)))
+    g.add((node, HK.value, Literal(Decimal(value), datatype=XSD.decimal)))
+    g.add((node, HK.unit, Literal(unit)))
+    g.add((node, HK.comparator, Literal(comparator)))
+    g.add((node, HK.partOf, part_of))
+    if part_of != PLAN:
+        g.add((node, HK.ofTask, part_of))
+    add_selection(g, node, *span(written))
+
+
+def valid_graph() -> Graph:
+    """One plan with two sections, a task with a bracket, a no-bracket task, two targets, a chain lead."""
+    g = Graph()
+    g.add((PLAN, RDF.type, HK.Plan))
+    g.add((PLAN, HK.city, CITY))
+    g.add((PLAN, HK.sourceText, SOURCE))
+    g.add((PLAN, RDFS.label, Literal("来宾市𠀀健康方案", lang="zh")))
+    g.add((SOURCE, RDF.type, HK.SourceText))
+    g.add((SOURCE, HK.content, Literal(TEXT)))
+    g.add((CITY, RDF.type, HK.City))
+    g.add((CITY, RDFS.label, Literal("测试市", lang="zh")))
+    g.add((CITY, RDFS.label, Literal("Testcity", lang="en")))
+    g.add((OTHER_CITY, RDF.type, HK.City))
+    # the city government is typed as MODEL.md says (org:Organization, hk:CityGovernment); the ontology
+    # makes it an hk:Agency, so it carries what every agency must
+    add_agency(g, GOVERNMENT, "测试市人民政府", "Testcity People's Government", "city-government",
+               "local-government")
+    g.remove((GOVERNMENT, ORG.subOrganizationOf, None))
+    g.remove((GOVERNMENT, RDF.type, HK.Agency))
+    g.add((GOVERNMENT, RDF.type, HK.CityGovernment))
+    g.add((GOVERNMENT, RDF.type, ORG.Organization))
+    add_agency(g, CIVIL, "测试市民政局", "Testcity Civil Affairs Bureau", "municipal-department", "civil-affairs")
+    add_agency(g, HEALTH, "测试市卫生健康委员会", "Testcity Health Commission", "municipal-department", "health")
+    for section, parent, number, heading in ((S1, PLAN, "一", "重点任务"), (S11, S1, "(一)", "加快发展健康养老产业"),
+                                             (S3, PLAN, "三", "保障措施")):
+        g.add((section, RDF.type, HK.Section))
+        g.add((section, HK.partOf, parent))
+        g.add((section, HK.sectionNumber, Literal(number)))
+        g.add((section, RDFS.label, Literal(heading, lang="zh")))
+    # task 1: numbered, with its responsibility bracket
+    g.add((TASK, RDF.type, HK.Task))
+    g.add((TASK, PPLAN.isStepOfPlan, PLAN))
+    g.add((TASK, HK.partOf, S11))
+    g.add((TASK, HK.taskNumber, Literal("1")))
+    g.add((TASK, RDFS.label, Literal("健全养老服务体系", lang="zh")))
+    g.add((TASK, HK.leadUnit, CIVIL))
+    g.add((TASK, HK.cooperatingUnit, HEALTH))
+    add_assignment(g, TASK, LEAD, CIVIL, "lead", 1, "市民政局")
+    add_assignment(g, TASK, COOP, HEALTH, "cooperating", 1, "市卫生健康委")
+    add_selection(g, TASK, TEXT.index("1.健全"), TEXT.index("卫生健康委)") + len("卫生健康委)"))
+    # task 2: numbered, without a bracket
+    g.add((TASK2, RDF.type, HK.Task))
+    g.add((TASK2, PPLAN.isStepOfPlan, PLAN))
+    g.add((TASK2, HK.partOf, S11))
+    g.add((TASK2, HK.flag, Literal("no-bracket")))
+    add_selection(g, TASK2, *span("2.建设健康小镇。"))
+    add_target(g, TARGET, "到2021年建成3个养老服务示范机构", "3", "个", "=", 2021, TASK)
+    add_target(g, TARGET2, "人均体育场地面积约1.8平方米", "1.8", "平方米", "~", None, PLAN)
+    g.add((CHAIN_LEAD, RDF.type, HK.ChainLead))
+    g.add((CHAIN_LEAD, HK.partOf, PLAN))
+    g.add((CHAIN_LEAD, HK.leadingUnit, CIVIL))
+    g.add((CHAIN_LEAD, HK.role, HKC["role/industry-lead"]))
+    g.add((CHAIN_LEAD, HK.industry, HKC["industry/elderly-care"]))
+    add_selection(g, CHAIN_LEAD, *span("市民政局负责牵头抓健康养老产业发展"))
+    return g
+
+
+@lru_cache(maxsize=None)
+def ontology() -> Graph:
+    """The OWL ontology when it is there (mixed in for SHACL), else an empty graph."""
+    return Graph().parse(ONTOLOGY_FILE, format="turtle") if ONTOLOGY_FILE.exists() else Graph()
+
+
+def position(node: URIRef) -> URIRef:
+    return URIRef(f"{node}/position")
+
+
+def quote(node: URIRef) -> URIRef:
+    return URIRef(f"{node}/quote")
+
+
+def selection(node: URIRef) -> URIRef:
+    return URIRef(f"{node}/selection")
+
+
+def replace(g: Graph, s, p, o) -> None:
+    g.set((s, p, o))
+
+
+# -- the valid graph ------------------------------------------------------------------------------
+
+def test_the_hand_made_spans_are_right():
+    g = valid_graph()
+    for node in (TASK, TASK2, LEAD, COOP, TARGET, TARGET2, CHAIN_LEAD):
+        start = int(g.value(position(node), OA.start))
+        end = int(g.value(position(node), OA.end))
+        assert TEXT[start:end] == str(g.value(quote(node), OA.exact))
+        assert start > TEXT.index("𠀀")
+
+
+@pytest.mark.parametrize("with_ontology", [False, True], ids=["no-ontology", "ontology"])
+def test_a_small_valid_graph_conforms(with_ontology):
+    g = valid_graph()
+    before = len(g)
+    report = validate(g, ontology() if with_ontology else None)
+    assert report.conforms, report.to_text()
+    assert report.shacl_results == []
+    assert {q.name for q in report.query_results} == set(violation_queries())
+    assert len(g) == before, "validate must not change the data graph"
+    report.raise_if_failed()
+
+
+def materialised(g: Graph) -> Graph:
+    """The entailments ontology/reason.py adds (MODEL.md): transitive hk:partOf, hk:leads, the
+    super-properties and super-classes, and the defined classes."""
+    out = Graph()
+    for triple in g:
+        out.add(triple)
+    changed = True
+    while changed:
+        new = {(a, HK.partOf, c) for a, _, b in out.triples((None, HK.partOf, None))
+               for _, _, c in out.triples((b, HK.partOf, None))} - set(out)
+        changed = bool(new)
+        for triple in new:
+            out.add(triple)
+    for task, _, unit in list(out.triples((None, HK.leadUnit, None))):
+        out.add((unit, HK.leads, task))
+        out.add((unit, RDF.type, HK.LeadBody))
+    for sub, sup in ((HK.leadUnit, HK.involvesUnit), (HK.cooperatingUnit, HK.involvesUnit),
+                     (HK.assignedUnit, PROV.agent), (HK.role, PROV.hadRole), (HK.leadingUnit, PROV.agent)):
+        for s, _, o in list(out.triples((None, sub, None))):
+            out.add((s, sup, o))
+    for sub, sup in ((HK.Task, PPLAN.Step), (HK.CityGovernment, HK.Agency), (HK.Agency, ORG.Organization),
+                     (HK.Target, QB.Observation), (HK.Assignment, PROV.Association), (HK.ChainLead, PROV.Association)):
+        for s in list(out.subjects(RDF.type, sub)):
+            out.add((s, RDF.type, sup))
+    return out
+
+
+def test_the_materialised_graph_still_conforms():
+    g = materialised(valid_graph())
+    assert (TASK, HK.partOf, S1) in g and (TASK, HK.partOf, PLAN) in g
+    report = validate(g, ontology())
+    assert report.conforms, report.to_text()
+    # and a task written into two sections is still caught
+    g.add((TASK, HK.partOf, S3))
+    assert validate(g, ontology(), shapes=Graph()).query_rows["task-in-two-sections"]
+
+
+# -- every shape catches a broken example ---------------------------------------------------------
+
+def _drop(*patterns):
+    def mutate(g: Graph) -> None:
+        for pattern in patterns:
+            g.remove(pattern)
+    return mutate
+
+
+def _add(*triples):
+    def mutate(g: Graph) -> None:
+        for triple in triples:
+            g.add(triple)
+    return mutate
+
+
+def _set(s, p, o):
+    return lambda g: g.set((s, p, o))
+
+
+SHAPE_CASES = {
+    # name: (mutation, focus node, shape)
+    "task without plan": (_drop((TASK, PPLAN.isStepOfPlan, None)), TASK, "hks:Task-plan"),
+    "task in two plans": (_add((TASK, PPLAN.isStepOfPlan, HKD["plan/other"]),
+                               (HKD["plan/other"], RDF.type, HK.Plan)), TASK, "hks:Task-plan"),
+    "task step of a non-plan": (_set(TASK, PPLAN.isStepOfPlan, S1), TASK, "hks:Task-plan"),
+    "task without section": (_drop((TASK, HK.partOf, None)), TASK, "hks:Task-section"),
+    "task part of the plan only": (_set(TASK, HK.partOf, PLAN), TASK, "hks:Task-section"),
+    "task without selection": (_drop((TASK, HK.textSelection, None)), TASK, "hks:Task-selection"),
+    "task with two selections": (_add((TASK, HK.textSelection, selection(TASK2))), TASK, "hks:Task-selection"),
+    "task lead not an agency": (_add((TASK, HK.leadUnit, CITY)), TASK, "hks:Task-leadUnit"),
+    "task without lead and flag": (_drop((TASK, HK.leadUnit, None)), TASK, "hks:TaskLeadShape"),
+    "task with another flag": (_set(TASK2, HK.flag, Literal("other")), TASK2, "hks:TaskLeadShape"),
+    "assignment without unit": (_drop((LEAD, HK.assignedUnit, None)), LEAD, "hks:Assignment-unit"),
+    "assignment with two units": (_add((LEAD, HK.assignedUnit, HEALTH)), LEAD, "hks:Assignment-unit"),
+    "assignment unit not an agency": (_set(LEAD, HK.assignedUnit, CITY), LEAD, "hks:Assignment-unit"),
+    "assignment without role": (_drop((LEAD, HK.role, None)), LEAD, "hks:Assignment-role"),
+    "assignment with two roles": (_add((LEAD, HK.role, HKC["role/cooperating"])), LEAD, "hks:Assignment-role"),
+    "assignment with a chain role": (_set(LEAD, HK.role, HKC["role/industry-lead"]), LEAD, "hks:Assignment-role"),
+    "assignment without position": (_drop((LEAD, HK.position, None)), LEAD, "hks:Assignment-position"),
+    "assignment position as text": (_set(LEAD, HK.position, Literal("1")), LEAD, "hks:Assignment-position"),
+    "assignment position zero": (_set(LEAD, HK.position, Literal(0)), LEAD, "hks:Assignment-position"),
+    "assignment without selection": (_drop((LEAD, HK.textSelection, None)), LEAD, "hks:Assignment-selection"),
+    "assignment of no task": (_drop((TASK, HK.hasAssignment, LEAD)), LEAD, "hks:Assignment-task"),
+    "assignment of two tasks": (_add((TASK2, HK.hasAssignment, LEAD)), LEAD, "hks:Assignment-task"),
+    "target without value": (_drop((TARGET, HK.value, None)), TARGET, "hks:Target-value"),
+    "target value a double": (_set(TARGET, HK.value, Literal(3.0)), TARGET, "hks:Target-value"),
+    "target with two values": (_add((TARGET, HK.value, Literal(Decimal("4")))), TARGET, "hks:Target-value"),
+    "target upper value a string": (_add((TARGET, HK.valueMax, Literal("5"))), TARGET, "hks:Target-valueMax"),
+    "target without unit": (_drop((TARGET, HK.unit, None)), TARGET, "hks:Target-unit"),
+    "target with an empty unit": (_set(TARGET, HK.unit, Literal("")), TARGET, "hks:Target-unit"),
+    "target with two units": (_add((TARGET, HK.unit, Literal("家"))), TARGET, "hks:Target-unit"),
+    "target without indicator": (_drop((TARGET, HK.indicator, None)), TARGET, "hks:Target-indicator"),
+    "target indicator a literal": (_set(TARGET, HK.indicator, Literal("床位")), TARGET, "hks:Target-indicator"),
+    "target indicator of another scheme": (_set(TARGET, HK.indicator, HKC["function/health"]), TARGET,
+                                           "hks:Target-indicator"),
+    "target with year and no-year": (_add((TARGET, HK.noYear, Literal(True))), TARGET, "hks:TargetShape"),
+    "target with neither year nor no-year": (_drop((TARGET2, HK.noYear, None)), TARGET2, "hks:TargetShape"),
+    "target with no-year false": (_set(TARGET2, HK.noYear, Literal(False)), TARGET2, "hks:TargetShape"),
+    "target year an integer": (_set(TARGET, HK.targetYear, Literal(2021)), TARGET, "hks:TargetShape"),
+    "target with two years": (_add((TARGET, HK.targetYear, Literal("2022", datatype=XSD.gYear))), TARGET,
+                              "hks:TargetShape"),
+    "target without comparator": (_drop((TARGET, HK.comparator, None)), TARGET, "hks:Target-comparator"),
+    "target comparator >": (_set(TARGET, HK.comparator, Literal(">")), TARGET, "hks:Target-comparator"),
+    "target without selection": (_drop((TARGET, HK.textSelection, None)), TARGET, "hks:Target-selection"),
+    "agency without kind": (_drop((CIVIL, HK.kind, None)), CIVIL, "hks:Agency-kind"),
+    "agency with two kinds": (_add((CIVIL, HK.kind, HKC["kind/other"])), CIVIL, "hks:Agency-kind"),
+    "agency kind a function": (_set(CIVIL, HK.kind, HKC["function/health"]), CIVIL, "hks:Agency-kind"),
+    "agency without function": (_drop((CIVIL, ORG.classification, None)), CIVIL, "hks:Agency-function"),
+    "agency function a kind": (_set(CIVIL, ORG.classification, HKC["kind/other"]), CIVIL, "hks:Agency-function"),
+    "agency without Chinese label": (_drop((CIVIL, RDFS.label, Literal("测试市民政局", lang="zh"))), CIVIL,
+                                     "hks:Agency-labelZh"),
+    "agency label without language": (_set(CIVIL, RDFS.label, Literal("测试市民政局")), CIVIL,
+                                      "hks:Agency-labelZh"),
+    "agency without English label": (_drop((CIVIL, RDFS.label, Literal("Testcity Civil Affairs Bureau", lang="en"))),
+                                     CIVIL, "hks:Agency-labelEn"),
+    "agency with two English labels": (_add((CIVIL, RDFS.label, Literal("Civil Affairs", lang="en"))), CIVIL,
+                                       "hks:Agency-labelEn"),
+    "agency without city": (_drop((HEALTH, HK.city, None)), HEALTH, "hks:Agency-city"),
+    "chain lead without unit": (_drop((CHAIN_LEAD, HK.leadingUnit, None)), CHAIN_LEAD, "hks:ChainLead-unit"),
+    "chain lead with two units": (_add((CHAIN_LEAD, HK.leadingUnit, HEALTH)), CHAIN_LEAD, "hks:ChainLead-unit"),
+    "chain lead with an assignment role": (_set(CHAIN_LEAD, HK.role, HKC["role/lead"]), CHAIN_LEAD,
+                                           "hks:ChainLead-role"),
+    "chain lead without selection": (_drop((CHAIN_LEAD, HK.textSelection, None)), CHAIN_LEAD,
+                                     "hks:ChainLead-selection"),
+    "selection without source": (_drop((selection(TASK), OA.hasSource, None)), selection(TASK),
+                                 "hks:Selection-source"),
+    "selection with a source that is no source text": (_set(selection(TASK), OA.hasSource, PLAN), selection(TASK),
+                                                       "hks:Selection-source"),
+    "selection with one selector": (_drop((selection(TASK), OA.hasSelector, quote(TASK))), selection(TASK),
+                                    "hks:Selection-selectors"),
+    "selection whose quote selector is untyped": (_drop((quote(TASK), RDF.type, None)), selection(TASK),
+                                              "hks:Selection-quote"),
+    "selection with three selectors": (_add((selection(TASK), OA.hasSelector, position(TASK2))), selection(TASK),
+                                       "hks:Selection-position"),
+    "selection without position selector": (_drop((position(TASK), RDF.type, None)), selection(TASK),
+                                            "hks:Selection-position"),
+    "start after end": (_set(position(TASK), OA.start, Literal(10**6, datatype=XSD.nonNegativeInteger)),
+                        position(TASK), "hks:Position-start"),
+    "start missing": (_drop((position(TASK), OA.start, None)), position(TASK), "hks:Position-start"),
+    "start a plain integer": (_set(position(TASK), OA.start, Literal(5)), position(TASK), "hks:Position-start"),
+    "end missing": (_drop((position(TASK), OA.end, None)), position(TASK), "hks:Position-end"),
+    "quote without exact": (_drop((quote(TASK), OA.exact, None)), quote(TASK), "hks:Quote-exact"),
+    "source text without content": (_drop((SOURCE, HK.content, None)), SOURCE, "hks:SourceText-content"),
+}
+
+
+def test_a_city_government_is_checked_as_an_agency_through_the_ontology():
+    if (HK.CityGovernment, RDFS.subClassOf, HK.Agency) not in ontology():
+        pytest.skip("the ontology does not make hk:CityGovernment an hk:Agency")
+    g = valid_graph()
+    g.remove((GOVERNMENT, HK.kind, None))
+    report = validate(g, ontology())
+    assert [r.shape for r in report.shacl_results if r.focus_node == compact(GOVERNMENT)] == ["hks:Agency-kind"]
+    assert validate(g, None).conforms, "without the ontology the government is no hk:Agency"
+
+
+def test_every_named_shape_has_a_broken_example():
+    shapes = load_shapes()
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    logical = {s for p in (SH["or"], SH["xone"], SH["and"], SH["not"]) for s in shapes.subjects(p, None)}
+    named = {compact(s) for s in set(shapes.subjects(RDF.type, SH.PropertyShape)) | logical
+             if isinstance(s, URIRef)}
+    covered = {shape for _, _, shape in SHAPE_CASES.values()}
+    assert named - covered == set(), f"shapes without a broken example: {sorted(named - covered)}"
+
+
+@pytest.mark.parametrize("case", sorted(SHAPE_CASES))
+def test_each_shape_catches_a_broken_example(case):
+    mutate, focus, shape = SHAPE_CASES[case]
+    g = valid_graph()
+    mutate(g)
+    report = validate(g, ontology())
+    assert not report.conforms
+    hits = [r for r in report.shacl_results if r.shape == shape and r.focus_node == compact(focus)]
+    assert hits, f"{shape} did not fire on {compact(focus)}:\n{report.to_text()}"
+    shapes = load_shapes()
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    own_message = str(shapes.value(URIRef(f"https://w3id.org/healthkg/shapes#{shape.split(':')[1]}"), SH.message))
+    assert all(r.message == own_message for r in hits), "each result carries its shape's own sh:message"
+
+
+def test_every_named_shape_has_a_name_a_description_and_a_message():
+    shapes = load_shapes()
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    named = {s for t in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    assert len(named) > 30
+    for shape in sorted(named):
+        for predicate in (SH.name, SH.description, SH.message):
+            assert shapes.value(shape, predicate) is not None, f"{compact(shape)} has no {compact(predicate)}"
+        assert " / " in str(shapes.value(shape, SH.message)), "messages are given in Chinese and English"
+
+
+# -- every violation query catches a broken example -----------------------------------------------
+
+def _retarget_span(node: URIRef, start: int, end: int):
+    def mutate(g: Graph) -> None:
+        g.set((position(node), OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.set((position(node), OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    return mutate
+
+
+def _drop_lead(g: Graph) -> None:
+    g.remove((TASK, HK.leadUnit, None))
+    g.remove((TASK, HK.hasAssignment, LEAD))
+    g.remove((LEAD, None, None))
+
+
+def _duplicate_assignment(g: Graph) -> None:
+    second = URIRef(f"{TASK}/cooperating/2")
+    add_assignment(g, TASK, second, HEALTH, "cooperating", 2, "市卫生健康委")
+
+
+def _unit_of_other_city(g: Graph) -> None:
+    g.set((HEALTH, HK.city, OTHER_CITY))
+
+
+def _collective_of_other_city(g: Graph) -> None:
+    collective = HKD["agency/othercity-county-governments"]
+    add_agency(g, collective, "各县区人民政府", "County and district governments (all)", "county-collective",
+               "local-government", OTHER_CITY)
+    g.add((TASK, HK.cooperatingUnit, collective))
+    add_assignment(g, TASK, URIRef(f"{TASK}/cooperating/2"), collective, "cooperating", 2, "市卫生健康委")
+
+
+# Offsets counted in UTF-16 code units (as JavaScript counts) are one too far after "𠀀".
+_START16 = len(TEXT[: span("2.建设健康小镇。")[0]].encode("utf-16-le")) // 2
+
+QUERY_CASES = {
+    # query name: {sub-case: (mutation, a resource that must appear in a returned row)}
+    "span-mismatch": {
+        "offsets shifted by one": (_retarget_span(TASK2, *[x + 1 for x in span("2.建设健康小镇。")]),
+                                   selection(TASK2)),
+        "UTF-16 offsets": (_retarget_span(TASK2, _START16, _START16 + len("2.建设健康小镇。")), selection(TASK2)),
+        "quote edited": (_set(quote(TARGET), OA.exact, Literal("到2021年建成4个养老服务示范机构")), selection(TARGET)),
+        "end past the text": (_retarget_span(CHAIN_LEAD, len(TEXT) - 2, len(TEXT) + 5), selection(CHAIN_LEAD)),
+        "start after end": (_retarget_span(LEAD, 20, 10), selection(LEAD)),
+    },
+    "task-without-lead": {
+        "bracket lost": (_drop_lead, TASK),
+        "flag lost": (_drop((TASK2, HK.flag, None)), TASK2),
+    },
+    "agency-of-other-city": {
+        "cooperating unit of another city": (_unit_of_other_city, HEALTH),
+        "collective of another city": (_collective_of_other_city, HKD["agency/othercity-county-governments"]),
+        "unit without city": (_drop((CIVIL, HK.city, None)), CIVIL),
+    },
+    "target-without-unit": {
+        "no unit": (_drop((TARGET, HK.unit, None)), TARGET),
+        "empty unit": (_set(TARGET2, HK.unit, Literal("")), TARGET2),
+    },
+    "assignment-shortcut-mismatch": {
+        "lead shortcut without assignment": (_add((TASK, HK.leadUnit, HEALTH)), HEALTH),
+        "cooperating assignment without shortcut": (_drop((TASK, HK.cooperatingUnit, HEALTH)), HEALTH),
+        "assignment in the other role": (_set(LEAD, HK.role, HKC["role/cooperating"]), CIVIL),
+    },
+    "agency-without-function": {
+        "no classification": (_drop((HEALTH, ORG.classification, None)), HEALTH),
+        "classification outside the function scheme": (_set(HEALTH, ORG.classification, HKC["kind/other"]), HEALTH),
+    },
+    "duplicate-assignment": {
+        "same body twice as cooperating": (_duplicate_assignment, HEALTH),
+    },
+    "task-in-two-sections": {
+        "two sibling sections": (_add((TASK, HK.partOf, S3)), TASK),
+    },
+    "selection-of-other-plan": {
+        "task cites another text": (_set(selection(TASK2), OA.hasSource, HKD["plan/other/text"]), TASK2),
+        "chain lead cites another text": (_set(selection(CHAIN_LEAD), OA.hasSource, HKD["plan/other/text"]),
+                                          CHAIN_LEAD),
+        "assignment cites another text": (_set(selection(COOP), OA.hasSource, HKD["plan/other/text"]), COOP),
+        "target cites another text": (_set(selection(TARGET), OA.hasSource, HKD["plan/other/text"]), TARGET),
+    },
+    "target-range-inverted": {
+        "upper below lower": (_add((TARGET, HK.valueMax, Literal(Decimal("2")))), TARGET),
+    },
+}
+QUERY_SUB_CASES = sorted((q, c) for q, cases in QUERY_CASES.items() for c in cases)
+
+
+def test_every_violation_query_has_broken_examples():
+    assert sorted(QUERY_CASES) == sorted(violation_queries()), "add a sub-case for each new query"
+
+
+@pytest.mark.parametrize("name", sorted(violation_queries()))
+def test_each_query_opens_with_its_contract(name):
+    text = (QUERIES_DIR / f"{name}-violation.rq").read_text(encoding="utf-8")
+    head = [line for line in text.splitlines() if line.startswith("#")]
+    assert text.startswith("# 检查：")
+    assert any(line.startswith("# Check:") for line in head)
+    assert any("returns zero rows" in line for line in head)
+    assert any(line.startswith("# A returned row") for line in head)
+    assert "SELECT" in text
+
+
+@pytest.mark.parametrize(("query", "case"), QUERY_SUB_CASES)
+def test_each_query_catches_a_broken_example(query, case):
+    mutate, culprit = QUERY_CASES[query][case]
+    g = valid_graph()
+    mutate(g)
+    report = validate(g, ontology(), shapes=Graph())  # queries only: no shape
+    rows = report.query_rows
+    assert rows[query], f"{query} returned no row for '{case}'"
+    assert any(compact(culprit) in row.values() for row in rows[query]), rows[query]
+    assert report.shacl_conforms and not report.conforms
+
+
+# -- the same answers on Oxigraph -----------------------------------------------------------------
+
+def _oxigraph_store(g: Graph):
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    store = pyoxigraph.Store()
+    store.load(g.serialize(format="nt").encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+@lru_cache(maxsize=None)
+def _real_oxigraph_store():
+    return _oxigraph_store(real_graph())
+
+
+def _oxigraph_rows(g, text: str) -> list[tuple[str, ...]]:
+    """The rows of a query run by Oxigraph on a graph (or a store), written as compact() writes them."""
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    store = g if isinstance(g, pyoxigraph.Store) else _oxigraph_store(g)
+    result = store.query(text)
+    variables = [v.value for v in result.variables]
+
+    def term(x):
+        if x is None:
+            return None
+        if isinstance(x, pyoxigraph.NamedNode):
+            return URIRef(x.value)
+        if isinstance(x, pyoxigraph.BlankNode):
+            return BNode(x.value)
+        if x.language:
+            return Literal(x.value, lang=x.language)
+        return Literal(x.value, datatype=None if x.datatype.value == str(XSD.string) else URIRef(x.datatype.value))
+
+    return sorted(tuple(compact(term(solution[v])) for v in variables) for solution in result)
+
+
+@pytest.mark.parametrize(("query", "case"), QUERY_SUB_CASES + [(q, None) for q in sorted(QUERY_CASES)])
+def test_queries_agree_on_rdflib_and_oxigraph(query, case):
+    g = valid_graph()
+    if case is not None:
+        QUERY_CASES[query][case][0](g)
+    text = violation_queries()[query]
+    rdflib_rows = [tuple(row) for row in validate(g, None, shapes=Graph(), queries={query: text}).query_results[0].rows]
+    assert _oxigraph_rows(g, text) == rdflib_rows
+    assert bool(rdflib_rows) == (case is not None)
+
+
+# -- reports --------------------------------------------------------------------------------------
+
+def _broken_graph() -> Graph:
+    g = valid_graph()
+    _duplicate_assignment(g)
+    g.remove((CIVIL, HK.kind, None))
+    _set(quote(TARGET), OA.exact, Literal("到2021年建成4个养老服务示范机构"))(g)
+    return g
+
+
+def test_reports_are_deterministic_and_name_every_violation():
+    first = validate(_broken_graph(), ontology())
+    shuffled = Graph()
+    for triple in sorted(_broken_graph(), key=lambda t: tuple(reversed([str(x) for x in t]))):
+        shuffled.add(triple)
+    second = validate(shuffled, ontology())
+    assert first.to_text() == second.to_text()
+    assert first.to_markdown() == second.to_markdown()
+    assert not first.conforms
+    assert first.shacl_results == sorted(first.shacl_results)
+
+    with pytest.raises(ValidationFailed) as raised:
+        first.raise_if_failed()
+    message = str(raised.value)
+    assert raised.value.report is first
+    assert "duplicate-assignment" in message and compact(HEALTH) in message
+    assert "span-mismatch" in message and compact(selection(TARGET)) in message
+    assert compact(CIVIL) in message and "hk:kind" in message and "hks:Agency-kind" in message
+
+    text, markdown = first.to_text(), first.to_markdown()
+    for needle in ("duplicate-assignment", "span-mismatch", "hks:Agency-kind", compact(CIVIL)):
+        assert needle in text and needle in markdown
+    assert markdown.startswith("# healthkg validation report")
+    assert "| focus node | path | value | message | shape |" in markdown
+
+
+def test_a_conforming_report_says_so():
+    report = validate(valid_graph(), ontology())
+    assert isinstance(report, ValidationReport)
+    assert "conforms" in report.to_text().splitlines()[0]
+    assert "No SHACL result" in report.to_markdown()
+    assert all(rows == [] for rows in report.query_rows.values())
+
+
+# -- the real graph of both plans -----------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def real_graph() -> Graph:
+    from graph.decode import read_text
+    from graph.rdf import build_graph
+
+    plans, texts = [], {}
+    for path in (LAIBIN, LIUZHOU):
+        records = extract_records(path)
+        plans.append(records)
+        texts[records["plan"]["id"]] = read_text(path, records["plan"]["encoding"])[0]
+    return build_graph(plans, texts)
+
+
+def test_violation_queries_find_nothing_on_the_real_graph():
+    report = validate(real_graph(), ontology(), shapes=Graph())
+    assert report.query_results and all(q.passed for q in report.query_results), report.to_text()
+
+
+def test_the_real_graph_has_spans_to_check():
+    """The span query must have something to compare: every selection's source has its text."""
+    g = real_graph()
+    sources = set(g.objects(None, OA.hasSource))
+    assert sources and all(g.value(s, HK.content) is not None for s in sources)
+    assert len(set(g.subjects(OA.exact, None))) > 500
+
+
+@pytest.mark.parametrize("query", sorted(QUERY_CASES))
+def test_violation_queries_find_nothing_on_the_real_graph_on_oxigraph(query):
+    assert _oxigraph_rows(_real_oxigraph_store(), violation_queries()[query]) == []
