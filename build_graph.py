@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""healthkg command line: extract records from plan texts and run the main job.
+"""healthkg: a knowledge graph of Chinese municipal big-health industry plans.
 
-    python build_graph.py                       # the main job on the bundled plans, into out/
-    python build_graph.py --out DIR             # the same, into DIR
-    python build_graph.py extract FILE --json   # one plan's records as JSON on stdout
+    python build_graph.py                        # the main job on the bundled plans, into out/
+    python build_graph.py --out DIR              # the same, into DIR
+    python build_graph.py extract FILE --json    # one plan's records as JSON on stdout
+    python build_graph.py query --list           # the research questions
+    python build_graph.py query NAME [--param k=v] [--format table|csv|json] [--endpoint URL]
+    python build_graph.py serve [--port N]       # a read-only SPARQL endpoint on 127.0.0.1
 """
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -16,31 +20,63 @@ sys.path.insert(0, str(ROOT))
 from graph import pipeline  # noqa: E402
 from graph.decode import DecodeError  # noqa: E402
 from graph.extract import NoTasksFound, extract_file  # noqa: E402
+from queries.library import QueryError  # noqa: E402
+from queries.stores import StoreError  # noqa: E402
 
 EXIT_BUILD_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build_graph.py", description=__doc__.split("\n")[0])
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="build_graph.py", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.split("\n")[2:]))
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("--sources", type=Path, default=ROOT / "graph" / "sources",
                         help="folder of plan texts (default: the bundled plans)")
     parser.add_argument("--update-release", action="store_true",
                         help="also copy the built graph to graph/release/ (the committed release)")
     commands = parser.add_subparsers(dest="command")
+
     extract = commands.add_parser("extract", help="print one plan's records")
     extract.add_argument("file", type=Path)
-    extract.add_argument("--json", action="store_true", help="print JSON (the default; kept for clarity)")
+    extract.add_argument("--json", action="store_true", help="print JSON (the only format; kept for clarity)")
     extract.add_argument("--encoding", help="the file's encoding, if not UTF-8 or GB18030/GBK")
-    args = parser.parse_args(argv)
+
+    query = commands.add_parser("query", help="answer a research question (queries/*.rq)")
+    query.add_argument("name", nargs="?")
+    query.add_argument("--list", action="store_true", help="list the questions")
+    query.add_argument("--param", action="append", default=[], metavar="K=V", help="bind a parameter")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--endpoint", help="ask this SPARQL 1.1 endpoint instead of the embedded store")
+    query.add_argument("--store", choices=("oxigraph", "rdflib"), default="oxigraph",
+                       help="the embedded store (default: oxigraph, in memory)")
+    query.add_argument("--graph", type=Path, default=pipeline.RELEASE,
+                       help="N-Triples file for the embedded store (default: the committed release)")
+    query.add_argument("--timeout", type=int, default=30, help="seconds to wait for an endpoint")
+
+    serve = commands.add_parser("serve", help="start a read-only SPARQL endpoint loaded with the graph")
+    serve.add_argument("--port", type=int, default=7878)
+    serve.add_argument("--graph", type=Path, default=pipeline.RELEASE)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     try:
         if args.command == "extract":
             return run_extract(args)
+        if args.command == "query":
+            return run_query(args)
+        if args.command == "serve":
+            return run_serve(args)
         return pipeline.run_main_job(args.sources, args.out, args.update_release)
-    except (NoTasksFound, DecodeError, pipeline.InputError) as error:
+    except (NoTasksFound, DecodeError, pipeline.InputError, QueryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
     except pipeline.BuildFailed as error:
         print(f"build failed: {error}", file=sys.stderr)
         return EXIT_BUILD_FAILED
@@ -57,6 +93,47 @@ def run_extract(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
+    return 0
+
+
+def run_query(args) -> int:
+    from queries import library, runner, stores
+
+    if args.list or not args.name:
+        for name, query in library.all_queries().items():
+            print(f"{name:<40} {query.title or '(quality check: returns zero rows)'}")
+        return 0
+    query = library.get(args.name)
+    params = dict(_key_value(item) for item in args.param)
+    if args.endpoint:
+        store = stores.EndpointStore(args.endpoint, args.timeout)
+    else:
+        if not args.graph.is_file():
+            raise pipeline.InputError(f"no graph file {args.graph}; run the main job first")
+        store = stores.OxigraphStore(args.graph) if args.store == "oxigraph" else stores.RdflibStore(args.graph)
+    sys.stdout.write(runner.RENDERERS[args.format](runner.run(query, store, params)))
+    return 0
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
+    return key.strip(), value
+
+
+def run_serve(args) -> int:
+    from queries.server import OxigraphServer
+
+    server = OxigraphServer(args.graph, args.port)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with server:
+        print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; Ctrl-C stops it",
+              flush=True)
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            print("stopping", file=sys.stderr)
     return 0
 
 

@@ -50,6 +50,8 @@ def extract_text(text: str, extra: dict | None = None) -> dict:
     goals = [p for p, section in placed if section["part"] == "goals" and p.kind != "level1"]
     targets = find_targets(text, tasks, goals)
     leads = find_chain_leads(text, [p for p, section in placed if section["part"] == "safeguards"], city_name)
+    _harmonise_labels([b for t in tasks for b in t["lead"] + t["cooperating"]] + [c["agency"] for c in leads],
+                      city_name)
     return {
         "plan": plan,
         "sections": sections,
@@ -206,6 +208,19 @@ def _assign(task: dict, mention, city_name: str, warnings: list[str]) -> None:
     record.update({"position": len(role_list) + 1, "written": mention.written,
                    "start": mention.start, "end": mention.end, "label": mention.label})
     role_list.append(record)
+
+
+def _harmonise_labels(bodies: list[dict], city_name: str) -> None:
+    """One Chinese label per body, as this city writes it: the longest name written for it
+    (市卫生健康委 over 市卫健委), with a leading 市 spelt out (来宾市卫生健康委)."""
+    names: dict[str, set[str]] = {}
+    for body in bodies:
+        names.setdefault(body["id"], set()).add(tables.normalise_brackets(body["name"]))
+    for body in bodies:
+        longest = min(names[body["id"]], key=lambda name: (-len(name), name))
+        spelt = agencies.city_short(city_name) + longest if longest.startswith("市") and not longest.startswith("市场") \
+            and city_name else longest
+        body["label_zh"] = spelt
 
 
 def _unknown_agencies(tasks: list[dict], leads: list[dict]) -> list[dict]:

@@ -120,6 +120,16 @@ def write_outputs(result: Build, staging: Path) -> None:
     (staging / "validation-report.md").write_text(result.validation.to_markdown(), encoding="utf-8")
 
 
+def answer_questions(graph_file: Path, folder: Path):
+    """The research questions, asked of an embedded store loaded with the built graph."""
+    from queries.answers import Answers
+    from queries.stores import OxigraphStore
+
+    answers = Answers(OxigraphStore(graph_file))
+    answers.write(folder)
+    return answers
+
+
 def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
     result = build(sources)
     out = out.resolve()
@@ -127,6 +137,9 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         write_outputs(result, staging)
+        started = time.perf_counter()
+        answers = answer_questions(staging / "graph" / "healthkg.nt", staging / "answers")
+        result.timings["questions"] = time.perf_counter() - started
         _replace_folder(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -134,6 +147,9 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
         RELEASE.parent.mkdir(exist_ok=True)
         shutil.copyfile(out / "graph" / "healthkg.nt", RELEASE)
     print(report(result, out))
+    print()
+    print(answers.headline())
+    print(f"answers to {len(answers.results) + len(answers.tables)} questions (CSV and Markdown) in {out / 'answers'}")
     return 0
 
 
@@ -160,7 +176,8 @@ def report(result: Build, out: Path) -> str:
     lines.append(f"validation: {validation.violation_count()} SHACL results and violation-query rows "
                  f"({len(validation.query_results)} *-violation.rq queries, all zero rows)")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
-    lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md")
+    lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md, "
+                 "answers/")
     return "\n".join(lines)
 
 
