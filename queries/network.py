@@ -46,7 +46,7 @@ class Network:
         self.task_city: dict[str, str] = {}
         for row in assignments.as_dicts():
             self.bodies[row["agency"]] = Body(row["agency"], row["city"], row["name_zh"], row["name_en"], row["kind"])
-            self.edges.add((row["task"], row["agency"], row["role"]))
+            self.edges.add((row["task"], row["agency"], row["role"].rsplit("/", 1)[-1]))
             self.task_city[row["task"]] = row["city"]
         self.functions: dict[str, list[str]] = defaultdict(list)
         self.function_labels: dict[str, tuple[str, str]] = {}
