@@ -276,6 +276,37 @@ def run_query(data: Graph, name: str, text: str) -> QueryResult:
     return QueryResult(name, variables, tuple(rows), query_description(text))
 
 
+def run_queries_in_oxigraph(data: Graph, queries: dict[str, str]) -> list[QueryResult]:
+    """The same checks in an Oxigraph copy of the data: the answers are the same, in a fraction of
+    the time rdflib needs (the queries are plain SPARQL 1.1 and tested on both)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    results = []
+    for name, text in sorted(queries.items()):
+        solutions = store.query(text)
+        variables = tuple(v.value for v in solutions.variables)
+        rows = sorted(tuple(compact(_rdflib_term(solution[v])) for v in variables) for solution in solutions)
+        results.append(QueryResult(name, variables, tuple(rows), query_description(text)))
+    return results
+
+
+def _rdflib_term(term) -> Node | None:
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value if term.datatype else None
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
 def run_shacl(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool, list[ShaclResult]]:
     from pyshacl import validate as shacl_validate
 
@@ -331,8 +362,15 @@ def validate(
     shapes = shapes if shapes is not None else load_shapes()
     queries = queries if queries is not None else violation_queries()
     conforms, shacl_results = run_shacl(data, ontology, shapes)
-    query_results = [run_query(data, name, text) for name, text in sorted(queries.items())]
+    if _has_blank_nodes(data):
+        query_results = [run_query(data, name, text) for name, text in sorted(queries.items())]
+    else:
+        query_results = run_queries_in_oxigraph(data, queries)
     return ValidationReport(conforms, shacl_results, query_results, time.perf_counter() - started)
+
+
+def _has_blank_nodes(graph: Graph) -> bool:
+    return any(isinstance(term, BNode) for triple in graph for term in triple)
 
 
 def check(data: Graph, ontology: Graph | None = None) -> ValidationReport:
