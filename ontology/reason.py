@@ -62,6 +62,7 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/healthkg/ontology")
 ONTOLOGY_FILE = Path(__file__).resolve().with_name("healthkg.ttl")
 
 HERMIT = "HermiT"
+RULES = "rules (ontology axioms, no tableau)"
 OWLRL = "OWL RL (owlrl)"
 JAVA_MEMORY = "-Xmx2000M"
 # A short batch job: the client compiler only and a serial collector halve HermiT's CPU time here.
@@ -218,6 +219,7 @@ class Schema:
         for restriction in tbox.subjects(RDF.type, OWL.Restriction):
             if any((restriction, c, None) in tbox for c in ANY_CARDINALITIES):
                 self.counted.add(tbox.value(restriction, OWL.onProperty))
+        self._names: dict = {}
         self.definitions = []
         for defined, expression in tbox.subject_objects(OWL.equivalentClass):
             if not (isinstance(defined, URIRef) and isinstance(expression, BNode)):
@@ -227,6 +229,10 @@ class Schema:
             for part in parts:
                 if isinstance(part, URIRef):
                     named.append(part)
+                    continue
+                filler = tbox.value(part, OWL.someValuesFrom)
+                if isinstance(filler, URIRef):      # (some p C) is (>= 1 p C)
+                    minimums.append((tbox.value(part, OWL.onProperty), 1, filler))
                     continue
                 for cardinality in MIN_CARDINALITIES:
                     n = tbox.value(part, cardinality)
@@ -264,7 +270,11 @@ class Schema:
         return list(Collection(self.graph, head)) if head is not None else []
 
     def name(self, term) -> str:
-        return _curie(self.graph, term)
+        # Memoised: consistency checks name every term they touch, most of them many times.
+        found = self._names.get(term)
+        if found is None:
+            found = self._names[term] = _curie(self.graph, term)
+        return found
 
     def ancestors(self, cls) -> set:
         return {cls} | self.superclasses.get(cls, set())
@@ -774,7 +784,24 @@ def _raise_inconsistent(prepared: Prepared, reasoner: str, narrowed: list | None
 # reason()
 # ---------------------------------------------------------------------------------------------------
 
-def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.0) -> ReasoningResult:
+def _rules_closure(prepared: Prepared) -> set:
+    """What the ontology's axioms give without a tableau: asserted, domain, range and super-class types,
+    property values from the property axioms, and the defined classes by counting distinct values, to a
+    fixpoint. Linear in the data; used for corpora too large to hand to HermiT in one piece."""
+    view = Graph()
+    for triple in _simple_types(prepared) | prepared.facts | set(prepared.abox):
+        view.add(triple)
+    distinct = _known_distinct(prepared)
+    while True:
+        added = _count_rule(prepared, view, distinct)
+        if not added:
+            return set(view)
+        for triple in added:
+            view.add(triple)
+
+
+def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.0,
+           engine: str = "auto") -> ReasoningResult:
     """Check the ontology plus the data for consistency and return the triples it entails that are new.
 
     `graph` holds the data and usually the ontology; when it lacks the ontology header
@@ -782,11 +809,24 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     ontology/healthkg.ttl is added. Raises InconsistentOntology when there is no model."""
     started = time.perf_counter()
     prepared = _prepare(graph, ontology)
-    java = shutil.which("java")
-    classpath = _hermit_classpath()
-    problem = _java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
     notes = []
-    if problem is None:
+    if engine == "rules":
+        clock = time.perf_counter()
+        if _explain(prepared)[0]:
+            _raise_inconsistent(prepared, RULES)
+        entailed = _rules_closure(prepared)
+        reasoner_seconds, unsatisfiable, reasoner = time.perf_counter() - clock, (), RULES
+        notes.append("rules: types from asserted classes, domains, ranges and super-classes, property values "
+                     "from the property axioms, defined classes by counting; consistency by the ontology's "
+                     "disjointness, functional-property and datatype axioms")
+        java = classpath = problem = None
+    else:
+        java = shutil.which("java")
+        classpath = _hermit_classpath()
+        problem = _java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
+    if engine == "rules":
+        pass
+    elif problem is None:
         with tempfile.TemporaryDirectory(prefix="healthkg-reason-") as folder:
             clock = time.perf_counter()
             run = _run_hermit(java, classpath, prepared.input, folder, ["-c", "-I"], timeout)

@@ -30,3 +30,24 @@ def liuzhou() -> dict:
 
 def source_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the committed release graph, loaded once
+
+RELEASE = ROOT / "graph" / "release" / "healthkg.nt"
+
+
+@pytest.fixture(scope="session")
+def release_store():
+    """The committed release in the embedded Oxigraph store (in memory)."""
+    from queries.stores import OxigraphStore
+
+    return OxigraphStore(RELEASE)
+
+
+@pytest.fixture(scope="session")
+def rdflib_release():
+    """The committed release in one rdflib graph for the whole session (parsing it takes about 1 s)."""
+    from queries.stores import RdflibStore
+
+    return RdflibStore(RELEASE)

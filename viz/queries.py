@@ -1,0 +1,148 @@
+"""The SELECTs the views ask of the store. They live here, not in queries/ (the researchers' question
+library): they fetch what a picture needs, not answers to a research question."""
+
+PREFIXES = """PREFIX hk: <https://w3id.org/healthkg/ontology#>
+PREFIX hkc: <https://w3id.org/healthkg/concept/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX p-plan: <http://purl.org/net/p-plan#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+PLANS = PREFIXES + """
+SELECT ?plan ?title ?number ?city ?city_en
+WHERE {
+  ?plan a hk:Plan ;
+        hk:city ?cityNode .
+  OPTIONAL { ?plan dcterms:title ?title }
+  OPTIONAL { ?plan dcterms:identifier ?number }
+  OPTIONAL { ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
+  OPTIONAL { ?cityNode rdfs:label ?city_en . FILTER (LANG(?city_en) = "en") }
+}
+ORDER BY ?city ?plan
+"""
+
+# eli:is_part_of is the direct parent (the plan, or the parent section); hk:partOf is transitive.
+SECTIONS = PREFIXES + """
+SELECT ?section ?parent ?plan ?number ?heading ?industry
+WHERE {
+  ?section a hk:Section ;
+           eli:is_part_of ?parent ;
+           eli:is_part_of+ ?plan .
+  ?plan a hk:Plan .
+  OPTIONAL { ?section hk:sectionNumber ?number }
+  OPTIONAL { ?section rdfs:label ?heading . FILTER (LANG(?heading) = "zh") }
+  OPTIONAL { ?section hk:industry ?industry }
+}
+ORDER BY ?plan ?section
+"""
+
+# A task's own section is the deepest section it is part of.
+TASKS = PREFIXES + """
+SELECT ?task ?plan ?section ?number ?heading ?text ?industry
+WHERE {
+  ?task a hk:Task ;
+        p-plan:isStepOfPlan ?plan .
+  OPTIONAL { ?task hk:taskNumber ?number }
+  OPTIONAL { ?task rdfs:label ?heading . FILTER (LANG(?heading) = "zh") }
+  OPTIONAL { ?task hk:text ?text }
+  OPTIONAL { ?task hk:industry ?industry }
+  OPTIONAL {
+    ?task hk:partOf ?section .
+    ?section a hk:Section .
+    FILTER NOT EXISTS {
+      ?task hk:partOf ?deeper .
+      ?deeper a hk:Section ;
+              eli:is_part_of+ ?section .
+    }
+  }
+}
+ORDER BY ?plan ?task
+"""
+
+TASK_ELEMENTS = PREFIXES + """
+SELECT ?task ?element
+WHERE { ?task a hk:Task ; hk:chainElement ?element . }
+ORDER BY ?task ?element
+"""
+
+ASSIGNMENTS = PREFIXES + """
+SELECT ?task ?agency ?role ?position
+WHERE {
+  ?task a hk:Task ;
+        hk:hasAssignment ?assignment .
+  ?assignment hk:role ?roleConcept ;
+              hk:assignedUnit ?agency .
+  OPTIONAL { ?assignment hk:position ?position }
+  BIND (STRAFTER(STR(?roleConcept), "/role/") AS ?role)
+}
+ORDER BY ?task ?role ?position ?agency
+"""
+
+BODIES = PREFIXES + """
+SELECT DISTINCT ?agency ?name_zh ?name_en ?kind ?city
+WHERE {
+  ?assignment hk:assignedUnit ?agency .
+  OPTIONAL { ?agency rdfs:label ?name_zh . FILTER (LANG(?name_zh) = "zh") }
+  OPTIONAL { ?agency rdfs:label ?name_en . FILTER (LANG(?name_en) = "en") }
+  OPTIONAL { ?agency hk:kind ?kind }
+  OPTIONAL { ?agency hk:city ?cityNode . ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
+}
+ORDER BY ?city ?agency
+"""
+
+BODY_FUNCTIONS = PREFIXES + """
+SELECT ?agency ?function ?function_zh ?function_en
+WHERE {
+  ?agency a hk:Agency ;
+          org:classification ?function .
+  OPTIONAL { ?function skos:prefLabel ?function_zh . FILTER (LANG(?function_zh) = "zh") }
+  OPTIONAL { ?function skos:prefLabel ?function_en . FILTER (LANG(?function_en) = "en") }
+}
+ORDER BY ?agency ?function
+"""
+
+# Every chain element of the scheme (an element no task reaches is still a node), and any other used.
+ELEMENTS = PREFIXES + """
+SELECT DISTINCT ?element ?label_zh ?label_en ?notation
+WHERE {
+  { ?element skos:inScheme <https://w3id.org/healthkg/concept/scheme/element> } UNION { ?task hk:chainElement ?element }
+  OPTIONAL { ?element skos:prefLabel ?label_zh . FILTER (LANG(?label_zh) = "zh") }
+  OPTIONAL { ?element skos:prefLabel ?label_en . FILTER (LANG(?label_en) = "en") }
+  OPTIONAL { ?element skos:notation ?notation }
+}
+ORDER BY ?element
+"""
+
+INDUSTRIES = PREFIXES + """
+SELECT DISTINCT ?industry ?label_zh ?label_en
+WHERE {
+  { ?task a hk:Task ; hk:industry ?industry } UNION { ?section a hk:Section ; hk:industry ?industry }
+  OPTIONAL { ?industry skos:prefLabel ?label_zh . FILTER (LANG(?label_zh) = "zh") }
+  OPTIONAL { ?industry skos:prefLabel ?label_en . FILTER (LANG(?label_en) = "en") }
+}
+ORDER BY ?industry
+"""
+
+# A target of a task (hk:ofTask) or of the plan's goals part (hk:partOf the plan only).
+TARGETS = PREFIXES + """
+SELECT ?target ?task ?plan ?label ?indicator_zh ?value ?value_max ?unit ?comparator ?year ?city
+WHERE {
+  ?target a hk:Target .
+  OPTIONAL { ?target hk:ofTask ?task }
+  OPTIONAL { ?target hk:partOf ?plan . ?plan a hk:Plan }
+  OPTIONAL { ?target rdfs:label ?label . FILTER (LANG(?label) = "zh") }
+  OPTIONAL { ?target hk:indicator ?indicator .
+             ?indicator skos:prefLabel ?indicator_zh . FILTER (LANG(?indicator_zh) = "zh") }
+  OPTIONAL { ?target hk:value ?value }
+  OPTIONAL { ?target hk:valueMax ?value_max }
+  OPTIONAL { ?target hk:unit ?unit }
+  OPTIONAL { ?target hk:comparator ?comparator }
+  OPTIONAL { ?target hk:targetYear ?gyear }
+  BIND (COALESCE(STR(?gyear), "") AS ?year)
+  OPTIONAL { ?target hk:refCity ?cityNode . ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
+}
+ORDER BY ?target
+"""
