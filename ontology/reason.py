@@ -156,6 +156,7 @@ class Schema:
     """The ontology's axioms that reason() needs, read from the schema triples."""
 
     def __init__(self, tbox: Graph):
+        self._names: dict = {}
         self.graph = tbox
         self.relevant: set[URIRef] = set()
         positive: set[URIRef] = set()
@@ -219,7 +220,6 @@ class Schema:
         for restriction in tbox.subjects(RDF.type, OWL.Restriction):
             if any((restriction, c, None) in tbox for c in ANY_CARDINALITIES):
                 self.counted.add(tbox.value(restriction, OWL.onProperty))
-        self._names: dict = {}
         self.definitions = []
         for defined, expression in tbox.subject_objects(OWL.equivalentClass):
             if not (isinstance(defined, URIRef) and isinstance(expression, BNode)):

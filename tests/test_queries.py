@@ -1,0 +1,246 @@
+"""The query library (queries/*.rq): headers, the quality checks on the release, parameter binding, and
+`build_graph.py query` as a user runs it."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import LAIBIN, LIUZHOU, ROOT, extract_records, source_text
+from gold_loads import body_loads
+from queries import library, runner
+from queries.library import Query, QueryError
+from scoring import load_gold
+
+QUERY_DIR = ROOT / "queries"
+ALL_FILES = sorted(QUERY_DIR.glob("*.rq"))
+QUESTIONS = [p for p in ALL_FILES if not p.stem.endswith("-violation")]
+CHECKS = [p for p in ALL_FILES if p.stem.endswith("-violation")]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{3,}")
+
+# Read in the plans: the tasks whose text contains 医养结合.
+#   来宾 (二)加快发展健康医疗产业 5.推进医养结合工作 -> s2.2-t5
+#   柳州 (一)养老 4.推动养老产业集聚发展 (突出“医养结合”服务特色) -> s3.1-t4
+#   柳州 (二)医疗 2.推动医养结合深度发展 -> s3.2-t2
+YIYANG = {("laibin-2019-22", "s2.2-t5"), ("liuzhou-2020-9", "s3.1-t4"), ("liuzhou-2020-9", "s3.2-t2")}
+HOSTILE = ['"} } SELECT * WHERE { ?s ?p ?o } #', "\\", "\n", '"',
+           # and combinations: a long-string opener, a quote before a newline, an escaped quote
+           '"\n} } SELECT * WHERE { ?s ?p ?o } #', '"""', 'a\n"', '\\"', "'", "}"]
+
+
+def cli(*args, timeout: int = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "build_graph.py", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout)
+
+
+def task_key(iri: str) -> tuple[str, str]:
+    match = re.fullmatch(r"hkd:plan/([^/]+)/task/([^/]+)", iri)
+    assert match, iri
+    return match.group(1), match.group(2)
+
+
+# ---------------------------------------------------------------- headers
+
+def test_the_library_has_questions_and_checks():
+    assert len(QUESTIONS) >= 10 and len(CHECKS) >= 5
+    assert set(library.all_queries()) == {p.stem for p in ALL_FILES}
+    assert set(library.all_queries(include_checks=False)) == {p.stem for p in QUESTIONS}
+
+
+@pytest.mark.parametrize("path", QUESTIONS, ids=lambda p: p.stem)
+def test_question_header(path):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    keys = [re.match(r"#\s*(\w+)", line).group(1) for line in header]
+    for key in ("title", "zh", "en", "row"):
+        assert key in keys, f"{path.name}: no `# {key}:` line in the header"
+
+    query = library.parse(path)
+    zh_title, sep, en_title = query.title.partition(" | ")
+    assert sep, f"title is not 'zh | en': {query.title!r}"
+    assert CJK.search(zh_title) and not LATIN.search(zh_title), zh_title
+    assert LATIN.search(en_title) and not CJK.search(en_title), en_title
+    assert CJK.search(query.question_zh) and "？" in query.question_zh, query.question_zh
+    assert LATIN.search(query.question_en) and "?" in query.question_en, query.question_en
+    assert len(query.row) > 10, query.row
+    # every declared parameter has a default and a VALUES block to bind it
+    for name in query.params:
+        assert name in query.defaults, f"parameter {name} has no (default: …)"
+        assert re.search(rf"VALUES\s+\?{name}\s*\{{", query.text), f"no VALUES ?{name} block"
+        query.bind()
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.stem)
+def test_check_has_no_question_header(path):
+    query = library.parse(path)
+    assert query.is_check and not query.title
+    assert "Contract: returns zero rows." in query.text
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.stem)
+def test_check_returns_zero_rows_on_the_release(path, release_store):
+    answer = runner.run(library.get(path.stem), release_store)
+    assert answer.variables, "a SELECT with no variables"
+    assert answer.rows == [], answer.as_dicts()[:5]
+
+
+# ---------------------------------------------------------------- search-tasks and binding
+
+def tasks_containing(keyword: str) -> set[tuple[str, str]]:
+    """(plan id, task id) of every extracted task whose span of the source text contains the keyword."""
+    found = set()
+    for path in (LAIBIN, LIUZHOU):
+        records, text = extract_records(path), source_text(path)
+        for task in records["tasks"]:
+            if keyword in text[task["start"]:task["end"]]:
+                found.add((records["plan"]["id"], task["id"]))
+    return found
+
+
+def test_yiyang_tasks_found_by_reading_are_those_the_spans_contain():
+    gold_ids = {("laibin-2019-22", t["id"]) for t in load_gold("laibin")["tasks"]} | {
+        ("liuzhou-2020-9", t["id"]) for t in load_gold("liuzhou")["tasks"]}
+    assert YIYANG <= gold_ids
+    assert tasks_containing("医养结合") == YIYANG
+    # and every occurrence of the word in the plans lies inside one of those tasks
+    for path in (LAIBIN, LIUZHOU):
+        records, text = extract_records(path), source_text(path)
+        for match in re.finditer("医养结合", text):
+            inside = {(records["plan"]["id"], t["id"]) for t in records["tasks"]
+                      if t["start"] <= match.start() < t["end"]}
+            assert len(inside) == 1 and inside <= YIYANG, (path.name, match.start(), inside)
+
+
+def test_search_tasks_yiyang(release_store):
+    query = library.get("search-tasks")
+    assert set(query.params) == {"keyword"} and query.defaults["keyword"] == "医养结合"
+    for answer in (runner.run(query, release_store, {"keyword": "医养结合"}), runner.run(query, release_store)):
+        keys = [task_key(row["task"]) for row in answer.as_dicts()]
+        assert len(keys) == len(set(keys)), "a task is listed twice"
+        assert set(keys) == YIYANG
+        by_key = {task_key(row["task"]): row for row in answer.as_dicts()}
+        assert by_key[("laibin-2019-22", "s2.2-t5")]["city"] == "来宾市"
+        assert by_key[("liuzhou-2020-9", "s3.2-t2")]["city"] == "柳州市"
+        assert by_key[("laibin-2019-22", "s2.2-t5")]["number"] == "5"
+
+
+@pytest.mark.parametrize("keyword", ["富硒", "招商", "康养", "民政局"])
+def test_search_tasks_other_keywords_match_the_task_spans(keyword, release_store):
+    answer = runner.run(library.get("search-tasks"), release_store, {"keyword": keyword})
+    keys = [task_key(row["task"]) for row in answer.as_dicts()]
+    expected = tasks_containing(keyword)
+    assert expected, "pick a keyword that occurs"
+    assert len(keys) == len(set(keys)) and set(keys) == expected
+
+
+def _split_on_values(text: str) -> tuple[str, str]:
+    match = re.search(r"VALUES\s+\?keyword\s*\{[^}]*\}", text)
+    return text[:match.start()], text[match.end():]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=repr)
+def test_hostile_keyword_returns_zero_rows_and_keeps_the_query_shape(value, release_store, rdflib_release):
+    query = library.get("search-tasks")
+    default = runner.run(query, release_store)
+    bound = query.bind({"keyword": value})
+    # the text around the VALUES block is untouched
+    before, after = _split_on_values(query.text)
+    assert bound.startswith(before) and bound.endswith(after)
+    for store in (release_store, rdflib_release):
+        answer = runner.run(query, store, {"keyword": value})
+        assert answer.variables == default.variables, store.name
+        assert answer.rows == [], (store.name, answer.rows[:3])
+
+
+@pytest.mark.parametrize("value", HOSTILE + ["医养结合", "\r\n", "😀"], ids=repr)
+def test_bound_value_is_one_literal_equal_to_the_input(value, release_store):
+    # the same binding on a query that echoes its parameter: the value comes back whole, as data
+    echo = Query("echo", 'SELECT ?keyword WHERE { VALUES ?keyword { "x" } }', params={"keyword": "the value"})
+    answer = runner.run(echo, release_store, {"keyword": value})
+    assert answer.variables == ["keyword"] and answer.rows == [[value]]
+
+
+def test_unknown_parameter_and_unknown_query_raise_query_error(release_store):
+    with pytest.raises(QueryError, match="nope"):
+        library.get("search-tasks").bind({"nope": "x"})
+    with pytest.raises(QueryError):
+        runner.run(library.get("search-tasks"), release_store, {"keyword": "医养结合", "limit": "3"})
+    with pytest.raises(QueryError):
+        runner.run(library.get("coordinating-load"), release_store, {"keyword": "x"})   # takes none
+    with pytest.raises(QueryError, match="nope"):
+        library.get("nope")
+    with pytest.raises(QueryError):
+        library.get("search-tasks.rq")
+
+
+# ---------------------------------------------------------------- the CLI
+
+def test_cli_list_names_every_query():
+    proc = cli("query", "--list")
+    assert proc.returncode == 0, proc.stderr
+    listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
+    assert listed == {p.stem for p in ALL_FILES}
+    for path in QUESTIONS:   # a question is listed with its title
+        assert library.parse(path).title in proc.stdout
+
+
+LAIBIN_CIVIL_AFFAIRS = "hkd:agency/laibin-civil-affairs-bureau"
+
+
+def test_cli_formats_coordinating_load():
+    # the civil-affairs bureau of 来宾: its loads counted from the gold (hand reading)
+    lead, cooperating = body_loads("laibin")["laibin-civil-affairs-bureau"]
+    variables = ["city", "agency", "name_zh", "name_en", "kind", "lead", "cooperating", "total"]
+
+    as_csv = cli("query", "coordinating-load", "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert rows[0] == variables
+    body = {r[1]: r for r in rows[1:]}
+    assert body[LAIBIN_CIVIL_AFFAIRS][5:8] == [str(lead), str(cooperating), str(lead + cooperating)]
+    assert body[LAIBIN_CIVIL_AFFAIRS][0] == "来宾市"
+
+    as_json = cli("query", "coordinating-load", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["variables"] == variables
+    assert len(data["rows"]) == len(rows) - 1
+    row = next(r for r in data["rows"] if r["agency"] == LAIBIN_CIVIL_AFFAIRS)
+    assert (row["lead"], row["cooperating"], row["total"]) == (lead, cooperating, lead + cooperating)
+
+    as_table = cli("query", "coordinating-load", "--format", "table")
+    assert as_table.returncode == 0, as_table.stderr
+    lines = as_table.stdout.splitlines()
+    assert lines[0].split() == variables and set(lines[1].replace(" ", "")) == {"-"}
+    assert len(lines) == 2 + len(data["rows"])
+    line = next(line for line in lines if LAIBIN_CIVIL_AFFAIRS in line)
+    assert line.split()[-3:] == [str(lead), str(cooperating), str(lead + cooperating)]
+
+
+def test_cli_search_with_param():
+    proc = cli("query", "search-tasks", "--param", "keyword=医养结合", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert {task_key(r["task"]) for r in json.loads(proc.stdout)["rows"]} == YIYANG
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("query", "nope"), "nope"),
+    (("query", "search-tasks", "--param", "keyword"), "NAME=VALUE"),
+    (("query", "search-tasks", "--param", "=医养结合"), "NAME=VALUE"),
+    (("query", "search-tasks", "--param", "nope=x"), "nope"),
+], ids=["unknown-query", "param-without-equals", "param-without-name", "unknown-param"])
+def test_cli_bad_input_exits_2_with_a_message(args, expected):
+    proc = cli(*args)
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stdout == ""
+    assert expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

@@ -1,0 +1,67 @@
+/* The co-assignment network: bodies linked by the tasks they share, per city. */
+"use strict";
+(function () {
+  var d = hk.data, el = hk.el;
+  var view = hk.network(document.getElementById("graph"), d.nodes, d.edges);
+  window.hkView = view;
+
+  view.describe = function (id) {
+    var body = d.bodies[id];
+    if (!body) return null;
+    return el("div", {}, [
+      el("h3", {text: "单位 Body · " + body.city}), hk.bilingual(body.zh, body.en),
+      el("div", {text: "职能 Functions: " + body.functions.join("; ")}),
+      el("div", {text: "牵头 lead " + body.lead + " · 配合 co-op " + body.cooperating +
+                        " · 协调负担指数 load index (2:1) " + body.load}),
+      el("div", {className: "muted", text: "社群 community " + body.community + " · 共同任务 shared tasks (weighted degree) " +
+                                            body.degree + " · 合作单位 partners " + body.partners})
+    ]);
+  };
+
+  var select = {city: document.getElementById("filter-city"), body: document.getElementById("filter-body")};
+  hk.fillSelect(select.city, d.cities.map(function (c) { return {value: c, text: c}; }), "全部城市 all cities");
+  function fillBodies() {
+    var city = select.city.value;
+    hk.fillSelect(select.body, Object.keys(d.bodies).filter(function (b) { return !city || d.bodies[b].city === city; })
+      .sort(function (a, b) { return d.bodies[b].load - d.bodies[a].load || (a < b ? -1 : 1); })
+      .map(function (b) { return {value: b, text: d.bodies[b].zh + " · " + d.bodies[b].load}; }), "全部单位 all bodies");
+  }
+  function neighbourhood(id) {
+    var lit = new Set([id]);
+    view.network.getConnectedNodes(id).forEach(function (n) { lit.add(n); });
+    return lit;
+  }
+  view.selectNode = function (id) {
+    var lit = neighbourhood(id);
+    view.highlight(lit);
+    var content = view.describe(id);
+    if (content) {
+      content.appendChild(el("h3", {text: "共同任务最多的单位 Most shared tasks with"}));
+      content.appendChild(hk.list((d.partners[id] || []).slice(0, 15).map(function (p) {
+        return [d.bodies[p[0]].zh + " · " + p[1]];
+      })));
+    }
+    hk.showDetails(content);
+  };
+  function apply() {
+    var city = select.city.value, body = select.body.value;
+    view.highlight(null);
+    view.show(city ? new Set(Object.keys(d.bodies).filter(function (b) { return d.bodies[b].city === city; })) : null);
+    if (body) view.selectNode(body); else hk.showDetails(null);
+    hk.status("显示 showing " + view.shownIds().length + " / " + view.expected + " bodies");
+  }
+  select.city.addEventListener("change", function () { fillBodies(); apply(); });
+  select.body.addEventListener("change", apply);
+  view.network.on("selectNode", function (params) { view.selectNode(params.nodes[0]); });
+  view.network.on("deselectNode", function () { view.highlight(null); hk.showDetails(null); });
+  fillBodies();
+
+  var legend = [];
+  d.cities.forEach(function (city) {
+    (d.communities[city] || []).forEach(function (c) {
+      legend.push({color: c.color, zh: city + " 社群 " + c.index, en: "community " + c.index, count: c.size});
+    });
+  });
+  hk.legend(document.getElementById("legend"), legend);
+  hk.status("显示 showing " + view.expected + " / " + view.expected + " bodies");
+})();

@@ -1,0 +1,117 @@
+"""(a) The knowledge graph: plans, sections, tasks, bodies, chain elements and targets, coloured by type."""
+from pyvis.network import Network as PyvisNetwork
+
+from viz.layout import tree_layout
+from viz.model import GraphData
+from viz.page import esc, render
+
+TYPES = {  # type: (zh, en, colour, shape, size)
+    "plan": ("方案", "Plan", "#c0392b", "diamond", 30),
+    "section": ("章节", "Section", "#e67e22", "dot", 12),
+    "task": ("任务", "Task", "#2f6db5", "dot", 9),
+    "body": ("单位", "Body", "#2e9d55", "square", 11),
+    "element": ("产业链要素", "Chain element (医养管食游动)", "#8e44ad", "hexagon", 26),
+    "target": ("目标", "Target", "#8d6e63", "triangle", 6),
+}
+EDGES = {  # kind: (zh, en, colour, dashed, width)
+    "part": ("隶属", "part of (section, task)", "#9aa3ad", False, 1),
+    "lead": ("牵头", "leads", "#1e7d42", False, 2),
+    "cooperating": ("配合", "co-operates on", "#8fd19e", True, 1),
+    "element": ("产业链", "in chain element", "#c39bd3", False, 1),
+    "target": ("目标", "target of", "#bcaaa4", False, 1),
+}
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def build(data: GraphData) -> dict:
+    """The page's data: vis nodes and edges (built with pyvis) plus the tables the tooltips and filters read."""
+    positions = tree_layout(data)
+    net = PyvisNetwork(directed=True, cdn_resources="remote")      # a data builder only: never writes a file
+
+    def node(node_id: str, kind: str, label: str, **extra):
+        zh, en, colour, shape, size = TYPES[kind]
+        x, y = positions.get(node_id, (0.0, 0.0))
+        net.add_node(node_id, label=label or " ", shape=shape, color=colour, size=extra.pop("size", size),
+                     x=x, y=y, **extra)
+
+    for plan_id, plan in data.plans.items():
+        node(plan_id, "plan", f"{plan['city']} {_short(plan['number'] or plan['title'], 16)}", font={"size": 22})
+    for section_id, section in data.sections.items():
+        node(section_id, "section", _short(f"{section['number']}{section['heading']}", 14))
+    for task_id, task in data.tasks.items():
+        node(task_id, "task", _short(f"{task['number']}.{task['heading']}" if task["number"] else task["heading"], 12))
+    for body_id, body in data.bodies.items():
+        involved = len(data.tasks_of_body(body_id))
+        node(body_id, "body", body["zh"], size=8 + min(involved, 40) ** 0.5 * 2)
+    for element_id, element in data.elements.items():
+        node(element_id, "element", element["zh"], font={"size": 22})
+    for target_id, target in data.targets.items():
+        node(target_id, "target", _short(target["label"] or target["indicator"], 10))
+
+    edges = []
+
+    def edge(source: str, destination: str, kind: str):
+        zh, en, colour, dashed, width = EDGES[kind]
+        edges.append({"from": source, "to": destination, "color": colour, "width": width, "dashes": dashed,
+                      "arrows": {"to": {"enabled": kind == "part", "scaleFactor": 0.4}}})
+
+    for section_id, section in data.sections.items():
+        parent = section["parent"] if section["parent"] in data.sections or section["parent"] in data.plans \
+            else section["plan"]
+        edge(section_id, parent, "part")
+    for task_id, task in data.tasks.items():
+        edge(task_id, task["section"] or task["plan"], "part")
+        for body_id in task["lead"]:
+            edge(body_id, task_id, "lead")
+        for body_id in task["cooperating"]:
+            edge(body_id, task_id, "cooperating")
+        for element_id in task["elements"]:
+            if element_id in data.elements:
+                edge(task_id, element_id, "element")
+    for target_id, target in data.targets.items():
+        edge(target_id, target["task"] or target["plan"], "target")
+    # pyvis's add_edge checks every edge against every node: fine for a few hundred, slow at thousands;
+    # the nodes come from pyvis, the edges (checked above: both ends exist) are appended as it would.
+    net.edges = edges
+
+    counts = data.counts()
+    legend = [{"color": colour, "zh": zh, "en": en, "count": counts[kind]}
+              for kind, (zh, en, colour, shape, size) in TYPES.items()]
+    legend += [{"color": colour, "zh": zh, "en": en, "line": True, "dashed": dashed}
+               for kind, (zh, en, colour, dashed, width) in EDGES.items()]
+    return {
+        "nodes": net.nodes, "edges": net.edges, "legend": legend, "cities": data.cities,
+        "plans": data.plans, "sections": data.sections, "tasks": data.tasks, "bodies": data.bodies,
+        "functions": data.functions, "elements": data.elements, "industries": data.industries,
+        "targets": data.targets, "counts": counts,
+    }
+
+
+def page(data: GraphData, title: str = "健康产业政策知识图谱 | Knowledge graph of the plans") -> str:
+    payload = build(data)
+    counts = payload["counts"]
+    summary = ", ".join(f"{counts[k]} {TYPES[k][1].split(' ')[0].lower()}s" for k in TYPES)
+    body = f"""<header class="bar">
+<h1>{esc(title)}</h1>
+<p class="lede">{esc(summary)}. 悬停任务查看原文及单位、职能 (hover a task for its text, bodies and functions); 点击单位高亮其任务 (click a body to highlight its tasks).</p>
+<div class="controls">
+<label>城市 City <select id="filter-city"></select></label>
+<label>产业链要素 Chain element <select id="filter-element"></select></label>
+<label>产业 Industry <select id="filter-industry"></select></label>
+<label>单位 Body <select id="filter-body"></select></label>
+<button id="reset" type="button">重置 Reset</button>
+<span class="status" id="status"></span>
+</div>
+</header>
+<main class="split">
+<div class="canvas"><div class="graph" id="graph"></div></div>
+<aside class="side">
+<h2>图例 Legend</h2><div id="legend"></div>
+<h2>详情 Details</h2><div class="details" id="details" data-empty="点击节点 Click a node."><p class="muted">点击节点 Click a node.</p></div>
+</aside>
+</main>"""
+    return render(title, body, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True).replace(
+        "<body>", '<body class="graph-page">', 1)
