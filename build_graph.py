@@ -131,10 +131,11 @@ def run_serve(args) -> int:
         print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; Ctrl-C stops it",
               flush=True)
         try:
-            server.process.wait()
+            code = server.process.wait()
         except KeyboardInterrupt:
             print("stopping", file=sys.stderr)
-    return 0
+            return 0
+    raise StoreError(f"the oxigraph server stopped by itself (exit code {code})")
 
 
 if __name__ == "__main__":

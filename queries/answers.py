@@ -9,6 +9,10 @@ from queries.runner import run, to_csv, to_markdown, to_table
 from queries.stores import Answer
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 class Answers:
     def __init__(self, store):
         self.store = store
@@ -42,10 +46,11 @@ class Answers:
         stable = sum(1 for rank in top_ranks if rank == 1)
         weights = ":".join(map(str, HEADLINE_WEIGHTS))
         lines = [
-            f"Headline: across {len(self.network.cities)} cities, the {top['function_en']} ({top['function_zh']}) "
+            f"Headline: across {_count(len(self.network.cities), 'city', 'cities')}, the {top['function_en']} ({top['function_zh']}) "
             f"bodies carry the most coordinating load: they lead {top['lead']} tasks and co-operate on "
             f"{top['cooperating']} (index {top[f'load_index_{HEADLINE_WEIGHTS[0]}_{HEADLINE_WEIGHTS[1]}']} at "
-            f"lead {weights} co-operating; {top['bodies']} bodies in {top['cities']} cities). It ranks first under "
+            f"lead {weights} co-operating; {_count(top['bodies'], 'body', 'bodies')} in "
+            f"{_count(top['cities'], 'city', 'cities')}). It ranks first under "
             f"{stable} of {len(WEIGHTINGS)} weightings.",
             "",
             "Top 10 functions (collectives such as 各县区人民政府 left out):",

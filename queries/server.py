@@ -22,6 +22,15 @@ def oxigraph_binary() -> str:
     return found
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -47,6 +56,8 @@ class OxigraphServer:
     def start(self) -> "OxigraphServer":
         if not self.graph_file.is_file():
             raise StoreError(f"no graph file {self.graph_file}")
+        if not port_is_free(self.port):
+            raise StoreError(f"port {self.port} on 127.0.0.1 is in use; choose another with --port")
         binary = oxigraph_binary()
         self._folder = tempfile.TemporaryDirectory(prefix="healthkg-oxigraph-")
         location = self._folder.name
@@ -67,7 +78,8 @@ class OxigraphServer:
                 raise StoreError(f"oxigraph server stopped: {self.process.stderr.read().strip()}")
             try:
                 with urllib.request.urlopen(f"{self.query_url}?query=ASK%7B%7D", timeout=2):
-                    return
+                    if self.process.poll() is None:     # ours answered, not another server
+                        return
             except OSError:
                 time.sleep(0.1)
         self.stop()

@@ -91,8 +91,11 @@ class RdflibStore:
     def select(self, query: str) -> Answer:
         from rdflib import BNode, Literal, URIRef
 
-        result = self.graph.query(query)
-        variables = [str(v) for v in result.vars]
+        try:
+            result = self.graph.query(query)
+            variables = [str(v) for v in result.vars]
+        except Exception as error:  # noqa: BLE001 - rdflib raises parser errors of several kinds
+            raise StoreError(f"rdflib could not run the query: {error}") from error
 
         def to_cell(term):
             if term is None:
@@ -124,6 +127,9 @@ class EndpointStore:
 
         client = SPARQLWrapper(self.url, agent=USER_AGENT)
         client.setQuery(query)
+        # SPARQLWrapper guesses the query form from the text, comments included ("add" reads as an
+        # update); every query of ours is a SELECT.
+        client.queryType = "SELECT"
         client.setMethod(POST)
         client.setReturnFormat(JSON)
         client.setTimeout(self.timeout)
@@ -131,6 +137,8 @@ class EndpointStore:
             data = client.queryAndConvert()
         except (URLError, OSError, SPARQLWrapperException) as error:
             raise StoreError(f"SPARQL endpoint {self.url} did not answer: {error}") from error
+        if not (isinstance(data, dict) and "head" in data and "results" in data):
+            raise StoreError(f"{self.url} did not answer with SPARQL JSON results (is it a SPARQL endpoint?)")
         variables = data["head"]["vars"]
 
         def to_cell(binding):

@@ -51,3 +51,34 @@ def rdflib_release():
     from queries.stores import RdflibStore
 
     return RdflibStore(RELEASE)
+
+
+# -- views -------------------------------------------------------------------------------------------
+# Lines the view and browser tests report (pages, node counts, requests, console errors, screenshots),
+# printed at the end of the run whatever pytest's capture mode.
+VIEW_REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if VIEW_REPORT:
+        terminalreporter.section("views")
+        for line in VIEW_REPORT:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def hostile_answers():
+    """Answers over the release graph with hostile labels (see tests/views_fixture.py)."""
+    from queries.answers import Answers
+    from views_fixture import hostile_store
+
+    return Answers(hostile_store())
+
+
+@pytest.fixture(scope="session")
+def hostile_views(hostile_answers, tmp_path_factory):
+    """The views of the hostile answers, written once: {file name: path}."""
+    from viz import write_views
+
+    folder = tmp_path_factory.mktemp("views")
+    return {path.name: path for path in write_views(hostile_answers, folder)}

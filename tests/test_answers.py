@@ -1,0 +1,118 @@
+"""The main job's answers folder (graph.pipeline.answer_questions): every question and table written as
+CSV and Markdown, the city comparison, and a corpus of one city's plan."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections import defaultdict
+
+import pytest
+
+from conftest import LAIBIN, RELEASE, ROOT
+from gold_loads import body_loads
+from graph import pipeline
+from graph.serialize import serialisations
+from queries import library, runner
+from queries.stores import OxigraphStore
+
+QUESTIONS = sorted(p.stem for p in (ROOT / "queries").glob("*.rq") if not p.stem.endswith("-violation"))
+NETWORK_TABLES = ["network-load-by-function", "network-load-robustness", "network-load-by-body",
+                  "network-collectives", "network-centrality", "network-city-figures"]
+COMPARISON_TABLES = ["comparison-coverage", "comparison-functions"]
+
+
+def read_csv(path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@pytest.fixture(scope="module")
+def answered(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("answers")
+    return pipeline.answer_questions(RELEASE, folder), folder
+
+
+@pytest.fixture(scope="module")
+def one_city(tmp_path_factory):
+    """The Laibin plan alone, built, serialised and answered like the main job does."""
+    root = tmp_path_factory.mktemp("one-city")
+    sources = root / "sources"
+    sources.mkdir()
+    shutil.copy(LAIBIN, sources / LAIBIN.name)
+    shutil.copy(LAIBIN.with_suffix(".meta.json"), sources / LAIBIN.with_suffix(".meta.json").name)
+    built = pipeline.build(sources)
+    graph_file = root / "healthkg.nt"
+    graph_file.write_text(serialisations(built.released)["nt"], encoding="utf-8")
+    folder = root / "answers"
+    return pipeline.answer_questions(graph_file, folder), folder, graph_file
+
+
+def _check_written(folder, names):
+    for name in names:
+        for suffix in (".csv", ".md"):
+            path = folder / f"{name}{suffix}"
+            assert path.is_file() and path.stat().st_size > 0, path.name
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_every_question_has_csv_and_markdown(name, answered, release_store):
+    _, folder = answered
+    _check_written(folder, [name])
+    query = library.get(name)
+    expected = runner.run(query, release_store)
+    rows = read_csv(folder / f"{name}.csv")
+    assert rows[0] == expected.variables and len(rows) == 1 + len(expected.rows)
+    markdown = (folder / f"{name}.md").read_text(encoding="utf-8")
+    assert query.title in markdown and query.question_zh in markdown and query.question_en in markdown
+    assert sum(line.startswith("| ") for line in markdown.splitlines()) == 1 + len(expected.rows)
+
+
+def test_network_and_comparison_tables_are_written(answered):
+    answers, folder = answered
+    _check_written(folder, NETWORK_TABLES + COMPARISON_TABLES)
+    assert set(answers.tables) == set(NETWORK_TABLES + COMPARISON_TABLES)
+    assert (folder / "headline.md").read_text(encoding="utf-8").strip()
+    written = {p.stem for p in folder.iterdir()}
+    assert written == set(QUESTIONS + NETWORK_TABLES + COMPARISON_TABLES) | {"headline"}
+    for name in NETWORK_TABLES + COMPARISON_TABLES:
+        title, table = answers.tables[name]
+        assert read_csv(folder / f"{name}.csv")[0] == table.variables
+        assert title in (folder / f"{name}.md").read_text(encoding="utf-8")
+
+
+def test_jaccard_of_the_function_sets(answered, release_store):
+    answers, folder = answered
+    functions = defaultdict(set)
+    for row in runner.run(library.get("agency-functions"), release_store).as_dicts():
+        functions[row["city"]].add(row["function"])
+    assert sorted(functions) == ["来宾市", "柳州市"]
+    a, b = functions["来宾市"], functions["柳州市"]
+    expected = len(a & b) / len(a | b)
+    assert 0 < expected < 1
+    comparison = answers.comparison
+    assert {comparison.first, comparison.second} == {"来宾市", "柳州市"}
+    assert comparison.jaccard() == pytest.approx(expected)
+    summary = {row[0]: row[1] for row in read_csv(folder / "comparison-functions.csv")[1:]}
+    assert float(summary["Jaccard similarity of function sets"]) == pytest.approx(expected, abs=5e-5)
+    assert int(summary["functions in both"]) == len(a & b)
+    assert int(summary["functions in 来宾市"]) == len(a) and int(summary["functions in 柳州市"]) == len(b)
+
+
+def test_one_city_corpus_answers_every_question_without_comparison(one_city):
+    answers, folder, graph_file = one_city
+    assert answers.comparison is None and answers.network.cities == ["来宾市"]
+    _check_written(folder, QUESTIONS + NETWORK_TABLES)
+    assert set(answers.results) == set(QUESTIONS)
+    assert not list(folder.glob("comparison-*")), "a comparison of one city"
+    assert set(answers.tables) == set(NETWORK_TABLES)
+    assert (folder / "headline.md").read_text(encoding="utf-8").strip()
+    store = OxigraphStore(graph_file)
+    # the answers of the one-city graph still match the documents
+    search = runner.run(library.get("search-tasks"), store).as_dicts()
+    assert [row["task"] for row in search] == ["hkd:plan/laibin-2019-22/task/s2.2-t5"]
+    loads = {r["agency"]: (r["lead"], r["cooperating"])
+             for r in runner.run(library.get("coordinating-load"), store).as_dicts()}
+    assert loads == {f"hkd:agency/{body}": counts for body, counts in body_loads("laibin").items()}
+    for name in QUESTIONS:
+        for row in runner.run(library.get(name), store).as_dicts():
+            assert "柳州市" not in row.values(), (name, row)
