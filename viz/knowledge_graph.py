@@ -93,7 +93,9 @@ def build(data: GraphData) -> dict:
 def page(data: GraphData, title: str = "健康产业政策知识图谱 | Knowledge graph of the plans") -> str:
     payload = build(data)
     counts = payload["counts"]
-    summary = ", ".join(f"{counts[k]} {TYPES[k][1].split(' ')[0].lower()}s" for k in TYPES)
+    plural = {"plan": "plans", "section": "sections", "task": "tasks", "body": "bodies", "element": "chain elements",
+              "target": "targets"}
+    summary = ", ".join(f"{counts[k]} {plural[k]}" for k in TYPES)
     body = f"""<header class="bar">
 <h1>{esc(title)}</h1>
 <p class="lede">{esc(summary)}. 悬停任务查看原文及单位、职能 (hover a task for its text, bodies and functions); 点击单位高亮其任务 (click a body to highlight its tasks).</p>
@@ -113,5 +115,5 @@ def page(data: GraphData, title: str = "健康产业政策知识图谱 | Knowled
 <h2>详情 Details</h2><div class="details" id="details" data-empty="点击节点 Click a node."><p class="muted">点击节点 Click a node.</p></div>
 </aside>
 </main>"""
-    return render(title, body, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True).replace(
-        "<body>", '<body class="graph-page">', 1)
+    return render(title, body, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True,
+                  body_class="graph-page")

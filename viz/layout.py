@@ -113,7 +113,7 @@ def _ring(nodes: list[str], wanted: dict[str, float], radius: float) -> dict[str
 
 
 def force_layout(nodes: list[str], edges: list[tuple[str, str, float]], seed: int = 42,
-                 iterations: int = 120, scale: float = 400.0) -> dict[str, tuple[float, float]]:
+                 iterations: int = 120, scale: float = 400.0, gravity: float = 1.0) -> dict[str, tuple[float, float]]:
     """Fruchterman-Reingold with a fixed seed: the same picture every run."""
     n = len(nodes)
     if n == 0:
@@ -139,6 +139,7 @@ def force_layout(nodes: list[str], edges: list[tuple[str, str, float]], seed: in
         np.clip(distance, 0.01, None, out=distance)
         force = k * k / distance ** 2 - adjacency * distance / k
         displacement = np.einsum("ijk,ij->ik", delta, force)
+        displacement -= gravity * (position - position.mean(axis=0))    # keeps loose nodes near the rest
         length = np.linalg.norm(displacement, axis=-1)
         length = np.where(length < 0.01, 0.1, length)
         position += displacement * (temperature / length)[:, None]

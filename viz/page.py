@@ -74,7 +74,7 @@ def _hash(script: str) -> str:
 
 
 def render(title: str, body: str, *, data=None, scripts: tuple[str, ...] = (), vis: bool = False,
-           css: str = "") -> str:
+           css: str = "", body_class: str = "") -> str:
     """The whole page. `body` is HTML the caller built with `esc`; `scripts` are names under viz/assets."""
     script_texts = []
     styles = [asset("views.css"), css]
@@ -98,7 +98,7 @@ def render(title: str, body: str, *, data=None, scripts: tuple[str, ...] = (), v
         f"<title>{esc(title)}</title>",
         "".join(f"<style>{s}</style>" for s in styles if s),
         "</head>",
-        "<body>",
+        f'<body class="{esc(body_class)}">' if body_class else "<body>",
         body,
     ]
     if data is not None:

@@ -146,5 +146,5 @@
     return {color: d.colors[city], zh: city, en: "size: coordinating load in " + d.citiesEn[city]};
   }).concat([{color: "#c9ccd1", zh: "无任务", en: "no task under this filter"},
              {color: "#8a96a8", line: true, zh: "连线", en: "tasks shared by bodies of both functions"}]));
-  hk.status(d.shown.length + " 共同职能 shared functions");
+  hk.status(d.single ? d.shown.length + " 个职能 functions (one city)" : d.shown.length + " 个共同职能 shared functions");
 })();

@@ -1,0 +1,140 @@
+"""The benchmark: every stage and every query on every store at two small sizes; exponents and budgets
+computed right on a hand-made result. Budgets are reported, never asserted."""
+import json
+import math
+
+import pytest
+
+from graph.bench import (BUILD_STAGES, STAGE_ORDER, STORES, budgets, exponent, exponents, format_table,
+                         parse_sizes, projection, run_benchmark)
+from queries import library
+
+QUERY_CAP = 0.05   # small enough that rdflib's slow queries take the "> cap" path
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("bench")
+    return run_benchmark([2, 4], workdir, repeats=1, whole_graph_max=2, whole_engine="rules",
+                         per_plan_engine="rules", query_cap=QUERY_CAP, main_job_max=0, bundled=False)
+
+
+def test_every_stage_at_every_size(result):
+    assert [run["plans"] for run in result["runs"]] == [2, 4]
+    for run in result["runs"]:
+        for stage in STAGE_ORDER:
+            entry = run["stages"][stage]
+            if stage == "views" and entry["status"] == "skipped":
+                assert "viz" in entry["reason"]
+                continue
+            assert entry["status"] == "ok", (run["plans"], stage, entry)
+            assert entry["seconds"] >= 0 and entry["peak_rss_mb"] > 0
+        assert run["build"]["status"] == "ok"
+        assert run["build"]["seconds"] == pytest.approx(sum(run["stages"][s]["seconds"] for s in BUILD_STAGES),
+                                                         abs=0.01)
+        assert run["stages"]["extract"]["detail"]["plans"] == run["plans"]
+        assert run["stages"]["extract"]["detail"]["tasks_without_lead"] == 0
+        assert run["stages"]["shacl"]["detail"]["conforms"] is True
+        assert run["triples"]["released_lines"] > run["triples"]["inferred"] > 0
+    modes = [run["stages"]["reasoning"]["detail"]["mode"] for run in result["runs"]]
+    assert modes[0] == "whole graph" and modes[1].startswith("per plan")
+
+
+def test_every_query_on_every_store(result):
+    names = set(library.all_queries())
+    for run in result["runs"]:
+        for store in STORES:
+            latencies = run["queries"][store]
+            assert set(latencies) == names, (run["plans"], store)
+            for name, latency in latencies.items():
+                assert latency["status"] in ("ok", "cap"), (run["plans"], store, name, latency)
+                if latency["status"] == "ok":
+                    assert latency["median_ms"] >= 0 and latency["runs"] >= 1
+    # rdflib is slow enough that the cap is reached; a query over the cap is not run again at a larger size
+    capped = [n for n, r in result["runs"][0]["queries"]["rdflib"].items() if r["status"] == "cap"]
+    assert capped
+    assert all("not run again" in result["runs"][1]["queries"]["rdflib"][n].get("note", "") for n in capped)
+
+
+def test_stores_agree_on_row_counts(result):
+    run = result["runs"][0]
+    memory, disk = run["queries"]["oxigraph_memory"], run["queries"]["oxigraph_disk"]
+    for name in memory:
+        if memory[name]["status"] == disk[name]["status"] == "ok":
+            assert memory[name]["rows"] == disk[name]["rows"], name
+
+
+def test_result_is_json_and_the_table_shows_everything(result):
+    assert json.loads(json.dumps(result)) == result
+    table = format_table(result)
+    for heading in ("Stages", "Query latency", "Scaling exponents", "Budgets"):
+        assert heading in table
+    for name in library.all_queries():
+        assert name in table
+    assert f"> {QUERY_CAP:g} s" in table
+    assert "2→4" in table
+    assert "projected" in table   # 2,000 plans not measured here
+
+
+def _run(plans: int, seconds: dict, peak: float = 500.0, queries: dict | None = None) -> dict:
+    stages = {stage: {"status": "ok", "seconds": value, "peak_rss_mb": peak} for stage, value in seconds.items()}
+    run = {"plans": plans, "stages": stages, "queries": queries or {}}
+    run["build"] = {"status": "ok", "seconds": sum(seconds[s] for s in BUILD_STAGES), "peak_rss_mb": peak}
+    return run
+
+
+def test_exponents_on_a_hand_made_result():
+    base = {stage: 1.0 for stage in BUILD_STAGES}
+    runs = [
+        _run(20, dict(base, extract=1.0, reasoning=1.0)),
+        _run(200, dict(base, extract=10.0, reasoning=10.0)),
+        _run(2000, dict(base, extract=100.0, reasoning=1000.0, load_oxigraph_disk=2.0)),
+    ]
+    result = {"runs": runs}
+    found = exponents(result)
+    assert [p["exponent"] for p in found["extract"]] == [1.0, 1.0]
+    assert [(p["from"], p["to"]) for p in found["extract"]] == [(20, 200), (200, 2000)]
+    assert found["reasoning"][1]["exponent"] == pytest.approx(2.0)
+    assert found["load_oxigraph_disk"][0]["exponent"] == pytest.approx(0.0)
+    assert found["load_oxigraph_disk"][1]["exponent"] == pytest.approx(math.log(2) / math.log(10), abs=1e-3)
+    assert exponent(200, 3.0, 2000, 30.0) == pytest.approx(1.0)
+    assert exponent(200, 0.0, 2000, 30.0) is None
+
+    result["exponents"] = found
+    verdicts = {b["budget"]: b for b in budgets(result)}
+    reasoning = verdicts["scaling exponent 200→2,000: reasoning"]
+    assert reasoning["holds"] is False and reasoning["over"] == pytest.approx(0.9)
+    assert verdicts["scaling exponent 200→2,000: extract"]["holds"] is True
+    build = next(b for name, b in verdicts.items() if name.startswith("2,000 plans: whole build"))
+    assert build["measured"] == pytest.approx(100.0 + 1000.0 + 2.0 + 2.0) and build["holds"] is False
+    assert "missed by" in build["verdict"]
+    memory = next(b for name, b in verdicts.items() if name.startswith("2,000 plans: peak memory"))
+    assert memory["holds"] is True
+
+
+def test_budgets_and_projection_when_2000_is_not_measured():
+    slow = {"status": "cap", "cap_seconds": 30.0}
+    quick = {"status": "ok", "median_ms": 4.0, "runs": 5, "rows": 1}
+    runs = [_run(2, {s: 1.0 for s in BUILD_STAGES}, queries={"oxigraph_memory": {"a": quick, "b": quick}}),
+            _run(200, {s: 100.0 for s in BUILD_STAGES}, queries={"oxigraph_disk": {"a": quick, "b": slow}})]
+    result = {"runs": runs, "main_job_bundled": {"status": "ok", "seconds": 12.5}}
+    result["exponents"] = exponents(result)
+    result["projection"] = projection(result)
+    assert result["projection"]["stages"]["extract"]["seconds"] == pytest.approx(1000.0)
+    assert result["projection"]["build_seconds"] == pytest.approx(5000.0)
+    verdicts = budgets(result)
+    job = verdicts[0]
+    assert job["holds"] is False and job["over"] == pytest.approx(7.5) and "2.5x" in job["verdict"]
+    query = next(b for b in verdicts if b["budget"].startswith("two plans: every .rq"))
+    assert query["holds"] is True and query["measured"] == 4.0
+    build = next(b for b in verdicts if b["budget"].startswith("2,000 plans: whole build"))
+    assert build["projected"] and build["holds"] is False and "projected to miss" in build["verdict"]
+    assert next(b for b in verdicts if "200→2,000: extract" in b["budget"])["holds"] is None
+    assert "MISS" in format_table(dict(result, queries=["a", "b"], machine={}, settings={}, seconds=1.0))
+
+
+def test_parse_sizes():
+    assert parse_sizes("2,20,200,2000") == [2, 20, 200, 2000]
+    assert parse_sizes("200, 2") == [2, 200]
+    with pytest.raises(ValueError):
+        parse_sizes("0")

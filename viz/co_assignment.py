@@ -1,0 +1,77 @@
+"""(b) The co-assignment network of bodies per city (queries.network.Network.projection): a link counts the
+tasks two bodies share; node size is the coordinating load (2 x led + co-operated), colour the Louvain
+community (fixed seed). Collectives (各县区人民政府 ...) are left out, as in the network tables."""
+import math
+
+from pyvis.network import Network as PyvisNetwork
+
+from viz.layout import force_layout
+from viz.page import esc, render
+
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
+CITY_GAP = 500
+
+
+def build(network) -> dict:
+    net = PyvisNetwork(cdn_resources="remote")      # a data builder only: never writes a file
+    loads = {row["agency"]: row for row in network.load_by_body().as_dicts()}
+    bodies, partners, communities, edges = {}, {}, {}, []
+    offset = 0.0
+    for city in network.cities:
+        graph = network.projection(city)
+        groups = network.communities(graph)
+        community = {node: i + 1 for i, group in enumerate(groups) for node in group}
+        communities[city] = [{"index": i + 1, "size": len(group), "color": PALETTE[i % len(PALETTE)]}
+                             for i, group in enumerate(groups)]
+        nodes = sorted(graph.nodes)
+        weighted = [(a, b, d["weight"]) for a, b, d in graph.edges(data=True)]
+        positions = force_layout(nodes, weighted, seed=42)
+        width = max((abs(x) for x, _ in positions.values()), default=0.0)
+        offset += width
+        for node in nodes:
+            body, load = network.bodies[node], loads[node]
+            x, y = positions[node]
+            colour = PALETTE[(community[node] - 1) % len(PALETTE)]
+            net.add_node(node, label=body.name_zh or node, shape="dot", color=colour,
+                         size=round(7 + 3.2 * math.sqrt(load["load_index_2_1"]), 1), x=round(x + offset, 1), y=y,
+                         font={"size": 13})
+            neighbours = sorted(((other, graph[node][other]["weight"]) for other in graph[node]),
+                                key=lambda p: (-p[1], p[0]))
+            partners[node] = [[other, weight] for other, weight in neighbours]
+            bodies[node] = {
+                "zh": body.name_zh, "en": body.name_en, "city": city,
+                "functions": [" / ".join(network.function_labels[f]) for f in network.functions.get(node, [])],
+                "lead": load["lead"], "cooperating": load["cooperating"], "load": load["load_index_2_1"],
+                "community": community[node], "degree": sum(w for _, w in neighbours), "partners": len(neighbours)}
+        for first, second, weight in sorted(weighted):
+            edges.append({"from": first, "to": second, "width": round(min(1 + 1.6 * math.log2(weight), 9), 2),
+                          "color": "rgba(120,130,145,0.45)", "weight": weight})
+        offset += width + CITY_GAP
+    net.edges = edges
+    return {"nodes": net.nodes, "edges": net.edges, "bodies": bodies, "partners": partners,
+            "communities": communities, "cities": network.cities}
+
+
+def page(network, title: str = "单位共同任务网络 | Co-assignment network of bodies") -> str:
+    payload = build(network)
+    counts = ", ".join(f"{city}: {sum(1 for b in payload['bodies'].values() if b['city'] == city)} bodies, "
+                       f"{len(payload['communities'][city])} communities" for city in payload["cities"])
+    body = f"""<header class="bar">
+<h1>{esc(title)}</h1>
+<p class="lede">{esc(counts)}. 节点大小 = 协调负担指数 (size: coordinating load, lead 2 : co-op 1); 颜色 = Louvain 社群 (colour: community); 连线粗细 = 共同任务数 (width: shared tasks). 统称单位不计 (collectives left out).</p>
+<div class="controls">
+<label>城市 City <select id="filter-city"></select></label>
+<label>单位 Body <select id="filter-body"></select></label>
+<span class="status" id="status"></span>
+</div>
+</header>
+<main class="split">
+<div class="canvas"><div class="graph" id="graph"></div></div>
+<aside class="side">
+<h2>图例 Legend</h2><div id="legend"></div>
+<h2>详情 Details</h2><div class="details" id="details" data-empty="点击单位 Click a body."><p class="muted">点击单位 Click a body.</p></div>
+</aside>
+</main>"""
+    return render(title, body, data=payload, scripts=("common.js", "co_assignment.js"), vis=True,
+                  body_class="graph-page")

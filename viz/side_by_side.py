@@ -1,0 +1,89 @@
+"""(c) Two cities side by side over the functions both have (queries.compare.Comparison.function_sets).
+
+Each function stands in the same place in both panels (one layout of both cities' links), so the eye
+compares like with like; the page recomputes sizes and links for a chosen chain element or industry."""
+from collections import Counter
+from itertools import combinations
+
+from queries.network import COLLECTIVE_KINDS
+from viz.layout import force_layout
+from viz.model import GraphData
+from viz.page import esc, render
+
+CITY_COLOURS = ["#2f6db5", "#d35400", "#27ae60", "#8e44ad"]
+EDGE_COLOURS = ["rgba(47,109,181,0.45)", "rgba(211,84,0,0.45)", "rgba(39,174,96,0.45)", "rgba(142,68,173,0.45)"]
+
+
+def build(data: GraphData, network, comparison) -> dict:
+    if comparison is not None:
+        cities = [comparison.first, comparison.second]
+        first, second = comparison.function_sets()
+        shown = sorted(first & second)
+        only = {comparison.first: sorted(first - second), comparison.second: sorted(second - first)}
+    else:
+        cities = network.cities[:1] or data.cities[:1]
+        shown = sorted({f for b in network.bodies.values() if b.city in cities for f in network.functions.get(b.id, [])})
+        only = {city: [] for city in cities}
+    functions = {f: {"zh": zh, "en": en} for f, (zh, en) in network.function_labels.items()}
+    for f in shown:
+        functions.setdefault(f, {"zh": f, "en": ""})
+    bodies = {b: {"zh": info["zh"], "en": info["en"], "city": info["city"], "functions": info["functions"],
+                  "collective": info["kind"] in COLLECTIVE_KINDS}
+              for b, info in data.bodies.items() if info["city"] in cities}
+    tasks = [{"id": t, "city": task["city"], "elements": task["elements"], "industry": task["industry"],
+              "lead": task["lead"], "cooperating": task["cooperating"]}
+             for t, task in data.tasks.items() if task["city"] in cities]
+    wanted = set(shown)
+    together = Counter()
+    for task in tasks:
+        held = sorted({f for b in task["lead"] + task["cooperating"] if b in bodies and not bodies[b]["collective"]
+                       for f in bodies[b]["functions"] if f in wanted})
+        together.update(combinations(held, 2))
+    position = force_layout(shown, [(a, b, n) for (a, b), n in together.items()], seed=42, scale=360)
+    cities_en = {p["city"]: p["city_en"] for p in data.plans.values()}
+    return {"single": comparison is None, "cities": cities, "citiesEn": {c: cities_en.get(c, c) for c in cities}, "shown": shown, "only": only,
+            "functions": functions, "position": {f: list(xy) for f, xy in position.items()}, "tasks": tasks,
+            "bodies": bodies, "elements": data.elements, "industries": data.industries,
+            "colors": {c: CITY_COLOURS[i % len(CITY_COLOURS)] for i, c in enumerate(cities)},
+            "edgeColors": {c: EDGE_COLOURS[i % len(EDGE_COLOURS)] for i, c in enumerate(cities)}}
+
+
+def page(data: GraphData, network, comparison,
+         title: str = "两市对比(共同职能) | The cities side by side over the shared functions") -> str:
+    payload = build(data, network, comparison)
+    panels = []
+    for index, city in enumerate(payload["cities"]):
+        only = payload["only"].get(city, [])
+        names = "、".join(payload["functions"].get(f, {"zh": f})["zh"] for f in only)
+        note = (f"仅{esc(city)}有的职能 functions only {esc(city)} has ({len(only)}): {esc(names)}" if only
+                else "—")
+        panels.append(f"""<section class="panel">
+<h2>{esc(city)} <span class="muted">{esc(payload['citiesEn'].get(city, ''))}</span></h2>
+<div class="canvas"><div class="graph" id="graph-{index}"></div></div>
+<div class="only">{note}</div>
+</section>""")
+    if payload["only"] and len(payload["cities"]) < 2:
+        lede = "图中只有一个城市，无法对比 (the graph has one city: nothing to compare); its functions are shown."
+    else:
+        lede = (f"{len(payload['shown'])} 个共同职能 functions both cities have. 节点大小 = 该市协调负担 (size: load in that "
+                "city, lead 2 : co-op 1); 连线 = 两职能单位共同承担的任务数 (link: tasks shared). 同一职能在两图中位置相同。")
+    body = f"""<header class="bar">
+<h1>{esc(title)}</h1>
+<p class="lede">{esc(lede)}</p>
+<div class="controls">
+<label>产业链要素 Chain element <select id="filter-element"></select></label>
+<label>产业 Industry <select id="filter-industry"></select></label>
+<label>职能 Function <select id="filter-function"></select></label>
+<label>单位 Body <select id="filter-body"></select></label>
+<span class="status" id="status"></span>
+</div>
+</header>
+<main class="split">
+<div class="pair">{''.join(panels)}</div>
+<aside class="side">
+<h2>图例 Legend</h2><div id="legend"></div>
+<h2>详情 Details</h2><div class="details" id="details" data-empty="选择职能或单位 Choose a function or a body."><p class="muted">选择职能或单位 Choose a function or a body.</p></div>
+</aside>
+</main>"""
+    return render(title, body, data=payload, scripts=("common.js", "side_by_side.js"), vis=True,
+                  body_class="graph-page")
