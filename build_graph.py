@@ -7,6 +7,7 @@
     python build_graph.py query --list           # the research questions
     python build_graph.py query NAME [--param k=v] [--format table|csv|json] [--endpoint URL]
     python build_graph.py serve [--port N]       # a read-only SPARQL endpoint on 127.0.0.1
+    python build_graph.py build --sources DIR [--store-dir DIR]   # a corpus into an on-disk store
 """
 import argparse
 import json
@@ -54,10 +55,18 @@ def parse_args(argv):
     query.add_argument("--graph", type=Path, default=pipeline.RELEASE,
                        help="N-Triples file for the embedded store (default: the committed release)")
     query.add_argument("--timeout", type=int, default=30, help="seconds to wait for an endpoint")
+    query.add_argument("--store-dir", type=Path, help="ask the on-disk store built by `build` instead")
 
     serve = commands.add_parser("serve", help="start a read-only SPARQL endpoint loaded with the graph")
     serve.add_argument("--port", type=int, default=7878)
     serve.add_argument("--graph", type=Path, default=pipeline.RELEASE)
+    serve.add_argument("--store-dir", type=Path, help="serve the on-disk store built by `build`")
+
+    corpus = commands.add_parser("build", help="build a corpus of plans into an on-disk Oxigraph store")
+    corpus.add_argument("--sources", type=Path, required=True, dest="corpus_sources", help="folder of plan texts")
+    corpus.add_argument("--store-dir", type=Path, default=ROOT / "out" / "store")
+    corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
+                        help="per-plan reasoning: the linear rules engine (default) or HermiT")
     return parser.parse_args(argv)
 
 
@@ -70,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_query(args)
         if args.command == "serve":
             return run_serve(args)
+        if args.command == "build":
+            return run_build(args)
         return pipeline.run_main_job(args.sources, args.out, args.update_release)
     except (NoTasksFound, DecodeError, pipeline.InputError, QueryError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -107,6 +118,8 @@ def run_query(args) -> int:
     params = dict(_key_value(item) for item in args.param)
     if args.endpoint:
         store = stores.EndpointStore(args.endpoint, args.timeout)
+    elif args.store_dir:
+        store = stores.OxigraphStore(path=args.store_dir, read_only=True)
     else:
         if not args.graph.is_file():
             raise pipeline.InputError(f"no graph file {args.graph}; run the main job first")
@@ -122,10 +135,20 @@ def _key_value(item: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def run_build(args) -> int:
+    from graph.corpus import build_corpus
+
+    summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules")
+    print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
+          f"{summary['triples']} triples in {args.store_dir} ({summary['seconds']} s, reasoning: {args.reasoner})")
+    print(f"ask it: build_graph.py query NAME --store-dir {args.store_dir}")
+    return 0
+
+
 def run_serve(args) -> int:
     from queries.server import OxigraphServer
 
-    server = OxigraphServer(args.graph, args.port)
+    server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     with server:
         print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; Ctrl-C stops it",

@@ -283,6 +283,11 @@ def run_queries_in_oxigraph(data: Graph, queries: dict[str, str]) -> list[QueryR
 
     store = pyoxigraph.Store()
     store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return run_queries_in_store(store, queries)
+
+
+def run_queries_in_store(store, queries: dict[str, str]) -> list[QueryResult]:
+    """The checks on a pyoxigraph store (in memory or the on-disk store of corpus mode)."""
     results = []
     for name, text in sorted(queries.items()):
         solutions = store.query(text)

@@ -40,8 +40,9 @@ def free_port() -> int:
 class OxigraphServer:
     """Start with `with OxigraphServer(graph_file) as server: server.query_url`."""
 
-    def __init__(self, graph_file: Path, port: int | None = None, timeout: float = 60):
+    def __init__(self, graph_file: Path, port: int | None = None, timeout: float = 60, store_dir: Path | None = None):
         self.graph_file, self.port, self.timeout = Path(graph_file), port or free_port(), timeout
+        self.store_dir = Path(store_dir) if store_dir else None
         self.process: subprocess.Popen | None = None
         self._folder: tempfile.TemporaryDirectory | None = None
 
@@ -54,17 +55,22 @@ class OxigraphServer:
         return f"{self.url}/query"
 
     def start(self) -> "OxigraphServer":
-        if not self.graph_file.is_file():
-            raise StoreError(f"no graph file {self.graph_file}")
         if not port_is_free(self.port):
             raise StoreError(f"port {self.port} on 127.0.0.1 is in use; choose another with --port")
         binary = oxigraph_binary()
-        self._folder = tempfile.TemporaryDirectory(prefix="healthkg-oxigraph-")
-        location = self._folder.name
-        load = subprocess.run([binary, "load", "--location", location, "--file", str(self.graph_file)],
-                              capture_output=True, text=True)
-        if load.returncode != 0:
-            raise StoreError(f"oxigraph could not load {self.graph_file}: {load.stderr.strip()}")
+        if self.store_dir:                      # a store built by `build`: served as it is
+            if not self.store_dir.is_dir():
+                raise StoreError(f"no store at {self.store_dir}")
+            location = str(self.store_dir)
+        else:
+            if not self.graph_file.is_file():
+                raise StoreError(f"no graph file {self.graph_file}")
+            self._folder = tempfile.TemporaryDirectory(prefix="healthkg-oxigraph-")
+            location = self._folder.name
+            load = subprocess.run([binary, "load", "--location", location, "--file", str(self.graph_file)],
+                                  capture_output=True, text=True)
+            if load.returncode != 0:
+                raise StoreError(f"oxigraph could not load {self.graph_file}: {load.stderr.strip()}")
         self.process = subprocess.Popen([binary, "serve-read-only", "--location", location,
                                          "--bind", f"127.0.0.1:{self.port}"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -52,11 +52,16 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, graph_file: Path | None = None, path: Path | None = None):
+    def __init__(self, graph_file: Path | None = None, path: Path | None = None, read_only: bool = False):
         import pyoxigraph
 
         self._ox = pyoxigraph
-        self.store = pyoxigraph.Store(str(path)) if path else pyoxigraph.Store()
+        if path and read_only:
+            if not Path(path).is_dir():
+                raise StoreError(f"no store at {path}; build one with `build_graph.py build --sources DIR`")
+            self.store = pyoxigraph.Store.read_only(str(path))
+        else:
+            self.store = pyoxigraph.Store(str(path)) if path else pyoxigraph.Store()
         if graph_file:
             self.store.bulk_load(path=str(graph_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
 

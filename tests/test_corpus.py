@@ -1,0 +1,52 @@
+"""Corpus mode streams plans into an on-disk Oxigraph store; on the bundled plans it holds exactly the
+committed release, and bad input leaves an existing store untouched."""
+import shutil
+import subprocess
+import sys
+
+import pyoxigraph
+import pytest
+
+from conftest import FIXTURES, ROOT, SOURCES
+from graph import pipeline
+from graph.corpus import build_corpus
+
+
+def _triples(store_dir):
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    return {str(quad.triple) for quad in store}
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    store_dir = tmp_path_factory.mktemp("corpus") / "store"
+    build_corpus(SOURCES, store_dir, progress=None)
+    return store_dir
+
+
+def test_corpus_store_holds_exactly_the_release(corpus_store):
+    release = pyoxigraph.Store()
+    release.bulk_load(path=str(pipeline.RELEASE), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert _triples(corpus_store) == {str(quad.triple) for quad in release}
+
+
+def test_query_and_serve_use_the_store(corpus_store):
+    done = subprocess.run([sys.executable, "build_graph.py", "query", "coordinating-load-by-function",
+                           "--store-dir", str(corpus_store), "--format", "csv"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].startswith("hkc:function/health,卫生健康,Health,16,26,42")
+
+
+def test_bad_input_leaves_the_existing_store_untouched(corpus_store, tmp_path):
+    sources = tmp_path / "plans"
+    sources.mkdir()
+    shutil.copy(SOURCES / "laibin-2019-laizhengfa-22.txt", sources)
+    shutil.copy(FIXTURES / "no-tasks.txt", sources)
+    before = _triples(corpus_store)
+    done = subprocess.run([sys.executable, "build_graph.py", "build", "--sources", str(sources),
+                           "--store-dir", str(corpus_store)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "no-tasks.txt" in done.stderr and "Traceback" not in done.stderr
+    assert _triples(corpus_store) == before
+    assert not list(corpus_store.parent.glob(".*building*"))
