@@ -180,6 +180,8 @@ def report(result: Build, out: Path) -> str:
                  f"{len(result.reasoning.inferred)} inferred by {result.reasoning.reasoner} "
                  f"in {result.reasoning.seconds:.2f} s)")
     lines.append("  instances per class: " + ", ".join(f"{c.split('#')[-1]} {n}" for c, n in sorted(classes.items())))
+    lines.append("  triples per class (triples whose subject is of the class): " + ", ".join(
+        f"{c.split('#')[-1]} {n}" for c, n in sorted(triples_per_class(result.released).items())))
     validation = result.validation
     lines.append(f"validation: {validation.violation_count()} SHACL results and violation-query rows "
                  f"({len(validation.query_results)} *-violation.rq queries, all zero rows)")
@@ -187,6 +189,15 @@ def report(result: Build, out: Path) -> str:
     lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md, "
                  "answers/, views/")
     return "\n".join(lines)
+
+
+def triples_per_class(graph: Graph) -> Counter:
+    subjects = Counter(s for s, _, _ in graph)
+    counts = Counter()
+    for subject, cls in graph.subject_objects(RDF.type):
+        if str(cls).startswith(str(HK)):
+            counts[str(cls)] += subjects[subject]
+    return counts
 
 
 def summary(records: dict) -> str:
