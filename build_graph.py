@@ -8,6 +8,7 @@
     python build_graph.py query NAME [--param k=v] [--format table|csv|json] [--endpoint URL]
     python build_graph.py serve [--port N]       # a read-only SPARQL endpoint on 127.0.0.1
     python build_graph.py build --sources DIR [--store-dir DIR]   # a corpus into an on-disk store
+    python build_graph.py bench [--plans 2,20,200,2000] [--json FILE]  # stage times, memory, query latency
 """
 import argparse
 import json
@@ -71,6 +72,11 @@ def parse_args(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:                  # the benchmark has its own options (graph/bench.py)
+        from graph import bench
+
+        return bench.main(argv[1:])
     args = parse_args(argv)
     try:
         if args.command == "extract":
