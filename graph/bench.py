@@ -33,8 +33,9 @@ How it measures, per corpus size n (a synthetic corpus from graph.synthetic, see
   N-Triples, pyoxigraph in memory and on disk (bulk load). Then every queries/*.rq, bound with its
   defaults, up to `repeats` times (median reported) within `query_cap` seconds for all its runs: an
   interval timer in the worker stops a run at the cap (the parent kills and restarts the worker should a
-  run not come back at all) and the query is reported as "> cap"; a query over the cap at one size is
-  not run again on that store at the larger sizes. rdflib gets an address-space limit
+  run not come back at all) and the query is reported as "> cap"; a query over the cap at one size gets
+  a single run on that store at the larger sizes (latency is not always monotonic in the size: Oxigraph's
+  join order follows its statistics). rdflib gets an address-space limit
   (`rdflib_memory_gb`) so that a corpus too large for it fails instead of exhausting the machine.
 - network: queries.network.Network.from_store on the on-disk store, then each of its tables.
   views: viz.write_views on queries.answers.Answers of the on-disk store (skipped when viz cannot be
@@ -384,7 +385,7 @@ def _on_alarm(signum, frame):
 
 
 def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str], repeats: int, cap: float,
-                 memory_gb: float | None) -> None:
+                 memory_gb: float | None, once: set[str] = frozenset()) -> None:
     """Load a store, then run each query up to `repeats` times within `cap` seconds in all, printing one
     line per event. The cap is enforced here by an interval timer (it interrupts rdflib's pure-Python
     evaluation at once, Oxigraph's when control comes back to Python); the parent kills the worker as a
@@ -408,7 +409,7 @@ def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str]
     for name in queries:
         text = known[name].bind()
         spent = 0.0
-        for run in range(repeats):
+        for run in range(1 if name in once else repeats):
             clock = time.perf_counter()
             try:
                 signal.setitimer(signal.ITIMER_REAL, max(cap - spent, 0.001))
@@ -445,7 +446,7 @@ def _worker_main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     if args.mode == "_store":
         store_worker(args.name, Path(options["nt"]), Path(options["path"]), options["load"], options["queries"],
-                     options["repeats"], options["cap"], options.get("memory_gb"))
+                     options["repeats"], options["cap"], options.get("memory_gb"), set(options.get("once", ())))
         return 0
     rss = _rss_now_mb()
     try:
@@ -530,20 +531,22 @@ class _Lines:
 
 
 def run_store(kind: str, folder: Path, nt: Path, queries: list[str], repeats: int, query_cap: float,
-              load_cap: float, memory_gb: float | None, skip: dict[str, str] | None = None) -> tuple[dict, dict]:
+              load_cap: float, memory_gb: float | None, once: dict[str, str] | None = None) -> tuple[dict, dict]:
     """(load result, {query: latency result}) for one store. A query is given `query_cap` seconds for all
-    its runs; queries in `skip` (over the cap at a smaller size) are not run again."""
+    its runs; queries in `once` (over the cap at a smaller size) are given a single run. They are run
+    at all because latency is not always monotonic in the corpus size (Oxigraph's join order follows its
+    statistics)."""
     path = folder / ("store-oxigraph" if kind == "oxigraph_disk" else f"store-{kind}")
-    skip = skip or {}
-    results: dict[str, dict] = {name: {"status": "cap", "cap_seconds": query_cap, "note": note}
-                                for name, note in skip.items()}
-    remaining = [name for name in queries if name not in skip]
+    once = once or {}
+    results: dict[str, dict] = {}
+    remaining = list(queries)
     load_result: dict = {}
     first = True
     grace = max(30.0, query_cap)
     log = open(folder / f"store-{kind}.log", "w")
     while remaining or first:
         options = {"nt": str(nt), "path": str(path), "load": first, "queries": remaining, "repeats": repeats,
+                   "once": sorted(once),
                    "cap": query_cap, "memory_gb": memory_gb if kind == "rdflib" else None}
         started = time.perf_counter()
         process = subprocess.Popen(_command("_store", kind, folder, options), cwd=ROOT, stdout=subprocess.PIPE,
@@ -614,6 +617,9 @@ def run_store(kind: str, folder: Path, nt: Path, queries: list[str], repeats: in
             if process.poll() is None:
                 _kill(process)
     log.close()
+    for name, note in once.items():
+        if name in results:
+            results[name]["note"] = (results[name].get("note", "") + "; " if results[name].get("note") else "") + note
     return load_result, {name: results[name] for name in queries if name in results}
 
 
@@ -676,7 +682,8 @@ def _machine() -> dict:
 
 def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: int = 0, whole_graph_max: int = 10,
                   whole_engine: str = "auto", per_plan_engine: str = "rules",
-                  query_cap: float = 30.0, load_cap: float = 1800.0, stage_cap: float = 4 * 3600.0,
+                  query_cap: float = 30.0, rdflib_query_cap: float | None = None, load_cap: float = 1800.0,
+                  stage_cap: float = 4 * 3600.0,
                   analysis_cap: float = 900.0, rdflib_memory_gb: float | None = 12.0, main_job_max: int = 2,
                   bundled: bool = True, python_memory: bool = False, views: bool = True,
                   progress: Callable[[str], None] | None = None) -> dict:
@@ -694,7 +701,8 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
     result = {"machine": _machine(), "settings": {
         "sizes": list(sizes), "repeats": repeats, "seed": seed, "whole_graph_max": whole_graph_max,
         "whole_engine": whole_engine, "per_plan_engine": per_plan_engine,
-        "query_cap_seconds": query_cap, "load_cap_seconds": load_cap, "stage_cap_seconds": stage_cap,
+        "query_cap_seconds": query_cap, "rdflib_query_cap_seconds": rdflib_query_cap or query_cap,
+        "load_cap_seconds": load_cap, "stage_cap_seconds": stage_cap,
         "analysis_cap_seconds": analysis_cap, "rdflib_memory_gb": rdflib_memory_gb, "python_memory": python_memory,
         "workdir": str(workdir)}, "queries": queries, "runs": []}
     if bundled:
@@ -703,7 +711,7 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
         say("main job on the bundled plans")
         result["main_job_bundled"] = run_stage("main_job", folder, {"sources": str(ROOT / "graph" / "sources")},
                                                stage_cap)
-    for size in sizes:
+    for size in sorted(set(sizes)):
         folder = workdir / f"plans-{size}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -740,12 +748,13 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
                               "released_mb": round(released.stat().st_size / 2 ** 20, 1)}
             for store in STORES:
                 say(f"{size} plans: load and query {STORE_LABELS[store]}")
-                load, latencies = run_store(store, folder, released, queries, repeats, query_cap, load_cap,
-                                            rdflib_memory_gb, skip=capped[store])
+                cap = (rdflib_query_cap or query_cap) if store == "rdflib" else query_cap
+                load, latencies = run_store(store, folder, released, queries, repeats, cap, load_cap,
+                                            rdflib_memory_gb, once=capped[store])
                 run["stages"][f"load_{store}"], run["queries"][store] = load, latencies
                 for name, latency in latencies.items():
                     if latency.get("status") == "cap" and name not in capped[store]:
-                        capped[store][name] = f"over the cap at {size} plans: not run again at larger sizes"
+                        capped[store][name] = f"over the cap at {size} plans: one run only at larger sizes"
                 say(f"{size} plans: {STORE_LABELS[store]} load {_cell(load)}, slowest query "
                     f"{_slowest(latencies)}")
             for stage in ("network", "views"):
@@ -898,7 +907,7 @@ def budgets(result: dict) -> list[dict]:
     else:
         out.append(_verdict("2,000 plans: whole build (extract+rdf+reasoning+SHACL+on-disk load)",
                             BUDGETS["build_2000_seconds"], proj.get("build_seconds"), "s", projected=True,
-                            note="not measured at 2,000 plans; projected"))
+                            note="not measured at 2,000 plans: projected from the largest size"))
         out.append(_verdict("2,000 plans: peak memory of the build", BUDGETS["memory_2000_mb"], None, "MB",
                             note="not measured at 2,000 plans"))
         out.append(_verdict("2,000 plans: every .rq median on the on-disk store", BUDGETS["query_2000_ms"], None,
@@ -1029,6 +1038,8 @@ def format_table(result: dict) -> str:
         for name, entry in stages.items():
             if entry.get("status") == "error":
                 notes.append(f"{name} failed: {entry.get('error', '')[:200]}")
+            elif entry.get("status") == "not run" and name in ("network", "views"):
+                notes.append(f"{name} not run: {entry.get('reason')}")
         out.append("  " + "; ".join(notes))
     if result.get("main_job_bundled"):
         out.append(f"  main job on the bundled two plans: {_cell(result['main_job_bundled'])} "
@@ -1048,12 +1059,21 @@ def format_table(result: dict) -> str:
     out.append("Scaling exponents, log(t2/t1)/log(n2/n1), between consecutive sizes")
     pairs = result.get("exponents") or exponents(result)
     spans = [f"{a}→{b}" for a, b in zip(sizes, sizes[1:])]
+    modes = {r["plans"]: (r.get("stages", {}).get("reasoning", {}).get("detail", {}).get("mode", "").split(" (")[0],
+                          r.get("stages", {}).get("reasoning", {}).get("detail", {}).get("reasoner"))
+             for r in runs}
+    crossing = {f"{a}→{b}" for a, b in zip(sizes, sizes[1:]) if modes[a] != modes[b]}
     rows = []
     for stage in list(STAGE_ORDER) + ["build"]:
         values = {f"{p['from']}→{p['to']}": p["exponent"] for p in pairs.get(stage, [])}
+        marked = stage in ("reasoning", "shacl", "build")
         rows.append([STAGE_LABELS.get(stage, "build total")] +
-                    [("-" if values.get(s) is None else f"{values[s]:.2f}") for s in spans])
+                    [("-" if values.get(s) is None else f"{values[s]:.2f}" + ("†" if marked and s in crossing else ""))
+                     for s in spans])
     out.append(_table(["stage"] + spans, rows) if spans else "(one size only: no exponent)")
+    if crossing:
+        out.append("† the reasoning and SHACL mode changes between these sizes (whole graph → per plan, or another "
+                   "reasoner): not a like-for-like exponent")
     proj = result.get("projection")
     if proj:
         out.append("")
@@ -1067,9 +1087,11 @@ def format_table(result: dict) -> str:
         shown = "-" if measured is None else (_amount(measured, budget["unit"]) if budget["unit"] else f"{measured:.2f}")
         limit = _amount(budget["limit"], budget["unit"]) if budget["unit"] else f"{budget['limit']:.2f}"
         mark = {True: "ok  ", False: "MISS", None: "n/a "}[budget["holds"]]
-        line = f"  [{mark}] {budget['budget']}: {shown} (budget {limit}) — {budget['verdict']}"
-        if budget.get("note"):
-            line += f"; {budget['note']}"
+        note = budget.get("note", "")
+        verdict = note if budget["verdict"] == "not measured" and note else budget["verdict"]
+        line = f"  [{mark}] {budget['budget']}: {shown} (budget {limit}) — {verdict}"
+        if note and verdict != note and not note.startswith("not measured"):
+            line += f"; {note}"
         out.append(line)
     return "\n".join(out) + "\n"
 
@@ -1096,11 +1118,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the corpora, released N-Triples and stores are kept (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--query-cap", type=float, default=30.0, help="seconds allowed per query run")
+    parser.add_argument("--query-cap", type=float, default=30.0,
+                        help="seconds allowed for all the runs of one query (default: %(default)s)")
+    parser.add_argument("--rdflib-query-cap", type=float, help="the same for rdflib (default: --query-cap)")
     parser.add_argument("--tracemalloc", action="store_true", help="also measure Python allocations (slower)")
     args = parser.parse_args(argv)
     result = run_benchmark(parse_sizes(args.plans), args.workdir, args.repeats, seed=args.seed,
-                           query_cap=args.query_cap, python_memory=args.tracemalloc,
+                           query_cap=args.query_cap, rdflib_query_cap=args.rdflib_query_cap,
+                           python_memory=args.tracemalloc,
                            progress=lambda message: print(f"[bench] {message}", file=sys.stderr, flush=True))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
