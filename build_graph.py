@@ -68,6 +68,7 @@ def parse_args(argv):
     corpus.add_argument("--store-dir", type=Path, default=ROOT / "out" / "store")
     corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
                         help="per-plan reasoning: the linear rules engine (default) or HermiT")
+    corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
     return parser.parse_args(argv)
 
 
@@ -144,9 +145,13 @@ def _key_value(item: str) -> tuple[str, str]:
 def run_build(args) -> int:
     from graph.corpus import build_corpus
 
-    summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules")
+    summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
+                           jobs=args.jobs)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
-          f"{summary['triples']} triples in {args.store_dir} ({summary['seconds']} s, reasoning: {args.reasoner})")
+          f"{summary['triples']} triples ({summary['inferred']} inferred) in {args.store_dir} "
+          f"({summary['seconds']} s with {summary['jobs']} jobs, reasoning: {args.reasoner})")
+    print("seconds per stage, summed over the plans: "
+          + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary["stage_seconds"].items()))
     print(f"ask it: build_graph.py query NAME --store-dir {args.store_dir}")
     return 0
 

@@ -1,13 +1,18 @@
-"""Corpus mode: many plans streamed into an on-disk Oxigraph store, one plan at a time.
+"""Corpus mode: many plans streamed into an on-disk Oxigraph store, several plans at a time.
 
-No stage holds the whole corpus in an rdflib graph: each plan is extracted, turned into triples,
-reasoned over on its own (its inferences never depend on another plan's data) and appended to the
-store. `query --store-dir` and `serve --store-dir` then use the store. The store is built in a
-staging folder and swapped in only when every plan and every quality check has passed.
+No stage holds the whole corpus in an rdflib graph. Each plan is extracted, turned into triples,
+reasoned over and SHACL-validated on its own (its inferences and shapes never depend on another plan's
+data) in a pool of worker processes; the main process appends the plans' triples to the store in file
+order, so the store does not depend on the number of workers. `query --store-dir` and `serve
+--store-dir` then use the store. The store is built in a staging folder and swapped in only when every
+plan and every quality check has passed.
 """
+import os
 import shutil
 import sys
 import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from graph.decode import read_text
@@ -18,6 +23,63 @@ from graph.rdf import PlanWriter, add_concept_schemes, new_graph
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
 # ontology (tests/test_reasoning_rules.py) in linear time, so it is the default for corpora.
 DEFAULT_ENGINE = "rules"
+STAGES = ("extract", "rdf", "reasoning", "shacl", "serialize")
+
+_shared = {}   # per worker process: the ontology, the shapes and the concept schemes, loaded once
+
+
+def _shared_graphs() -> dict:
+    if not _shared:
+        from graph.validate import load_shapes
+
+        concepts = new_graph()
+        add_concept_schemes(concepts)
+        _shared.update(ontology=load_ontology(), shapes=load_shapes(), concepts=concepts)
+    return _shared
+
+
+def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
+    """One plan: extract, RDF, reasoning, SHACL. Returns its N-Triples (asserted + inferred) with counts
+    and the seconds of each stage; raises NoTasksFound or BuildFailed naming the file."""
+    from graph.validate import run_shacl
+    from ontology.reason import InconsistentOntology, reason
+
+    shared, seconds, clock = _shared_graphs(), {}, time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = now - clock
+        clock = now
+
+    try:
+        records = extract_file(path)
+    except NoTasksFound as error:
+        raise NoTasksFound(f"{path}: {error}") from None
+    lap("extract")
+    graph = new_graph()
+    PlanWriter(graph, records, read_text(path, records["plan"]["encoding"])[0]).write()
+    lap("rdf")
+    try:
+        inferred = reason(graph, shared["ontology"], engine=engine).inferred
+    except InconsistentOntology as error:
+        raise BuildFailed(f"{path}: the plan's graph is inconsistent: {error}") from None
+    for triple in inferred:
+        graph.add(triple)
+    lap("reasoning")
+    data = graph.serialize(format="nt", encoding="utf-8")
+    lap("serialize")
+    # The shapes see the plan with the concept schemes it points to (added in place: copying a graph
+    # costs more than validating it); inferred super-class types are in the graph already, so the
+    # ontology need not be mixed in.
+    for triple in shared["concepts"]:
+        graph.add(triple)
+    conforms, results = run_shacl(graph, None, shared["shapes"])
+    if not conforms:
+        raise BuildFailed(f"{path}: {len(results)} SHACL violations, e.g. " + "; ".join(r.describe() for r in results[:3]))
+    lap("shacl")
+    return {"path": str(path), "plan_id": records["plan"]["id"], "nt": data, "seconds": seconds,
+            "tasks": len(records["tasks"]), "targets": len(records["targets"]), "inferred": len(inferred)}
 
 
 def _progress(done: int, total: int, started: float, stream) -> None:
@@ -31,53 +93,72 @@ def _progress(done: int, total: int, started: float, stream) -> None:
     stream.flush()
 
 
-def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, progress=sys.stderr) -> dict:
+def _results(files: list[Path], engine: str, jobs: int):
+    """The plans' results in file order; `jobs` worker processes (1: in this process)."""
+    if jobs <= 1 or len(files) == 1:
+        for path in files:
+            yield plan_triples(path, engine)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(plan_triples, path, engine) for path in files]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, progress=sys.stderr,
+                 jobs: int | None = None) -> dict:
     import pyoxigraph
 
     from graph.validate import run_queries_in_store, violation_queries
-    from ontology.reason import InconsistentOntology, reason
 
     files = plan_files(sources)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
     store_dir = store_dir.resolve()
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = store_dir.with_name(f".{store_dir.name}-building")
     shutil.rmtree(staging, ignore_errors=True)
-    ontology = load_ontology()
-    started, plan_ids, counts = time.perf_counter(), set(), {"plans": 0, "tasks": 0, "targets": 0, "triples": 0}
+    started, plan_ids = time.perf_counter(), {}
+    counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0}
+    stage_seconds = Counter()
     store = pyoxigraph.Store(str(staging))
     try:
-        concepts = new_graph()
-        add_concept_schemes(concepts)
-        store.bulk_load(concepts.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        for done, path in enumerate(files, 1):
-            try:
-                records = extract_file(path)
-            except NoTasksFound as error:
-                raise NoTasksFound(f"{path}: {error}") from error
-            plan_id = records["plan"]["id"]
-            if plan_id in plan_ids:
-                raise InputError(f"{path}: plan id {plan_id} is also the id of another plan")
-            plan_ids.add(plan_id)
-            graph = new_graph()
-            PlanWriter(graph, records, read_text(path, records["plan"]["encoding"])[0]).write()
-            try:
-                inferred = reason(ontology + graph, engine=engine).inferred
-            except InconsistentOntology as error:
-                raise BuildFailed(f"{path}: the plan's graph is inconsistent: {error}") from error
-            data = (graph + inferred).serialize(format="nt", encoding="utf-8")
-            store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store.bulk_load(_shared_graphs()["concepts"].serialize(format="nt", encoding="utf-8"),
+                        format=pyoxigraph.RdfFormat.N_TRIPLES)
+        for done, result in enumerate(_results(files, engine, jobs), 1):
+            if result["plan_id"] in plan_ids:
+                raise InputError(f"{result['path']}: plan id {result['plan_id']} is also the id of "
+                                 f"{plan_ids[result['plan_id']]}")
+            plan_ids[result["plan_id"]] = result["path"]
+            clock = time.perf_counter()
+            store.bulk_load(result["nt"], format=pyoxigraph.RdfFormat.N_TRIPLES)
+            stage_seconds["load"] += time.perf_counter() - clock
+            stage_seconds.update(result["seconds"])
+            for key in ("tasks", "targets", "inferred"):
+                counts[key] += result[key]
             counts["plans"] += 1
-            counts["tasks"] += len(records["tasks"])
-            counts["targets"] += len(records["targets"])
             if progress:
                 _progress(done, len(files), started, progress)
+        clock = time.perf_counter()
         failed = [result for result in run_queries_in_store(store, violation_queries()) if result.rows]
         if failed:
             raise BuildFailed("; ".join(f"{r.name}: {len(r.rows)} rows, e.g. {r.rows[0]}" for r in failed))
+        stage_seconds["violation_queries"] = time.perf_counter() - clock
         counts["triples"] = len(store)
+        clock = time.perf_counter()
         store.flush()
         store.optimize()
         del store
+        stage_seconds["optimize"] = time.perf_counter() - clock
         previous = store_dir.with_name(f".{store_dir.name}-previous")
         shutil.rmtree(previous, ignore_errors=True)
         if store_dir.exists():
@@ -89,4 +170,7 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
         raise
     counts["seconds"] = round(time.perf_counter() - started, 2)
     counts["reasoning"] = engine
+    counts["jobs"] = jobs
+    # per stage, summed over the plans (worker seconds; with several jobs they overlap in wall time)
+    counts["stage_seconds"] = {stage: round(value, 3) for stage, value in sorted(stage_seconds.items())}
     return counts

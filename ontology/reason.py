@@ -39,6 +39,7 @@ narrow the data down to a small inconsistent set of individuals.
 """
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import os
 import re
@@ -312,7 +313,15 @@ class Prepared:
     individuals: list[URIRef]
     distinct_groups: list[list[URIRef]]
     facts: set                 # abox property assertions closed under the property axioms
-    input: Graph               # tbox + abox + declarations + AllDifferent: what the reasoner reads
+    _input: Graph | None = None
+
+    @property
+    def input(self) -> Graph:
+        """tbox + abox + declarations + AllDifferent: what HermiT and owlrl read (built when first
+        asked for: the rules engine works on the sets)."""
+        if self._input is None:
+            self._input = _reasoner_input(self)
+        return self._input
 
     def __contains__(self, triple) -> bool:
         return any(triple in source for source in self.sources)
@@ -330,15 +339,15 @@ class Prepared:
 
 
 def _split(prepared_sources: list) -> tuple[Graph, set]:
-    schema_terms = set()
-    for source in prepared_sources:
-        schema_terms |= {s for s, o in source.subject_objects(RDF.type) if o in SCHEMA_TYPES}
-        schema_terms |= {s for s, p, _ in source if p in SCHEMA_PREDICATES}
+    # Each source is read once (iterating an rdflib Graph is the slow part at corpus scale).
+    contents = [list(source) for source in prepared_sources]
+    schema_terms = {s for triples in contents for s, p, o in triples
+                    if p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES)}
     tbox, abox = Graph(), set()
     for prefix, namespace in prepared_sources[0].namespaces():   # a copy: the caller's graph is not touched
         tbox.bind(prefix, namespace, override=True, replace=True)
-    for source in prepared_sources:
-        for triple in source:
+    for triples in contents:
+        for triple in triples:
             s = triple[0]
             if isinstance(s, BNode) or s in schema_terms:
                 tbox.add(triple)
@@ -408,19 +417,23 @@ def _prepare(graph: Graph, ontology: Graph | None) -> Prepared:
         top = schema.top_class(asserted[value])
         groups[str(top) if top else ""].append(value)
     distinct_groups = [groups[key] for key in sorted(groups) if len(groups[key]) > 1]
+    return Prepared(sources, schema, tbox, abox, individuals, distinct_groups, facts)
+
+
+def _reasoner_input(prepared: Prepared) -> Graph:
     reasoner_input = Graph()
-    for triple in tbox:
+    for triple in prepared.tbox:
         reasoner_input.add(triple)
-    for triple in abox:
+    for triple in prepared.abox:
         reasoner_input.add(triple)
-    for individual in individuals:
+    for individual in prepared.individuals:
         reasoner_input.add((individual, RDF.type, OWL.NamedIndividual))
-    for index, members in enumerate(distinct_groups):
+    for index, members in enumerate(prepared.distinct_groups):
         node, head = BNode(f"distinct{index}"), BNode(f"distinct{index}list")
         reasoner_input.add((node, RDF.type, OWL.AllDifferent))
         reasoner_input.add((node, OWL.distinctMembers, head))
         Collection(reasoner_input, head, members)
-    return Prepared(sources, schema, tbox, abox, individuals, distinct_groups, facts, reasoner_input)
+    return reasoner_input
 
 
 def _ours(triple) -> bool:
@@ -512,8 +525,9 @@ def _known_distinct(prepared: Prepared) -> set:
             for b in members:
                 if a != b:
                     pairs.add((a, b))
-    for a, b in prepared.input.subject_objects(OWL.differentFrom):
-        pairs.update({(a, b), (b, a)})
+    for a, p, b in prepared.abox:
+        if p == OWL.differentFrom:
+            pairs.update({(a, b), (b, a)})
     return pairs
 
 
@@ -622,9 +636,14 @@ def _literal_fits(literal: Literal, datatype) -> bool:
     return actual == datatype
 
 
-def _explain(prepared: Prepared) -> tuple[list[str], list[str], list[str]]:
-    """(clash descriptions, individuals, axioms) found with the ontology's own axioms."""
+def _explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[str], list[str]]:
+    """(clash descriptions, individuals, axioms) found with the ontology's own axioms. Unordered, it
+    only answers whether there is a clash (faster); ordered, the messages are deterministic."""
     schema = prepared.schema
+
+    def sorted(items, key=None):  # noqa: A001 - the builtin, skipped when the order does not matter
+        return builtins.sorted(items, key=key) if ordered else list(items)
+
     name = schema.name
     reasons: dict = defaultdict(dict)          # individual -> class -> why
 
@@ -784,18 +803,49 @@ def _raise_inconsistent(prepared: Prepared, reasoner: str, narrowed: list | None
 # reason()
 # ---------------------------------------------------------------------------------------------------
 
+class _Facts:
+    """A set of triples indexed for the counting rule: the few lookups of rdflib's Graph it needs
+    (subjects, objects, membership), without the cost of a Graph's store."""
+
+    def __init__(self, triples=()):
+        self.triples: set = set()
+        self._members = defaultdict(set)     # class -> individuals
+        self._subjects = defaultdict(set)    # property -> subjects
+        self._objects = defaultdict(set)     # (subject, property) -> objects
+        for triple in triples:
+            self.add(triple)
+
+    def add(self, triple) -> None:
+        if triple in self.triples:
+            return
+        self.triples.add(triple)
+        s, p, o = triple
+        if p == RDF.type:
+            self._members[o].add(s)
+        self._subjects[p].add(s)
+        self._objects[(s, p)].add(o)
+
+    def __contains__(self, triple) -> bool:
+        return triple in self.triples
+
+    def subjects(self, predicate, obj=None):
+        return iter(self._members.get(obj, ()) if predicate == RDF.type and obj is not None
+                    else self._subjects.get(predicate, ()))
+
+    def objects(self, subject, predicate):
+        return iter(self._objects.get((subject, predicate), ()))
+
+
 def _rules_closure(prepared: Prepared) -> set:
     """What the ontology's axioms give without a tableau: asserted, domain, range and super-class types,
     property values from the property axioms, and the defined classes by counting distinct values, to a
     fixpoint. Linear in the data; used for corpora too large to hand to HermiT in one piece."""
-    view = Graph()
-    for triple in _simple_types(prepared) | prepared.facts | set(prepared.abox):
-        view.add(triple)
+    view = _Facts(_simple_types(prepared) | prepared.facts | set(prepared.abox))
     distinct = _known_distinct(prepared)
     while True:
         added = _count_rule(prepared, view, distinct)
         if not added:
-            return set(view)
+            return view.triples
         for triple in added:
             view.add(triple)
 
@@ -812,7 +862,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     notes = []
     if engine == "rules":
         clock = time.perf_counter()
-        if _explain(prepared)[0]:
+        if _explain(prepared, ordered=False)[0]:
             _raise_inconsistent(prepared, RULES)
         entailed = _rules_closure(prepared)
         reasoner_seconds, unsatisfiable, reasoner = time.perf_counter() - clock, (), RULES
@@ -862,7 +912,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     for prefix, namespace in (("hk", HK), ("hkd", HKD), ("hkc", HKC)):
         inferred.bind(prefix, namespace)
     for triple in entailed:
-        if _ours(triple) and triple not in prepared:
+        if _ours(triple) and triple not in prepared.abox and triple not in prepared:
             inferred.add(triple)
     counts = _counts(prepared, inferred)
     return ReasoningResult(inferred, reasoner, time.perf_counter() - started, counts, "; ".join(notes),
@@ -876,7 +926,8 @@ def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:
         per_term[f"rdf:type {name(o)}" if p == RDF.type else name(p)] += 1
     counts = {
         "input_triples": len(prepared),
-        "reasoner_input_triples": len(prepared.input),
+        "reasoner_input_triples": len(prepared.input) if prepared._input is not None
+        else len(prepared.tbox) + len(prepared.abox),
         "individuals": len(prepared.individuals),
         "distinct_individuals_declared": sum(len(g) for g in prepared.distinct_groups),
         "inferred_triples": len(inferred),

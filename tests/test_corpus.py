@@ -50,3 +50,19 @@ def test_bad_input_leaves_the_existing_store_untouched(corpus_store, tmp_path):
     assert "no-tasks.txt" in done.stderr and "Traceback" not in done.stderr
     assert _triples(corpus_store) == before
     assert not list(corpus_store.parent.glob(".*building*"))
+
+
+def test_the_store_does_not_depend_on_the_number_of_jobs(corpus_store, tmp_path):
+    one_job = tmp_path / "one-job"
+    summary = build_corpus(SOURCES, one_job, progress=None, jobs=1)
+    assert summary["jobs"] == 1 and summary["plans"] == 2
+    assert _triples(one_job) == _triples(corpus_store)
+    assert set(summary["stage_seconds"]) >= {"extract", "rdf", "reasoning", "shacl", "load"}
+
+
+def test_jobs_below_one_is_bad_input(tmp_path):
+    done = subprocess.run([sys.executable, "build_graph.py", "build", "--sources", str(SOURCES),
+                           "--store-dir", str(tmp_path / "store"), "--jobs", "0"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--jobs" in done.stderr
+    assert not (tmp_path / "store").exists()
