@@ -82,6 +82,7 @@ STAGE_LABELS = {"extract": "extract", "align": "align (inside extract)", "rdf": 
 BUDGETS = {"main_job_2_seconds": 5.0, "query_2_ms": 10.0, "build_2000_seconds": 600.0, "memory_2000_mb": 4096.0,
            "query_2000_ms": 1000.0, "exponent": 1.1}
 BIG = 2000
+VIEWS_MAX_PLANS = 200
 SMALL = 2
 # Not under out/: the main job replaces out/ as a whole.
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "healthkg-bench"
@@ -341,6 +342,11 @@ def stage_views(folder: Path, options: dict) -> dict:
         return {"status": "skipped", "reason": f"viz not importable: {type(error).__name__}: {error}"}
     from queries.answers import Answers
 
+    plans = len(list((folder / "corpus").glob("*.txt")))
+    if plans > options.get("views_max_plans", VIEWS_MAX_PLANS):
+        return {"status": "skipped", "reason": f"{plans} plans: the pages draw every plan, task and target, a "
+                f"browser view of hundreds of thousands of nodes is not one anybody reads (the browser tests time "
+                f"a 2,000-node view); views are measured up to {VIEWS_MAX_PLANS} plans"}
     store = _open_store("oxigraph_disk", None, folder / "store-oxigraph", load=False)
     started = time.perf_counter()
     answers = Answers(store)

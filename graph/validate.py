@@ -254,6 +254,13 @@ def violation_queries(directory: Path = QUERIES_DIR) -> dict[str, str]:
     }
 
 
+def plan_scoped(text: str) -> bool:
+    """A query whose header says `# Scope: plan` concerns one plan's triples only: corpus builds run it
+    on each plan as it is built instead of on the whole store."""
+    return any(line.strip().lower().startswith("# scope: plan") for line in text.splitlines()
+               if line.startswith("#"))
+
+
 def query_description(text: str) -> str:
     """The English ``# Check:`` paragraph of a query's opening comment block."""
     lines: list[str] = []

@@ -66,3 +66,18 @@ def test_jobs_below_one_is_bad_input(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--jobs" in done.stderr
     assert not (tmp_path / "store").exists()
+
+
+def test_plan_scoped_checks_run_per_plan_and_catch_a_wrong_quote():
+    from graph.corpus import _plan_violations, _shared_graphs
+    from graph.validate import plan_scoped, violation_queries
+
+    scoped = sorted(name for name, text in violation_queries().items() if plan_scoped(text))
+    assert scoped == ["span-mismatch"]
+    release = pipeline.RELEASE.read_bytes()
+    assert _plan_violations(release, _shared_graphs()) == []
+    quote = b'<http://www.w3.org/ns/oa#exact> "'
+    start = release.index(quote) + len(quote)
+    broken = release[:start] + "错".encode() + release[start:]
+    failed = _plan_violations(broken, _shared_graphs())
+    assert len(failed) == 1 and failed[0].startswith("span-mismatch: 1 rows")
