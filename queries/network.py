@@ -10,6 +10,7 @@ recomputed under other weightings so a reader can see whether the answer depends
 """
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -62,16 +63,28 @@ class Network:
     def cities(self) -> list[str]:
         return sorted({b.city for b in self.bodies.values()})
 
+    @cached_property
+    def _roles(self) -> dict[str, dict[str, set[str]]]:
+        """body -> role -> tasks, built once (a scan of every edge per body is quadratic at corpus size)."""
+        roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"lead": set(), "cooperating": set()})
+        for task, body, role in self.edges:
+            roles[body].setdefault(role, set()).add(task)
+        return roles
+
+    @cached_property
+    def _city_edges(self) -> dict[str, list[tuple[str, str, str]]]:
+        by_city: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for edge in sorted(self.edges):
+            by_city[self.task_city[edge[0]]].append(edge)
+        return by_city
+
     def tasks_by_role(self, body: str) -> tuple[set[str], set[str]]:
-        lead = {t for t, b, r in self.edges if b == body and r == "lead"}
-        cooperating = {t for t, b, r in self.edges if b == body and r == "cooperating"}
-        return lead, cooperating
+        roles = self._roles.get(body, {})
+        return set(roles.get("lead", ())), set(roles.get("cooperating", ()))
 
     def bipartite(self, city: str) -> nx.Graph:
         graph = nx.Graph()
-        for task, body, role in sorted(self.edges):
-            if self.task_city[task] != city:
-                continue
+        for task, body, role in self._city_edges.get(city, ()):
             graph.add_node(task, bipartite="task")
             graph.add_node(body, bipartite="body", collective=self.bodies[body].collective)
             graph.add_edge(task, body, role=role)
@@ -80,8 +93,8 @@ class Network:
     def projection(self, city: str) -> nx.Graph:
         """Bodies (collectives left out) linked by the number of tasks they share."""
         members: dict[str, set[str]] = defaultdict(set)
-        for task, body, _ in self.edges:
-            if self.task_city[task] == city and not self.bodies[body].collective:
+        for task, body, _ in self._city_edges.get(city, ()):
+            if not self.bodies[body].collective:
                 members[task].add(body)
         graph = nx.Graph()
         graph.add_nodes_from(sorted(b for b, body in self.bodies.items() if body.city == city and not body.collective))
