@@ -16,10 +16,13 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from rdflib import URIRef
+
 from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
 from graph.pipeline import BuildFailed, InputError, load_ontology, plan_files
-from graph.rdf import PlanWriter, add_concept_schemes, new_graph
+from graph.rdf import HKD, PREFIXES, PlanWriter, add_concept_schemes, new_graph
+from graph.triples import TripleSet
 
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
 # ontology (tests/test_reasoning_rules.py) in linear time, so it is the default for corpora.
@@ -35,7 +38,7 @@ def _shared_graphs() -> dict:
 
         concepts = new_graph()
         add_concept_schemes(concepts)
-        _shared.update(ontology=load_ontology(), shapes=load_shapes(), concepts=concepts,
+        _shared.update(ontology=TripleSet(load_ontology()), shapes=load_shapes(), concepts=concepts,
                        concepts_nt=concepts.serialize(format="nt", encoding="utf-8"))
     return _shared
 
@@ -59,8 +62,13 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
     except NoTasksFound as error:
         raise NoTasksFound(f"{path}: {error}") from None
     lap("extract")
-    graph = new_graph()
+    graph = TripleSet()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
     PlanWriter(graph, records, read_text(path, records["plan"]["encoding"])[0]).write()
+    foreign = other_plans_resources(graph, records["plan"]["id"])
+    if foreign:
+        raise BuildFailed(f"{path}: its triples name {len(foreign)} resources of other plans, e.g. {foreign[0]}")
     lap("rdf")
     try:
         inferred = reason(graph, shared["ontology"], engine=engine).inferred
@@ -69,7 +77,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
     for triple in inferred:
         graph.add(triple)
     lap("reasoning")
-    data = graph.serialize(format="nt", encoding="utf-8")
+    data = graph.ntriples()
     lap("serialize")
     failed = _plan_violations(data, shared)
     if failed:
@@ -80,6 +88,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
     # reported through pySHACL, whose report names our shapes' messages.
     conforms, lines = conforms_fast(data, shared["concepts_nt"])
     if not conforms:
+        graph = graph.to_graph()
         for triple in shared["concepts"]:
             graph.add(triple)
         _, results = run_shacl(graph, None, shared["shapes"])
@@ -88,6 +97,16 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
     lap("shacl")
     return {"path": str(path), "plan_id": records["plan"]["id"], "nt": data, "seconds": seconds,
             "tasks": len(records["tasks"]), "targets": len(records["targets"]), "inferred": len(inferred)}
+
+
+def other_plans_resources(triples, plan_id: str) -> list[str]:
+    """IRIs under hkd:plan/ in a plan's triples that are not that plan's own. None is what makes the
+    plan-scoped violation queries enough: every resource a plan writes or points to is its own, so a
+    violation across plans cannot arise in the store."""
+    prefix, own = str(HKD["plan/"]), str(HKD[f"plan/{plan_id}"])
+    found = {iri for triple in triples for term in (triple[0], triple[2]) if isinstance(term, URIRef)
+             for iri in (str(term),) if iri.startswith(prefix) and iri != own and not iri.startswith(own + "/")}
+    return sorted(found)
 
 
 def _plan_violations(data: bytes, shared: dict) -> list[str]:

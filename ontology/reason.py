@@ -59,6 +59,8 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKD = Namespace("https://w3id.org/healthkg/id/")
 HKC = Namespace("https://w3id.org/healthkg/concept/")
+# Looked up once: a DefinedNamespace attribute costs a Python call, and these sit in the per-triple loops.
+RDF_TYPE, OWL_NOTHING = RDF.type, OWL.Nothing
 ONTOLOGY_IRI = URIRef("https://w3id.org/healthkg/ontology")
 ONTOLOGY_FILE = Path(__file__).resolve().with_name("healthkg.ttl")
 
@@ -168,9 +170,9 @@ class Schema:
                     positive.add(o)
             elif p in LOGICAL:
                 self.relevant.update(t for t in (s, o) if isinstance(t, URIRef))
-            elif p == RDF.type and o in CHARACTERISTICS and isinstance(s, URIRef):
+            elif p == RDF_TYPE and o in CHARACTERISTICS and isinstance(s, URIRef):
                 self.relevant.add(s)
-        self.relevant -= {OWL.Thing, OWL.Nothing, RDF.nil}
+        self.relevant -= {OWL.Thing, OWL_NOTHING, RDF.nil}
         # The class hierarchy between named classes (equivalences and named conjuncts included).
         supers = defaultdict(set)
         for s, o in tbox.subject_objects(RDFS.subClassOf):
@@ -189,7 +191,7 @@ class Schema:
         self.disjoint: dict[tuple, str] = {}
         for a, b in tbox.subject_objects(OWL.disjointWith):
             self._disjoint([a, b], f"DisjointClasses({self.name(a)} {self.name(b)})")
-        for node in tbox.subjects(RDF.type, OWL.AllDisjointClasses):
+        for node in tbox.subjects(RDF_TYPE, OWL.AllDisjointClasses):
             members = self._list(tbox.value(node, OWL.members))
             self._disjoint(members, "DisjointClasses(" + " ".join(self.name(m) for m in members) + ")")
         self.disjoint_members = {a for a, _ in self.disjoint}
@@ -206,10 +208,10 @@ class Schema:
             if isinstance(s, URIRef) and isinstance(o, URIRef):
                 self.inverses[s].add(o)
                 self.inverses[o].add(s)
-        self.transitive = set(tbox.subjects(RDF.type, OWL.TransitiveProperty))
-        self.symmetric = set(tbox.subjects(RDF.type, OWL.SymmetricProperty))
-        self.functional = set(tbox.subjects(RDF.type, OWL.FunctionalProperty))
-        self.datatype_properties = set(tbox.subjects(RDF.type, OWL.DatatypeProperty))
+        self.transitive = set(tbox.subjects(RDF_TYPE, OWL.TransitiveProperty))
+        self.symmetric = set(tbox.subjects(RDF_TYPE, OWL.SymmetricProperty))
+        self.functional = set(tbox.subjects(RDF_TYPE, OWL.FunctionalProperty))
+        self.datatype_properties = set(tbox.subjects(RDF_TYPE, OWL.DatatypeProperty))
         self.domains = defaultdict(set)
         self.ranges = defaultdict(set)
         for s, o in tbox.subject_objects(RDFS.domain):
@@ -218,7 +220,7 @@ class Schema:
             self.ranges[s].add(o)
         # Number restrictions inside definitions: D == (named classes) and (>= n p [C]).
         self.counted: set[URIRef] = set()
-        for restriction in tbox.subjects(RDF.type, OWL.Restriction):
+        for restriction in tbox.subjects(RDF_TYPE, OWL.Restriction):
             if any((restriction, c, None) in tbox for c in ANY_CARDINALITIES):
                 self.counted.add(tbox.value(restriction, OWL.onProperty))
         self.definitions = []
@@ -314,6 +316,7 @@ class Prepared:
     distinct_groups: list[list[URIRef]]
     facts: set                 # abox property assertions closed under the property axioms
     _input: Graph | None = None
+    _distinct: set | None = None
 
     @property
     def input(self) -> Graph:
@@ -338,13 +341,14 @@ class Prepared:
         return sum(1 for _ in self.triples())
 
 
-def _split(prepared_sources: list) -> tuple[Graph, set]:
+def _split(prepared_sources: list, namespaces=None) -> tuple[Graph, set]:
     # Each source is read once (iterating an rdflib Graph is the slow part at corpus scale).
     contents = [list(source) for source in prepared_sources]
     schema_terms = {s for triples in contents for s, p, o in triples
-                    if p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES)}
+                    if p in SCHEMA_PREDICATES or (p == RDF_TYPE and o in SCHEMA_TYPES)}
     tbox, abox = Graph(), set()
-    for prefix, namespace in prepared_sources[0].namespaces():   # a copy: the caller's graph is not touched
+    # a copy of the input's prefixes: the caller's graph is not touched
+    for prefix, namespace in namespaces if namespaces is not None else prepared_sources[0].namespaces():
         tbox.bind(prefix, namespace, override=True, replace=True)
     for triples in contents:
         for triple in triples:
@@ -353,12 +357,39 @@ def _split(prepared_sources: list) -> tuple[Graph, set]:
                 tbox.add(triple)
             else:
                 abox.add(triple)
+    for prefix, namespace in (("hk", HK), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD)):
+        tbox.bind(prefix, namespace, override=False)
     return tbox, abox
+
+
+# The separate ontology's split and Schema, kept for the next call: a corpus reasons over thousands of
+# plans against one ontology, and a plan that adds nothing to the schema gets the same tbox every time.
+_ontology_split: dict = {}
+
+
+def _split_schema(sources: list) -> tuple[Graph, set, Schema]:
+    """(tbox, the other triples, Schema) of the data graph plus, when given, the separate ontology."""
+    if len(sources) == 2:
+        data, ontology = sources
+        namespaces = tuple(data.namespaces())
+        key = (id(ontology), len(ontology), namespaces)
+        cached = _ontology_split.get(key)
+        if cached is None or cached[0] is not ontology:
+            tbox, abox = _split([ontology], namespaces)
+            _ontology_split.clear()
+            cached = _ontology_split[key] = (ontology, tbox, abox, {s for s, _, _ in tbox}, Schema(tbox))
+        _, tbox, ontology_abox, schema_terms, schema = cached
+        triples = list(data)
+        if not any(isinstance(s, BNode) or s in schema_terms or p in SCHEMA_PREDICATES
+                   or (p == RDF_TYPE and o in SCHEMA_TYPES) for s, p, o in triples):
+            return tbox, ontology_abox | set(triples), schema
+    tbox, abox = _split(sources)
+    return tbox, abox, Schema(tbox)
 
 
 def _materialise_properties(schema: Schema, assertions) -> set:
     """Close property assertions under sub-properties, inverses, symmetry and transitivity."""
-    facts = {t for t in assertions if t[1] != RDF.type}
+    facts = {t for t in assertions if t[1] != RDF_TYPE}
     frontier = set(facts)
     while frontier:
         new = set()
@@ -386,25 +417,22 @@ def _prepare(graph: Graph, ontology: Graph | None) -> Prepared:
     sources = [graph]
     if ontology is not None:
         sources.append(ontology)
-    elif (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in graph:
+    elif (ONTOLOGY_IRI, RDF_TYPE, OWL.Ontology) not in graph:
         sources.append(load_ontology())
-    tbox, everything = _split(sources)
-    for prefix, namespace in (("hk", HK), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD)):
-        tbox.bind(prefix, namespace, override=False)
-    schema = Schema(tbox)
+    tbox, everything, schema = _split_schema(sources)
     asserted = defaultdict(set)
     abox = set()
     for s, p, o in everything:
-        if p == RDF.type:
+        if p == RDF_TYPE:
             asserted[s].add(o)
-            keep = o in schema.relevant or o == OWL.Nothing
+            keep = o in schema.relevant or o == OWL_NOTHING
         else:
             keep = p in schema.relevant or p in ABOX_LOGICAL
         if keep:
             abox.add((s, p, o))
     facts = _materialise_properties(schema, abox)
-    individuals = sorted({t for s, p, o in abox for t in (s, o) if isinstance(t, URIRef) and p != RDF.type}
-                         | {s for s, p, _ in abox if p == RDF.type}, key=str)
+    individuals = sorted({t for s, p, o in abox for t in (s, o) if isinstance(t, URIRef) and p != RDF_TYPE}
+                         | {s for s, p, _ in abox if p == RDF_TYPE}, key=str)
     # Values the ontology counts (number restrictions) or allows one of (functional properties).
     counted = {p for p in schema.counted | schema.functional if p not in schema.datatype_properties}
     counted |= {sub for sub, sups in schema.superproperties.items() if sups & counted}
@@ -427,10 +455,10 @@ def _reasoner_input(prepared: Prepared) -> Graph:
     for triple in prepared.abox:
         reasoner_input.add(triple)
     for individual in prepared.individuals:
-        reasoner_input.add((individual, RDF.type, OWL.NamedIndividual))
+        reasoner_input.add((individual, RDF_TYPE, OWL.NamedIndividual))
     for index, members in enumerate(prepared.distinct_groups):
         node, head = BNode(f"distinct{index}"), BNode(f"distinct{index}list")
-        reasoner_input.add((node, RDF.type, OWL.AllDifferent))
+        reasoner_input.add((node, RDF_TYPE, OWL.AllDifferent))
         reasoner_input.add((node, OWL.distinctMembers, head))
         Collection(reasoner_input, head, members)
     return reasoner_input
@@ -440,7 +468,7 @@ def _ours(triple) -> bool:
     s, p, o = triple
     if not (isinstance(s, URIRef) and str(s).startswith(OUR_SUBJECTS)):
         return False
-    if p == RDF.type:
+    if p == RDF_TYPE:
         return isinstance(o, URIRef) and str(o).startswith(str(HK))
     return str(p).startswith(str(HK))
 
@@ -501,7 +529,7 @@ def _hermit_types(output: str) -> set:
     types = set()
     for individual, cls in _TYPE_LINE.findall(output):
         for c in {URIRef(cls)} | ancestors.get(URIRef(cls), set()):
-            types.add((URIRef(individual), RDF.type, c))
+            types.add((URIRef(individual), RDF_TYPE, c))
     return types
 
 
@@ -509,8 +537,8 @@ def _unsatisfiable(output: str) -> list[str]:
     found = []
     for group in _EQUIVALENT_LINE.findall(output):
         members = re.findall(r"<([^>]+)>", group)
-        if str(OWL.Nothing) in members:
-            found.extend(m for m in members if m != str(OWL.Nothing))
+        if str(OWL_NOTHING) in members:
+            found.extend(m for m in members if m != str(OWL_NOTHING))
     return sorted(found)
 
 
@@ -519,16 +547,17 @@ def _unsatisfiable(output: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------
 
 def _known_distinct(prepared: Prepared) -> set:
-    pairs = set()
-    for members in prepared.distinct_groups:
-        for a in members:
-            for b in members:
-                if a != b:
-                    pairs.add((a, b))
-    for a, p, b in prepared.abox:
-        if p == OWL.differentFrom:
-            pairs.update({(a, b), (b, a)})
-    return pairs
+    """Ordered pairs of individuals declared distinct (computed once per Prepared)."""
+    if prepared._distinct is None:
+        pairs = set()
+        for members in prepared.distinct_groups:   # each value once per group: identity tells them apart
+            pairs.update((a, b) for a in members for b in members if a is not b)
+        different = OWL.differentFrom
+        for a, p, b in prepared.abox:
+            if p == different:
+                pairs.update({(a, b), (b, a)})
+        prepared._distinct = pairs
+    return prepared._distinct
 
 
 def _count_rule(prepared: Prepared, closed: Graph, distinct: set) -> set:
@@ -537,21 +566,21 @@ def _count_rule(prepared: Prepared, closed: Graph, distinct: set) -> set:
     for defined, named, minimums in prepared.schema.definitions:
         candidates = None
         for cls in named:
-            members = set(closed.subjects(RDF.type, cls))
+            members = set(closed.subjects(RDF_TYPE, cls))
             candidates = members if candidates is None else candidates & members
         if candidates is None:
             candidates = {s for p, _, _ in minimums for s in closed.subjects(p, None)}
         for individual in candidates:
-            if (individual, RDF.type, defined) in closed:
+            if (individual, RDF_TYPE, defined) in closed:
                 continue
             if all(_has_distinct(closed, individual, p, n, q, distinct) for p, n, q in minimums):
-                new.add((individual, RDF.type, defined))
+                new.add((individual, RDF_TYPE, defined))
     return new
 
 
 def _has_distinct(closed: Graph, individual, prop, n: int, qualifier, distinct: set) -> bool:
     values = sorted((v for v in closed.objects(individual, prop)
-                     if qualifier is None or (v, RDF.type, qualifier) in closed), key=str)
+                     if qualifier is None or (v, RDF_TYPE, qualifier) in closed), key=str)
     if n <= 1:
         return len(values) >= n
     chosen = []                   # greedy clique of pairwise-distinct values (groups are cliques)
@@ -565,13 +594,13 @@ def _simple_types(prepared: Prepared) -> set:
     schema = prepared.schema
     named = set()
     for s, p, o in prepared.abox:
-        if p == RDF.type:
+        if p == RDF_TYPE:
             named.add((s, o))
     for s, p, o in prepared.facts:
         named.update((s, d) for d in schema.domains.get(p, ()) if isinstance(d, URIRef))
         if not isinstance(o, Literal):
             named.update((o, r) for r in schema.ranges.get(p, ()) if isinstance(r, URIRef))
-    return {(s, RDF.type, c) for s, cls in named for c in schema.ancestors(cls)}
+    return {(s, RDF_TYPE, c) for s, cls in named for c in schema.ancestors(cls)}
 
 
 def _owlrl_closure(prepared: Prepared) -> tuple[Graph, list[str]]:
@@ -663,9 +692,9 @@ def _explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[
             add(individual, cls, why)
 
     for s, p, o in sorted(prepared.abox, key=lambda t: tuple(map(str, t))):
-        if p == RDF.type:
+        if p == RDF_TYPE:
             add(s, o, "asserted")
-            if o == OWL.Nothing:
+            if o == OWL_NOTHING:
                 clashes.append(f"{name(s)} is asserted to be an instance of owl:Nothing")
                 individuals.add(s)
                 axioms.add("owl:Nothing has no instances")
@@ -820,7 +849,7 @@ class _Facts:
             return
         self.triples.add(triple)
         s, p, o = triple
-        if p == RDF.type:
+        if p == RDF_TYPE:
             self._members[o].add(s)
         self._subjects[p].add(s)
         self._objects[(s, p)].add(o)
@@ -829,7 +858,7 @@ class _Facts:
         return triple in self.triples
 
     def subjects(self, predicate, obj=None):
-        return iter(self._members.get(obj, ()) if predicate == RDF.type and obj is not None
+        return iter(self._members.get(obj, ()) if predicate == RDF_TYPE and obj is not None
                     else self._subjects.get(predicate, ()))
 
     def objects(self, subject, predicate):
@@ -923,7 +952,7 @@ def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:
     name = prepared.schema.name
     per_term = defaultdict(int)
     for s, p, o in inferred:
-        per_term[f"rdf:type {name(o)}" if p == RDF.type else name(p)] += 1
+        per_term[f"rdf:type {name(o)}" if p == RDF_TYPE else name(p)] += 1
     counts = {
         "input_triples": len(prepared),
         "reasoner_input_triples": len(prepared.input) if prepared._input is not None
@@ -931,7 +960,7 @@ def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:
         "individuals": len(prepared.individuals),
         "distinct_individuals_declared": sum(len(g) for g in prepared.distinct_groups),
         "inferred_triples": len(inferred),
-        "inferred_types": sum(1 for _ in inferred.triples((None, RDF.type, None))),
+        "inferred_types": sum(1 for _ in inferred.triples((None, RDF_TYPE, None))),
     }
     counts["inferred_property_values"] = counts["inferred_triples"] - counts["inferred_types"]
     for key in sorted(per_term):

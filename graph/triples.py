@@ -1,0 +1,49 @@
+"""A plain set of rdflib triples with the few Graph methods the per-plan corpus path needs.
+
+rdflib's Graph keeps three indexes and context bookkeeping on every add (about 30 µs a triple); a plan
+of 7,000 triples is written once, read whole by the reasoner and serialised, so a set does the job at a
+fraction of the cost. Anything that needs pattern queries or parsing still uses a Graph.
+"""
+from rdflib import Graph, URIRef
+from rdflib.plugins.serializers.nt import _nt_row
+
+
+class TripleSet:
+    def __init__(self, triples=()):
+        self._triples = set(triples)
+        self._namespaces: dict[str, URIRef] = {}
+        if isinstance(triples, Graph):
+            for prefix, namespace in triples.namespaces():
+                self.bind(prefix, namespace)
+
+    def add(self, triple) -> "TripleSet":
+        self._triples.add(triple)
+        return self
+
+    def __iter__(self):
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __contains__(self, triple) -> bool:
+        return triple in self._triples
+
+    def bind(self, prefix: str, namespace, override: bool = True, replace: bool = False) -> None:
+        if override or prefix not in self._namespaces:
+            self._namespaces[prefix] = URIRef(str(namespace))
+
+    def namespaces(self):
+        return iter(self._namespaces.items())
+
+    def ntriples(self) -> bytes:
+        """N-Triples in set order, as rdflib's serializer writes them (sort for stable files)."""
+        return "".join(map(_nt_row, self._triples)).encode("utf-8")
+
+    def to_graph(self) -> Graph:
+        graph = Graph()
+        for prefix, namespace in self._namespaces.items():
+            graph.bind(prefix, namespace)
+        for triple in self._triples:
+            graph.add(triple)
+        return graph
