@@ -722,9 +722,11 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
                   analysis_cap: float = 900.0, rdflib_memory_gb: float | None = 12.0, main_job_max: int = 2,
                   bundled: bool = True, python_memory: bool = False, views: bool = True,
                   jobs: int | None = None, stages_max: int = 200, rdflib_max_plans: int = 200,
-                  progress: Callable[[str], None] | None = None) -> dict:
+                  progress: Callable[[str], None] | None = None,
+                  checkpoint: Callable[[dict], None] | None = None) -> dict:
     """Benchmark every stage and query at each corpus size; see the module docstring. The corpora,
-    the released N-Triples and the on-disk Oxigraph store of each size stay in `workdir/plans-N/`."""
+    the released N-Triples and the on-disk Oxigraph store of each size stay in `workdir/plans-N/`.
+    `checkpoint` gets the result so far after each size (a long run that is cut off keeps its sizes)."""
     from graph.synthetic import write_corpus
     from queries import library
 
@@ -828,6 +830,13 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
         run["seconds"] = round(time.perf_counter() - started, 1)
         run["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         say(f"{size} plans: done in {run['seconds']:.0f} s")
+        _summarise(result, began)
+        if checkpoint:
+            checkpoint(result)
+    return _summarise(result, began)
+
+
+def _summarise(result: dict, began: float) -> dict:
     result["exponents"] = exponents(result)
     result["projection"] = projection(result)
     result["budgets"] = budgets(result)
@@ -1203,14 +1212,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest size whose stages are also run one by one (default: %(default)s)")
     parser.add_argument("--rdflib-max-plans", type=int, default=200,
                         help="largest size loaded into rdflib's in-memory graph (default: %(default)s)")
+    parser.add_argument("--table-from", type=Path, metavar="JSON",
+                        help="print the table of a saved --json result (a finished or cut-off run) and stop")
     args = parser.parse_args(argv)
+    if args.table_from:
+        print(format_table(json.loads(args.table_from.read_text(encoding="utf-8"))), end="")
+        return 0
+
+    def write_json(result: dict) -> None:
+        if args.json:   # replaced whole, so a reader never sees half a file
+            partial = args.json.with_name(args.json.name + ".part")
+            partial.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            partial.replace(args.json)
+
     result = run_benchmark(parse_sizes(args.plans), args.workdir, args.repeats, seed=args.seed,
                            query_cap=args.query_cap, rdflib_query_cap=args.rdflib_query_cap,
                            python_memory=args.tracemalloc, jobs=args.jobs, stages_max=args.stages_max,
                            rdflib_max_plans=args.rdflib_max_plans,
-                           progress=lambda message: print(f"[bench] {message}", file=sys.stderr, flush=True))
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                           progress=lambda message: print(f"[bench] {message}", file=sys.stderr, flush=True),
+                           checkpoint=write_json)
+    write_json(result)
     print(format_table(result), end="")
     return 0
 

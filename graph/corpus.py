@@ -7,12 +7,13 @@ order, so the store does not depend on the number of workers. `query --store-dir
 --store-dir` then use the store. The store is built in a staging folder and swapped in only when every
 plan and every quality check has passed.
 """
+import itertools
 import multiprocessing
 import os
 import shutil
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from graph.triples import TripleSet
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
 # ontology (tests/test_reasoning_rules.py) in linear time, so it is the default for corpora.
 DEFAULT_ENGINE = "rules"
+LOAD_BATCH_BYTES = 64 * 2 ** 20   # N-Triples per bulk load into the store
+IN_FLIGHT_PER_JOB = 4   # plans submitted ahead per worker: enough to keep the workers busy
 STAGES = ("extract", "rdf", "reasoning", "shacl", "serialize")
 
 _shared = {}   # per worker process: the ontology, the shapes and the concept schemes, loaded once
@@ -141,13 +144,21 @@ def _results(files: list[Path], engine: str, jobs: int):
         return
     # Fresh interpreters, not forks: a fork of a process whose Rust libraries (pyrudof, pyoxigraph) hold
     # a lock in another thread can deadlock.
+    # A bounded window of plans in flight: results are taken in file order and dropped once loaded, so
+    # memory does not grow with the corpus (holding every future kept every plan's triples alive).
+    window, paths = deque(), iter(files)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(plan_triples, path, engine) for path in files]
+        for path in itertools.islice(paths, jobs * IN_FLIGHT_PER_JOB):
+            window.append(pool.submit(plan_triples, path, engine))
         try:
-            for future in futures:
-                yield future.result()
+            while window:
+                result = window.popleft().result()
+                path = next(paths, None)
+                if path is not None:
+                    window.append(pool.submit(plan_triples, path, engine))
+                yield result
         finally:
-            for future in futures:
+            for future in window:
                 future.cancel()
 
 
@@ -174,22 +185,34 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
     stage_seconds = Counter()
     store = pyoxigraph.Store(str(staging))
     try:
-        store.bulk_load(_shared_graphs()["concepts"].serialize(format="nt", encoding="utf-8"),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES)
+        # Plans are loaded in batches: each bulk load writes its own sorted files, and thousands of
+        # one-plan files slow RocksDB down until compaction.
+        batch, batch_bytes = [_shared_graphs()["concepts_nt"]], 0
+
+        def load_batch() -> None:
+            clock = time.perf_counter()
+            store.bulk_load(b"".join(batch), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            stage_seconds["load"] += time.perf_counter() - clock
+            batch.clear()
+
         for done, result in enumerate(_results(files, engine, jobs), 1):
             if result["plan_id"] in plan_ids:
                 raise InputError(f"{result['path']}: plan id {result['plan_id']} is also the id of "
                                  f"{plan_ids[result['plan_id']]}")
             plan_ids[result["plan_id"]] = result["path"]
-            clock = time.perf_counter()
-            store.bulk_load(result["nt"], format=pyoxigraph.RdfFormat.N_TRIPLES)
-            stage_seconds["load"] += time.perf_counter() - clock
+            batch.append(result["nt"])
+            batch_bytes += len(result["nt"])
+            if batch_bytes >= LOAD_BATCH_BYTES:
+                load_batch()
+                batch_bytes = 0
             stage_seconds.update(result["seconds"])
             for key in ("tasks", "targets", "inferred"):
                 counts[key] += result[key]
             counts["plans"] += 1
             if progress:
                 _progress(done, len(files), started, progress)
+        if batch:
+            load_batch()
         clock = time.perf_counter()
         # the plan-scoped ones ran in the workers, plan by plan
         queries = {name: text for name, text in violation_queries().items() if not plan_scoped(text)}

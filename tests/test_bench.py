@@ -17,9 +17,18 @@ RDFLIB_CAP = 0.05   # small enough that rdflib's slow queries take the "> cap" p
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bench")
-    return run_benchmark([2, 4], workdir, repeats=1, whole_graph_max=2, whole_engine="rules",
-                         per_plan_engine="rules", query_cap=60.0, rdflib_query_cap=RDFLIB_CAP, main_job_max=0,
-                         bundled=False, jobs=2, stages_max=2, rdflib_max_plans=4)
+    checkpoints = []
+    result = run_benchmark([2, 4], workdir, repeats=1, whole_graph_max=2, whole_engine="rules",
+                           per_plan_engine="rules", query_cap=60.0, rdflib_query_cap=RDFLIB_CAP, main_job_max=0,
+                           bundled=False, jobs=2, stages_max=2, rdflib_max_plans=4,
+                           checkpoint=lambda partial: checkpoints.append(json.loads(json.dumps(partial))))
+    result["checkpoints"] = checkpoints
+    return result
+
+
+def test_a_checkpoint_after_each_size_keeps_the_sizes_done(result):
+    assert [[run["plans"] for run in partial["runs"]] for partial in result["checkpoints"]] == [[2], [2, 4]]
+    assert "budgets" in result["checkpoints"][0] and "exponents" in result["checkpoints"][0]
 
 
 def test_every_stage_at_every_size(result):
