@@ -37,12 +37,14 @@ _shared = {}   # per worker process: the ontology, the shapes and the concept sc
 
 def _shared_graphs() -> dict:
     if not _shared:
-        from graph.validate import load_shapes
+        from graph.validate import load_shapes, plan_scoped, violation_queries
 
         concepts = new_graph()
         add_concept_schemes(concepts)
         _shared.update(ontology=TripleSet(load_ontology()), shapes=load_shapes(), concepts=concepts,
-                       concepts_nt=concepts.serialize(format="nt", encoding="utf-8"))
+                       concepts_nt=concepts.serialize(format="nt", encoding="utf-8"),
+                       plan_queries={name: text for name, text in violation_queries().items()
+                                     if plan_scoped(text)})
     return _shared
 
 
@@ -65,9 +67,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
     except NoTasksFound as error:
         raise NoTasksFound(f"{path}: {error}") from None
     lap("extract")
-    graph = TripleSet()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = TripleSet(namespaces=PREFIXES)
     PlanWriter(graph, records, read_text(path, records["plan"]["encoding"])[0]).write()
     foreign = other_plans_resources(graph, records["plan"]["id"])
     if foreign:
@@ -116,13 +116,13 @@ def _plan_violations(data: bytes, shared: dict) -> list[str]:
     """The plan-scoped *-violation.rq queries on the plan's own triples (with the concept schemes)."""
     import pyoxigraph
 
-    from graph.validate import plan_scoped, run_queries_in_store, violation_queries
+    from graph.validate import run_queries_in_store
 
-    queries = {name: text for name, text in violation_queries().items() if plan_scoped(text)}
     store = pyoxigraph.Store()
     for part in (data, shared["concepts_nt"]):
         store.bulk_load(part, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return [f"{r.name}: {len(r.rows)} rows, e.g. {r.rows[0]}" for r in run_queries_in_store(store, queries) if r.rows]
+    return [f"{r.name}: {len(r.rows)} rows, e.g. {r.rows[0]}"
+            for r in run_queries_in_store(store, shared["plan_queries"]) if r.rows]
 
 
 def _progress(done: int, total: int, started: float, stream) -> None:
@@ -170,7 +170,7 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
                  jobs: int | None = None) -> dict:
     import pyoxigraph
 
-    from graph.validate import plan_scoped, run_queries_in_store, violation_queries
+    from graph.validate import run_queries_in_store, violation_queries
 
     files = plan_files(sources)
     jobs = default_jobs() if jobs is None else jobs
@@ -215,7 +215,8 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
             load_batch()
         clock = time.perf_counter()
         # the plan-scoped ones ran in the workers, plan by plan
-        queries = {name: text for name, text in violation_queries().items() if not plan_scoped(text)}
+        queries = {name: text for name, text in violation_queries().items()
+                   if name not in _shared_graphs()["plan_queries"]}
         failed = [result for result in run_queries_in_store(store, queries) if result.rows]
         if failed:
             raise BuildFailed("; ".join(f"{r.name}: {len(r.rows)} rows, e.g. {r.rows[0]}" for r in failed))

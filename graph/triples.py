@@ -9,12 +9,12 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 
 class TripleSet:
-    def __init__(self, triples=()):
+    def __init__(self, triples=(), namespaces: dict | None = None):
         self._triples = set(triples)
         self._namespaces: dict[str, URIRef] = {}
-        if isinstance(triples, Graph):
-            for prefix, namespace in triples.namespaces():
-                self.bind(prefix, namespace)
+        bound = triples.namespaces() if isinstance(triples, Graph) else (namespaces or {}).items()
+        for prefix, namespace in bound:
+            self.bind(prefix, namespace)
 
     def add(self, triple) -> "TripleSet":
         self._triples.add(triple)

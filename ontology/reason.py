@@ -341,11 +341,15 @@ class Prepared:
         return sum(1 for _ in self.triples())
 
 
+def _defines_schema(p, o) -> bool:
+    """A triple with this predicate and object makes its subject a schema term."""
+    return p in SCHEMA_PREDICATES or (p == RDF_TYPE and o in SCHEMA_TYPES)
+
+
 def _split(prepared_sources: list, namespaces=None) -> tuple[Graph, set]:
     # Each source is read once (iterating an rdflib Graph is the slow part at corpus scale).
     contents = [list(source) for source in prepared_sources]
-    schema_terms = {s for triples in contents for s, p, o in triples
-                    if p in SCHEMA_PREDICATES or (p == RDF_TYPE and o in SCHEMA_TYPES)}
+    schema_terms = {s for triples in contents for s, p, o in triples if _defines_schema(p, o)}
     tbox, abox = Graph(), set()
     # a copy of the input's prefixes: the caller's graph is not touched
     for prefix, namespace in namespaces if namespaces is not None else prepared_sources[0].namespaces():
@@ -372,16 +376,14 @@ def _split_schema(sources: list) -> tuple[Graph, set, Schema]:
     if len(sources) == 2:
         data, ontology = sources
         namespaces = tuple(data.namespaces())
-        key = (id(ontology), len(ontology), namespaces)
-        cached = _ontology_split.get(key)
-        if cached is None or cached[0] is not ontology:
+        cached = _ontology_split.get("last")
+        if cached is None or cached[0] is not ontology or cached[1] != (len(ontology), namespaces):
             tbox, abox = _split([ontology], namespaces)
-            _ontology_split.clear()
-            cached = _ontology_split[key] = (ontology, tbox, abox, {s for s, _, _ in tbox}, Schema(tbox))
-        _, tbox, ontology_abox, schema_terms, schema = cached
+            cached = _ontology_split["last"] = (ontology, (len(ontology), namespaces), tbox, abox,
+                                                {s for s, _, _ in tbox}, Schema(tbox))
+        _, _, tbox, ontology_abox, schema_terms, schema = cached
         triples = list(data)
-        if not any(isinstance(s, BNode) or s in schema_terms or p in SCHEMA_PREDICATES
-                   or (p == RDF_TYPE and o in SCHEMA_TYPES) for s, p, o in triples):
+        if not any(isinstance(s, BNode) or s in schema_terms or _defines_schema(p, o) for s, p, o in triples):
             return tbox, ontology_abox | set(triples), schema
     tbox, abox = _split(sources)
     return tbox, abox, Schema(tbox)
