@@ -16,8 +16,9 @@ from rdflib.namespace import RDF
 
 from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
-from graph.rdf import HK, build_graph
+from graph.rdf import HK, build_triples
 from graph.serialize import serialisations
+from graph.triples import TripleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "healthkg.ttl"
@@ -35,13 +36,14 @@ class BuildFailed(RuntimeError):
 @dataclass
 class Build:
     plans: list[dict]
-    data: Graph
+    data: TripleSet
     ontology: Graph
-    released: Graph = None
+    released: TripleSet = None
     reasoning: object = None
     validation: object = None
     timings: dict[str, float] = field(default_factory=dict)
     checker: object = None          # the checking reasoner's Future, until confirm()
+    validator: object = None        # the validation's Future, until confirm()
 
 
 def plan_files(sources: Path) -> list[Path]:
@@ -74,14 +76,16 @@ def load_ontology() -> Graph:
 def build(sources: Path, check_later: bool = False) -> Build:
     """Run every stage; raise on bad input, an inconsistency or a validation failure.
 
-    The linear rules engine gives the inferences the later stages use at once, while the checking
-    reasoner (HermiT; the OWL RL closure without Java) runs on the same input alongside, its JVM on the
-    other core. `confirm` waits for it: it must find the graph consistent and entail the same triples,
-    or the build is redone with its inferences. With `check_later`, the caller calls `confirm` itself
-    after doing more work (the main job writes its outputs meanwhile); otherwise build() does."""
+    The linear rules engine gives the inferences the later stages use at once; the checking reasoner
+    then checks them on the same input alongside, its JVM on the other core: HermiT confirms that the
+    ontology entails those class memberships and no others (ontology.reason.check_with_hermit), or
+    else realises the graph itself; without Java the OWL RL closure runs instead. `confirm` waits for
+    it: the graph must be consistent with the same inferences, or the build is redone with the
+    checker's. With `check_later`, the caller calls `confirm` itself after doing more work (the main
+    job writes its outputs meanwhile); otherwise build() does."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ontology.reason import InconsistentOntology, reason
+    from ontology.reason import InconsistentOntology, check_with_hermit, prepare, reason
 
     timings, clock = {}, time.perf_counter()
 
@@ -92,40 +96,48 @@ def build(sources: Path, check_later: bool = False) -> Build:
 
     plans, texts = extract_all(sources)
     lap("extract")
-    data = build_graph(plans, texts)
+    data = build_triples(plans, texts)
     ontology = load_ontology()
     lap("rdf")
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reasoner")   # waits on a subprocess
-    checker = pool.submit(reason, data, ontology)
-    pool.shutdown(wait=False)
+    prepared = prepare(data, TripleSet(ontology))   # one input for both engines
     try:
-        reasoning = reason(data, ontology, engine="rules")
+        reasoning = reason(data, engine="rules", prepared=prepared)
     except InconsistentOntology as error:
-        checker.cancel()
         raise BuildFailed(f"the graph is inconsistent: {error}") from error
+    # Two checks run alongside what follows: HermiT (a JVM on the other core) and the validation
+    # (pyrudof and Oxigraph release the GIL). confirm() waits for both.
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="check")
+    checker = pool.submit(check_with_hermit, prepared, reasoning)
     lap("reasoning")
-    result = _validated(Build(plans, data, ontology, reasoning=reasoning, timings=timings))
-    result.checker = checker
+    result = Build(plans, data, ontology, reasoning=reasoning, timings=timings, checker=checker)
+    result.released = data + reasoning.inferred
+    result.validator = pool.submit(_validation, result.released, ontology)
+    pool.shutdown(wait=False)
     if not check_later:
         confirm(result)
     return result
 
 
-def _validated(result: Build) -> Build:
-    from graph.validate import ValidationFailed, validate
+def _validation(released: TripleSet, ontology: Graph):
+    """validate() and the seconds it took."""
+    from graph.validate import validate
 
     started = time.perf_counter()
-    result.released = result.data + result.reasoning.inferred
-    result.validation = validate(result.released, result.ontology)
-    result.timings["validation"] = time.perf_counter() - started
+    return validate(released, ontology), time.perf_counter() - started
+
+
+def _validated(result: Build, validation) -> None:
+    from graph.validate import ValidationFailed
+
+    result.validation, result.timings["validation (alongside)"] = validation
     if not result.validation.conforms:
         raise BuildFailed(str(ValidationFailed(result.validation)))
-    return result
 
 
 def confirm(result: Build) -> bool:
-    """Wait for the checking reasoner. True when its inferences differ from the rules engine's and the
-    graph was rebuilt and revalidated with them (outputs written from the old graph must be redone)."""
+    """Wait for the validation and the checking reasoner; raise BuildFailed if either fails. True when
+    the checker's inferences differ from the rules engine's and the graph was rebuilt and revalidated
+    with them (outputs written from the old graph must be redone)."""
     from ontology.reason import InconsistentOntology
 
     started = time.perf_counter()
@@ -133,11 +145,13 @@ def confirm(result: Build) -> bool:
         checked = result.checker.result()
     except InconsistentOntology as error:
         raise BuildFailed(f"the graph is inconsistent: {error}") from error
-    result.timings["reasoning check (waited)"] = time.perf_counter() - started
+    _validated(result, result.validator.result())
+    result.timings["checks (waited)"] = time.perf_counter() - started
     differs = set(checked.inferred) != set(result.reasoning.inferred)
     result.reasoning = checked
     if differs:
-        _validated(result)
+        result.released = result.data + checked.inferred
+        _validated(result, _validation(result.released, result.ontology))
     return differs
 
 
@@ -157,6 +171,9 @@ def write_outputs(result: Build, staging: Path) -> None:
     (staging / "ontology").mkdir()
     shutil.copyfile(ONTOLOGY, staging / "ontology" / "healthkg.ttl")
     (staging / "ontology" / "index.html").write_text(render_ontology_html(result.ontology), encoding="utf-8")
+
+
+def write_validation_report(result: Build, staging: Path) -> None:
     (staging / "validation-report.md").write_text(result.validation.to_markdown(), encoding="utf-8")
 
 
@@ -188,6 +205,7 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
             result.timings["views"] = time.perf_counter() - started
             if attempt == 0 and confirm(result):
                 continue                      # the checking reasoner entails more: write it all again
+            write_validation_report(result, staging)
             _replace_folder(staging, out)
             break
         finally:
@@ -219,10 +237,12 @@ def _replace_folder(staging: Path, out: Path) -> None:
 
 def report(result: Build, out: Path) -> str:
     lines = [summary(records) for records in result.plans]
-    classes = Counter(o for o in result.released.objects(None, RDF.type) if str(o).startswith(str(HK)))
+    classes = Counter(o for _, p, o in result.released if p == RDF.type and str(o).startswith(str(HK)))
+    reasoning = result.reasoning
+    how = (f"by the rules engine, confirmed by {reasoning.reasoner} in {reasoning.seconds:.2f} s"
+           if reasoning.confirmed else f"by {reasoning.reasoner} in {reasoning.seconds:.2f} s")
     lines.append(f"graph: {len(result.released)} triples ({len(result.data)} extracted, "
-                 f"{len(result.reasoning.inferred)} inferred by {result.reasoning.reasoner} "
-                 f"in {result.reasoning.seconds:.2f} s, alongside the other stages)")
+                 f"{len(reasoning.inferred)} inferred {how}, alongside the other stages)")
     lines.append("  instances per class: " + ", ".join(f"{c.split('#')[-1]} {n}" for c, n in sorted(classes.items())))
     lines.append("  triples per class (triples whose subject is of the class): " + ", ".join(
         f"{c.split('#')[-1]} {n}" for c, n in sorted(triples_per_class(result.released).items())))
@@ -235,11 +255,11 @@ def report(result: Build, out: Path) -> str:
     return "\n".join(lines)
 
 
-def triples_per_class(graph: Graph) -> Counter:
+def triples_per_class(graph) -> Counter:
     subjects = Counter(s for s, _, _ in graph)
     counts = Counter()
-    for subject, cls in graph.subject_objects(RDF.type):
-        if str(cls).startswith(str(HK)):
+    for subject, p, cls in graph:
+        if p == RDF.type and str(cls).startswith(str(HK)):
             counts[str(cls)] += subjects[subject]
     return counts
 

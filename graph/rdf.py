@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from graph import agencies, chain, tables
+from graph.triples import TripleSet
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")
@@ -46,11 +47,17 @@ def indicator_iri(target: dict) -> URIRef:
 def build_graph(plans: list[dict], texts: dict[str, str] | None = None) -> Graph:
     """The data graph of these plans plus the concept schemes they use. `texts` maps plan id to its
     source text, stored on the plan's hk:SourceText so spans can be checked inside the store."""
-    graph = new_graph()
-    add_concept_schemes(graph)
+    return build_triples(plans, texts).to_graph()
+
+
+def build_triples(plans: list[dict], texts: dict[str, str] | None = None) -> TripleSet:
+    """The same triples as build_graph, as a plain set: the build writes, reasons over and serialises
+    them but never queries them by pattern."""
+    triples = TripleSet(namespaces=PREFIXES)
+    add_concept_schemes(triples)
     for records in plans:
-        PlanWriter(graph, records, (texts or {}).get(records["plan"]["id"])).write()
-    return graph
+        PlanWriter(triples, records, (texts or {}).get(records["plan"]["id"])).write()
+    return triples
 
 
 def _labels(graph: Graph, node, zh: str | None, en: str | None, predicate=RDFS.label) -> None:

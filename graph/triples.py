@@ -1,8 +1,8 @@
-"""A plain set of rdflib triples with the few Graph methods the per-plan corpus path needs.
+"""A plain set of rdflib triples with the few Graph methods the build paths need.
 
 rdflib's Graph keeps three indexes and context bookkeeping on every add (about 30 µs a triple); a plan
-of 7,000 triples is written once, read whole by the reasoner and serialised, so a set does the job at a
-fraction of the cost. Anything that needs pattern queries or parsing still uses a Graph.
+of 7,000 triples is written once, read whole by the reasoner, validated and serialised, so a set does
+the job at a fraction of the cost. Anything that needs pattern queries or parsing still uses a Graph.
 """
 from rdflib import Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
@@ -35,6 +35,18 @@ class TripleSet:
 
     def namespaces(self):
         return iter(self._namespaces.items())
+
+    def __add__(self, other) -> "TripleSet":
+        """The union, with this set's prefixes (as rdflib's Graph + Graph)."""
+        union = TripleSet(self._triples, dict(self._namespaces))
+        union._triples.update(other)
+        return union
+
+    def serialize(self, format: str = "nt", encoding: str | None = "utf-8") -> bytes:  # noqa: A002
+        """N-Triples only: what the validators and the stores read (Graph.serialize's signature)."""
+        if format not in ("nt", "ntriples") or encoding != "utf-8":
+            raise ValueError(f"a TripleSet writes N-Triples in UTF-8 only, not {format} ({encoding})")
+        return self.ntriples()
 
     def ntriples(self) -> bytes:
         """N-Triples in set order, as rdflib's serializer writes them (sort for stable files)."""

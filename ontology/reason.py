@@ -5,11 +5,16 @@
     result.inferred                       # an rdflib Graph of the NEW triples only
     result.reasoner                       # "HermiT" or "OWL RL (owlrl)"
 
+    prepared = prepare(data, ontology)    # what the main job does: the linear rules engine's answer,
+    answer = reason(data, engine="rules", prepared=prepared)
+    check_with_hermit(prepared, answer)   # then HermiT's check of it (two tableau runs, not realisation)
+
 What is materialised, and by whom:
 
 - class memberships (rdf:type to hk: classes, defined classes such as hk:JointlyLedTask, hk:CrossChainTask
   and hk:LeadBody included, and types that follow from domains, ranges and super-classes) come from
-  HermiT's realisation (the HermiT jar bundled with owlready2, run on Java);
+  HermiT's realisation (the HermiT jar bundled with owlready2, run on Java), or from the rules engine
+  (engine="rules") with HermiT's check of its answer (check_with_hermit);
 - property values that follow from the property axioms of the ontology (sub-properties such as
   hk:leadUnit -> hk:involvesUnit, inverses such as hk:leads, transitivity of hk:partOf, symmetry and
   equivalence should the ontology ever declare them) are computed here in Python from those axioms:
@@ -55,6 +60,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.serializers.nt import _nt_row
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKD = Namespace("https://w3id.org/healthkg/id/")
@@ -127,6 +133,9 @@ class ReasoningResult:
     note: str = ""
     reasoner_seconds: float = 0.0        # wall time of the HermiT run or the owlrl closure alone
     unsatisfiable: tuple = ()            # hk: classes HermiT finds unsatisfiable (a T-box bug)
+    types: frozenset = frozenset()       # (individual, hk: class) pairs entailed, asserted ones included
+                                         # (the rules engine's, for HermiT's check of them)
+    confirmed: bool = False              # HermiT confirmed the rules engine's answer (check_with_hermit)
 
     def sorted_triples(self) -> list[tuple]:
         return sorted(self.inferred, key=lambda t: tuple(str(x) for x in t))
@@ -326,6 +335,12 @@ class Prepared:
             self._input = _reasoner_input(self)
         return self._input
 
+    def input_ntriples(self) -> bytes:
+        """`input` as N-Triples, written straight from the sets: what HermiT reads."""
+        if self._input is not None:
+            return self._input.serialize(format="nt", encoding="utf-8")
+        return "".join(map(_nt_row, _reasoner_triples(self))).encode("utf-8")
+
     def __contains__(self, triple) -> bool:
         return any(triple in source for source in self.sources)
 
@@ -415,7 +430,9 @@ def _materialise_properties(schema: Schema, assertions) -> set:
     return facts
 
 
-def _prepare(graph: Graph, ontology: Graph | None) -> Prepared:
+def prepare(graph: Graph, ontology: Graph | None = None) -> Prepared:
+    """The reasoners' common input (see the module's docstring); `reason(..., prepared=)` takes it, so
+    that two engines run on the same graph prepare it once."""
     sources = [graph]
     if ontology is not None:
         sources.append(ontology)
@@ -450,19 +467,28 @@ def _prepare(graph: Graph, ontology: Graph | None) -> Prepared:
     return Prepared(sources, schema, tbox, abox, individuals, distinct_groups, facts)
 
 
+def _reasoner_triples(prepared: Prepared):
+    """tbox + abox + owl:NamedIndividual declarations + one owl:AllDifferent list per group."""
+    yield from prepared.tbox
+    yield from prepared.abox
+    for individual in prepared.individuals:
+        yield individual, RDF_TYPE, OWL.NamedIndividual
+    for index, members in enumerate(prepared.distinct_groups):
+        node = BNode(f"distinct{index}")
+        cells = [BNode(f"distinct{index}list{k}") for k in range(len(members))]
+        yield node, RDF_TYPE, OWL.AllDifferent
+        yield node, OWL.distinctMembers, cells[0]
+        for k, (cell, member) in enumerate(zip(cells, members)):
+            yield cell, RDF.first, member
+            yield cell, RDF.rest, cells[k + 1] if k + 1 < len(cells) else RDF.nil
+
+
 def _reasoner_input(prepared: Prepared) -> Graph:
     reasoner_input = Graph()
-    for triple in prepared.tbox:
+    for prefix, namespace in prepared.tbox.namespaces():
+        reasoner_input.bind(prefix, namespace, override=True, replace=True)
+    for triple in _reasoner_triples(prepared):
         reasoner_input.add(triple)
-    for triple in prepared.abox:
-        reasoner_input.add(triple)
-    for individual in prepared.individuals:
-        reasoner_input.add((individual, RDF_TYPE, OWL.NamedIndividual))
-    for index, members in enumerate(prepared.distinct_groups):
-        node, head = BNode(f"distinct{index}"), BNode(f"distinct{index}list")
-        reasoner_input.add((node, RDF_TYPE, OWL.AllDifferent))
-        reasoner_input.add((node, OWL.distinctMembers, head))
-        Collection(reasoner_input, head, members)
     return reasoner_input
 
 
@@ -501,10 +527,10 @@ def _java_problem(java: str | None) -> str | None:
     return None
 
 
-def _run_hermit(java: str, classpath: str, graph: Graph, folder: str, flags: list[str], timeout: float,
+def _run_hermit(java: str, classpath: str, document: Graph | bytes, folder: str, flags: list[str], timeout: float,
                 name: str = "input.nt") -> subprocess.CompletedProcess:
     path = Path(folder) / name
-    path.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    path.write_bytes(document if isinstance(document, bytes) else document.serialize(format="nt", encoding="utf-8"))
     command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
                *flags, "--ignoreUnsupportedDatatypes", path.as_uri()]
     try:
@@ -542,6 +568,127 @@ def _unsatisfiable(output: str) -> list[str]:
         if str(OWL_NOTHING) in members:
             found.extend(m for m in members if m != str(OWL_NOTHING))
     return sorted(found)
+
+
+# ---------------------------------------------------------------------------------------------------
+# HermiT's check of the rules engine's answer
+# ---------------------------------------------------------------------------------------------------
+# Realisation (-I) tests every possible class membership against the whole ABox: quadratic, 4-5 s on
+# the two bundled plans. Checking an answer takes two tableau runs in one JVM instead:
+#   completeness: the input plus, for each individual, "in none of the hk: classes the rules do not
+#     put it in". A model of that (HermiT: consistent) is one model in which all those memberships
+#     fail, so none is entailed; it also shows the input consistent.
+#   soundness: the input plus a fresh individual in the union of ({a} and not C) over the memberships
+#     the rules found by counting or through defined classes. No model (HermiT: inconsistent) means
+#     every one of them is entailed. The others follow from asserted types, domains, ranges and
+#     super-classes, which the rules apply as told.
+# Any other outcome falls back to HermiT's own realisation.
+CHECK = URIRef("urn:healthkg:reasoning-check")
+_SATISFIABLE = b"owl#Thing is satisfiable."
+_UNSATISFIABLE_LIST = re.compile(r"^Classes equivalent to 'owl:Nothing':\n((?:\t.*\n?)*)", re.MULTILINE)
+
+
+def _rows(triples) -> bytes:
+    return "".join(map(_nt_row, triples)).encode("utf-8")
+
+
+def _class_expression(node: BNode, predicate, members: list) -> list:
+    """node a owl:Class; predicate (m1 ... mn): unionOf, intersectionOf or oneOf, as RDF triples."""
+    cells = [BNode(f"{node}x{k}") for k in range(len(members))]
+    triples = [(node, RDF_TYPE, OWL.Class), (node, predicate, cells[0])]
+    for k, (cell, member) in enumerate(zip(cells, members)):
+        triples += [(cell, RDF.first, member), (cell, RDF.rest, cells[k + 1] if k + 1 < len(cells) else RDF.nil)]
+    return triples
+
+
+def _hk_classes(prepared: Prepared) -> list[URIRef]:
+    return sorted({c for c in prepared.tbox.subjects(RDF_TYPE, OWL.Class)
+                   if isinstance(c, URIRef) and str(c).startswith(str(HK))}, key=str)
+
+
+def _completeness_check(prepared: Prepared, types: frozenset) -> bytes:
+    """For every individual, a class under not (C1 or ... or Cn) over the most general hk:
+    classes the rules do not put it in (their told sub-classes follow), less those disjoint with one
+    it is in (already excluded). Individuals with the same classes share one such class."""
+    classes, schema = _hk_classes(prepared), prepared.schema
+    of = defaultdict(set)
+    for individual, cls in types:
+        of[individual].add(cls)
+    negations, triples = {}, []
+    for individual in prepared.individuals:
+        if not str(individual).startswith(OUR_SUBJECTS):
+            continue
+        mine = frozenset(of.get(individual, ()))
+        if mine not in negations:
+            absent = [c for c in classes if c not in mine and not any(schema.disjoint_axiom(c, d) for d in mine)]
+            most_general = [c for c in absent if not (schema.ancestors(c) - {c}) & set(absent)]
+            node = None
+            if most_general:
+                node = URIRef(f"{CHECK}/none-of-{len(negations)}")
+                union, complement = BNode(f"noneof{len(negations)}union"), BNode(f"noneof{len(negations)}not")
+                triples += [(node, RDF_TYPE, OWL.Class), (node, RDFS.subClassOf, complement),
+                            (complement, RDF_TYPE, OWL.Class), (complement, OWL.complementOf, union)]
+                triples += _class_expression(union, OWL.unionOf, most_general)
+            negations[mine] = node
+        if negations[mine] is not None:
+            triples.append((individual, RDF_TYPE, negations[mine]))
+    return _rows(triples)
+
+
+def _soundness_check(prepared: Prepared, claims: list) -> bytes:
+    """A fresh individual in the union of ({a} and not C) over the claimed memberships (a, C)."""
+    alternatives, triples = [], [(CHECK, RDF_TYPE, OWL.NamedIndividual)]
+    for index, (individual, cls) in enumerate(claims):
+        alternative, one, complement = (BNode(f"claim{index}{part}") for part in ("", "one", "not"))
+        triples += _class_expression(one, OWL.oneOf, [individual])
+        triples += [(complement, RDF_TYPE, OWL.Class), (complement, OWL.complementOf, cls)]
+        triples += _class_expression(alternative, OWL.intersectionOf, [one, complement])
+        alternatives.append(alternative)
+    union = BNode("claims")
+    triples += _class_expression(union, OWL.unionOf, alternatives) + [(CHECK, RDF_TYPE, union)]
+    return _rows(triples)
+
+
+def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: float = 600.0) -> ReasoningResult:
+    """HermiT's verdict on the rules engine's `answer` for `prepared` (see above). Returns the answer
+    as HermiT's when HermiT confirms it; otherwise, or without Java, what reason() gives (HermiT's
+    realisation, or the OWL RL closure), which raises InconsistentOntology when there is no model."""
+    started = time.perf_counter()
+    java, classpath = shutil.which("java"), _hermit_classpath()
+    if _java_problem(java) or not classpath or not answer.types:
+        return reason(None, prepared=prepared, timeout=timeout)
+    told = {(s, o) for s, _, o in _simple_types(prepared)}
+    claims = sorted((pair for pair in answer.types if pair not in told), key=lambda pair: (str(pair[0]), str(pair[1])))
+    document = prepared.input_ntriples()
+    with tempfile.TemporaryDirectory(prefix="healthkg-check-") as folder:
+        paths = [Path(folder) / "complete.nt"]
+        paths[0].write_bytes(document + _completeness_check(prepared, answer.types))
+        if claims:
+            paths.append(Path(folder) / "sound.nt")
+            paths[1].write_bytes(document + _soundness_check(prepared, claims))
+        command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
+                   "-k", "-U", "--ignoreUnsupportedDatatypes", *(path.as_uri() for path in paths)]
+        clock = time.perf_counter()
+        try:
+            run = subprocess.run(command, capture_output=True, timeout=timeout, cwd=folder)
+        except subprocess.TimeoutExpired as error:
+            raise ReasoningError(f"HermiT did not finish within {timeout:.0f} s") from error
+        reasoner_seconds = time.perf_counter() - clock
+    models = run.stdout.count(_SATISFIABLE)   # one line per document HermiT finds consistent
+    confirmed = models == 1 and (_inconsistent(run) if claims else run.returncode == 0)
+    if not confirmed:
+        return reason(None, prepared=prepared, timeout=timeout)
+    output = run.stdout.decode("utf-8", "replace").replace("\r", "")
+    listed = _UNSATISFIABLE_LIST.search(output)
+    unsatisfiable = tuple(sorted(iri for iri in re.findall(r"<([^>]+)>", listed.group(1) if listed else "")
+                                 if iri.startswith(str(HK))))
+    note = (f"HermiT confirmed the rules engine's class memberships: a model in which none of the others "
+            f"holds, and none in which one of the {len(claims)} found by counting or through defined "
+            f"classes fails; property values from the ontology's property axioms")
+    if unsatisfiable:
+        note += "; unsatisfiable classes: " + ", ".join(prepared.schema.name(URIRef(u)) for u in unsatisfiable)
+    return ReasoningResult(answer.inferred, HERMIT, time.perf_counter() - started, answer.counts, note,
+                           reasoner_seconds, unsatisfiable, answer.types, confirmed=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -882,20 +1029,22 @@ def _rules_closure(prepared: Prepared) -> set:
 
 
 def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.0,
-           engine: str = "auto") -> ReasoningResult:
+           engine: str = "auto", prepared: Prepared | None = None) -> ReasoningResult:
     """Check the ontology plus the data for consistency and return the triples it entails that are new.
 
     `graph` holds the data and usually the ontology; when it lacks the ontology header
     (<https://w3id.org/healthkg/ontology> a owl:Ontology) and no `ontology` is given, the bundled
-    ontology/healthkg.ttl is added. Raises InconsistentOntology when there is no model."""
+    ontology/healthkg.ttl is added. Raises InconsistentOntology when there is no model. `prepared`
+    is prepare(graph, ontology), when the caller has it already."""
     started = time.perf_counter()
-    prepared = _prepare(graph, ontology)
+    prepared = prepared if prepared is not None else prepare(graph, ontology)
     notes = []
     if engine == "rules":
         clock = time.perf_counter()
         if _explain(prepared, ordered=False)[0]:
             _raise_inconsistent(prepared, RULES)
         entailed = _rules_closure(prepared)
+        types = frozenset((s, o) for s, p, o in entailed if p == RDF_TYPE and _ours((s, p, o)))
         reasoner_seconds, unsatisfiable, reasoner = time.perf_counter() - clock, (), RULES
         notes.append("rules: types from asserted classes, domains, ranges and super-classes, property values "
                      "from the property axioms, defined classes by counting; consistency by the ontology's "
@@ -908,9 +1057,10 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     if engine == "rules":
         pass
     elif problem is None:
+        types = frozenset()
         with tempfile.TemporaryDirectory(prefix="healthkg-reason-") as folder:
             clock = time.perf_counter()
-            run = _run_hermit(java, classpath, prepared.input, folder, ["-c", "-I"], timeout)
+            run = _run_hermit(java, classpath, prepared.input_ntriples(), folder, ["-c", "-I"], timeout)
             reasoner_seconds = time.perf_counter() - clock
             if _inconsistent(run):
                 clashes = _explain(prepared)[0]
@@ -931,7 +1081,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
         if _explain(prepared)[0]:
             _raise_inconsistent(prepared, OWLRL)
         closed, errors = _owlrl_closure(prepared)
-        reasoner_seconds = time.perf_counter() - clock
+        reasoner_seconds, types = time.perf_counter() - clock, frozenset()
         unsatisfiable = ()
         if errors:
             _raise_inconsistent(prepared, OWLRL, extra=errors)
@@ -947,7 +1097,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
             inferred.add(triple)
     counts = _counts(prepared, inferred)
     return ReasoningResult(inferred, reasoner, time.perf_counter() - started, counts, "; ".join(notes),
-                           reasoner_seconds, unsatisfiable)
+                           reasoner_seconds, unsatisfiable, types)
 
 
 def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:

@@ -4,6 +4,7 @@ Every store answers with the same plain rows: IRIs compacted with the project's 
 their lexical form, numbers in one canonical spelling, so answers from different stores compare equal.
 """
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from graph.rdf import PREFIXES
@@ -19,10 +20,15 @@ class StoreError(RuntimeError):
     """The store or endpoint could not answer: unreachable, timed out, or refused the query."""
 
 
+_BY_LENGTH = tuple((prefix, str(namespace)) for prefix, namespace
+                   in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))))
+
+
+@lru_cache(maxsize=2 ** 16)   # an answer names the same few thousand IRIs over and over
 def compact(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
     return iri
 
 

@@ -268,13 +268,13 @@ def test_reasoning_is_deterministic_and_ignores_unused_assertions(tiny_result, t
 
 def test_ontology_is_added_when_missing():
     graph = tiny_graph()
-    prepared = reasoning._prepare(graph, None)
+    prepared = reasoning.prepare(graph, None)
     assert (HK.JointlyLedTask, RDF.type, OWL.Class) in prepared.tbox
     assert len(graph) == len(tiny_graph()), "the input graph is not modified"
 
 
 def test_reasoner_input_declares_individuals_and_distinctness():
-    prepared = reasoning._prepare(tiny_graph(), None)
+    prepared = reasoning.prepare(tiny_graph(), None)
     individuals = set(prepared.input.subjects(RDF.type, OWL.NamedIndividual))
     assert {HKD["plan/p/task/t1"], HKD["agency/e"], HKC["element/medical"]} <= individuals
     groups = [set(g) for g in prepared.distinct_groups]
@@ -407,3 +407,68 @@ def test_reasoning_on_both_plans(full_graph, laibin, liuzhou, capsys):
         assert (o, HK.leads, s) in result.inferred
     for plan_id, task in tasks:
         assert (task_iri(plan_id, task), HK.partOf, HKD[f"plan/{plan_id}"]) in result.inferred
+
+
+# ---------------------------------------------------------------------------------------------------
+# HermiT's check of the rules engine's answer (what the main job runs)
+# ---------------------------------------------------------------------------------------------------
+
+def rules_answer(graph: Graph):
+    prepared = reasoning.prepare(graph)
+    return prepared, reason(graph, engine="rules", prepared=prepared)
+
+
+def changed(answer, drop: tuple | None = None, add: tuple | None = None):
+    """The answer with one class membership taken out or put in."""
+    import dataclasses
+
+    inferred, types_ = Graph(), set(answer.types)
+    for triple in answer.inferred:
+        if triple != drop:
+            inferred.add(triple)
+    if drop:
+        types_.discard((drop[0], drop[2]))
+    if add:
+        inferred.add(add)
+        types_.add((add[0], add[2]))
+    return dataclasses.replace(answer, inferred=inferred, types=frozenset(types_))
+
+
+@needs_java
+def test_hermit_confirms_the_rules_engines_answer(tiny_result):
+    prepared, answer = rules_answer(tiny_graph())
+    checked = reasoning.check_with_hermit(prepared, answer)
+    assert checked.reasoner == HERMIT and checked.confirmed
+    assert checked.sorted_triples() == tiny_result.sorted_triples()      # HermiT's own realisation
+
+
+@needs_java
+def test_an_answer_missing_an_entailed_membership_is_not_confirmed(tiny_result):
+    # t3 has two lead units (c, and e typed only by a range): jointly led, whatever the rules said
+    prepared, answer = rules_answer(tiny_graph())
+    missing = (HKD["plan/p/task/t3"], RDF.type, HK.JointlyLedTask)
+    assert missing in answer.inferred
+    checked = reasoning.check_with_hermit(prepared, changed(answer, drop=missing))
+    assert not checked.confirmed and checked.reasoner == HERMIT      # HermiT realised the graph itself
+    assert missing in checked.inferred
+    assert checked.sorted_triples() == tiny_result.sorted_triples()
+
+
+@needs_java
+def test_an_answer_claiming_a_membership_not_entailed_is_not_confirmed(tiny_result):
+    # t2 has one lead unit: not jointly led; agency d leads nothing: no lead body
+    prepared, answer = rules_answer(tiny_graph())
+    for wrong in ((HKD["plan/p/task/t2"], RDF.type, HK.JointlyLedTask), (HKD["agency/d"], RDF.type, HK.LeadBody)):
+        checked = reasoning.check_with_hermit(prepared, changed(answer, add=wrong))
+        assert not checked.confirmed and wrong not in checked.inferred
+        assert checked.sorted_triples() == tiny_result.sorted_triples()
+
+
+@needs_java
+def test_the_check_reports_an_inconsistent_input_whatever_the_answer():
+    # an answer for the consistent graph, checked against an agency that is also a task (the two
+    # classes are disjoint): no model, so nothing is confirmed and the inconsistency is named
+    _, answer = rules_answer(tiny_graph())
+    broken = reasoning.prepare(tiny_graph("ag:a a hk:Task ."))
+    with pytest.raises(InconsistentOntology, match="agency/a"):
+        reasoning.check_with_hermit(broken, answer)
