@@ -74,16 +74,17 @@ class OxigraphStore:
     def select(self, query: str) -> Answer:
         results = self.store.query(query)
         variables = [v.value for v in results.variables]
-        rows = [[self._cell(solution[v]) for v in variables] for solution in results]
-        return Answer(variables, rows)
+        convert = self._cell
+        return Answer(variables, [[convert(term) for term in solution] for solution in results])
 
     def _cell(self, term):
+        kind = type(term)       # exact types: this runs once per cell of every answer
+        if kind is self._ox.NamedNode:
+            return compact(term.value)
+        if kind is self._ox.Literal:
+            return cell("literal", term.value, term.datatype.value)
         if term is None:
             return None
-        if isinstance(term, self._ox.NamedNode):
-            return cell("iri", term.value)
-        if isinstance(term, self._ox.Literal):
-            return cell("literal", term.value, term.datatype.value if term.datatype else None)
         return f"_:{term.value}"
 
 
