@@ -161,6 +161,8 @@ def run_serve(args) -> int:
 
     server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job inherits that)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with server:
         print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; Ctrl-C stops it",
               flush=True)
