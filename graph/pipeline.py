@@ -85,6 +85,7 @@ def build(sources: Path, check_later: bool = False) -> Build:
     job writes its outputs meanwhile); otherwise build() does."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from graph.validate import validate
     from ontology.reason import InconsistentOntology, check_with_hermit, prepare, reason
 
     timings, clock = {}, time.perf_counter()
@@ -111,25 +112,17 @@ def build(sources: Path, check_later: bool = False) -> Build:
     lap("reasoning")
     result = Build(plans, data, ontology, reasoning=reasoning, timings=timings, checker=checker)
     result.released = data + reasoning.inferred
-    result.validator = pool.submit(_validation, result.released, ontology)
+    result.validator = pool.submit(validate, result.released, ontology)
     pool.shutdown(wait=False)
     if not check_later:
         confirm(result)
     return result
 
 
-def _validation(released: TripleSet, ontology: Graph):
-    """validate() and the seconds it took."""
-    from graph.validate import validate
-
-    started = time.perf_counter()
-    return validate(released, ontology), time.perf_counter() - started
-
-
-def _validated(result: Build, validation) -> None:
+def _validated(result: Build, report) -> None:
     from graph.validate import ValidationFailed
 
-    result.validation, result.timings["validation (alongside)"] = validation
+    result.validation, result.timings["validation (alongside)"] = report, report.seconds
     if not result.validation.conforms:
         raise BuildFailed(str(ValidationFailed(result.validation)))
 
@@ -138,6 +131,7 @@ def confirm(result: Build) -> bool:
     """Wait for the validation and the checking reasoner; raise BuildFailed if either fails. True when
     the checker's inferences differ from the rules engine's and the graph was rebuilt and revalidated
     with them (outputs written from the old graph must be redone)."""
+    from graph.validate import validate
     from ontology.reason import InconsistentOntology
 
     started = time.perf_counter()
@@ -151,7 +145,7 @@ def confirm(result: Build) -> bool:
     result.reasoning = checked
     if differs:
         result.released = result.data + checked.inferred
-        _validated(result, _validation(result.released, result.ontology))
+        _validated(result, validate(result.released, result.ontology))
     return differs
 
 

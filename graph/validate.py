@@ -397,28 +397,29 @@ def validate(
     shapes_given = shapes is not None   # the bundled shapes are what the fast engine reads
     shapes = shapes if shapes is not None else load_shapes()
     queries = queries if queries is not None else violation_queries()
-    blank_nodes = _has_blank_nodes(data)
-    ntriples = None if blank_nodes else data.serialize(format="nt", encoding="utf-8")
+    ntriples = data.serialize(format="nt", encoding="utf-8")   # what pyrudof and Oxigraph read
+    graph = data if isinstance(data, Graph) else None           # pySHACL and rdflib's SPARQL need one
+
+    def as_graph() -> Graph:
+        nonlocal graph
+        graph = graph if graph is not None else data.to_graph()
+        return graph
+
     if shapes_given:
-        conforms, shacl_results = run_shacl(_as_graph(data), ontology, shapes)
+        conforms, shacl_results = run_shacl(as_graph(), ontology, shapes)
     else:
         # pyrudof's verdict first (fast); pySHACL writes the report when there is something to report
-        parts = [ntriples or data.serialize(format="nt", encoding="utf-8")]
+        parts = [ntriples]
         if ontology is not None and len(ontology):
             parts.append(ontology.serialize(format="nt", encoding="utf-8"))
         conforms, shacl_results = conforms_fast(*parts)[0], []
         if not conforms:
-            conforms, shacl_results = run_shacl(_as_graph(data), ontology, shapes)
-    if blank_nodes:
-        query_results = [run_query(_as_graph(data), name, text) for name, text in sorted(queries.items())]
+            conforms, shacl_results = run_shacl(as_graph(), ontology, shapes)
+    if _has_blank_nodes(data):
+        query_results = [run_query(as_graph(), name, text) for name, text in sorted(queries.items())]
     else:
         query_results = run_queries_in_oxigraph(ntriples, queries)
     return ValidationReport(conforms, shacl_results, query_results, time.perf_counter() - started)
-
-
-def _as_graph(data) -> Graph:
-    """pySHACL and rdflib's SPARQL need a Graph; the build hands over a TripleSet."""
-    return data if isinstance(data, Graph) else data.to_graph()
 
 
 def _has_blank_nodes(graph: Graph) -> bool:

@@ -467,6 +467,15 @@ def prepare(graph: Graph, ontology: Graph | None = None) -> Prepared:
     return Prepared(sources, schema, tbox, abox, individuals, distinct_groups, facts)
 
 
+def _rdf_list(label: str, members: list) -> tuple[BNode, list]:
+    """(head, triples) of an RDF list of `members` whose cells are blank nodes named after `label`."""
+    cells = [BNode(f"{label}x{k}") for k in range(len(members))]
+    triples = []
+    for k, (cell, member) in enumerate(zip(cells, members)):
+        triples += [(cell, RDF.first, member), (cell, RDF.rest, cells[k + 1] if k + 1 < len(cells) else RDF.nil)]
+    return cells[0], triples
+
+
 def _reasoner_triples(prepared: Prepared):
     """tbox + abox + owl:NamedIndividual declarations + one owl:AllDifferent list per group."""
     yield from prepared.tbox
@@ -475,12 +484,10 @@ def _reasoner_triples(prepared: Prepared):
         yield individual, RDF_TYPE, OWL.NamedIndividual
     for index, members in enumerate(prepared.distinct_groups):
         node = BNode(f"distinct{index}")
-        cells = [BNode(f"distinct{index}list{k}") for k in range(len(members))]
+        head, cells = _rdf_list(f"distinct{index}list", members)
         yield node, RDF_TYPE, OWL.AllDifferent
-        yield node, OWL.distinctMembers, cells[0]
-        for k, (cell, member) in enumerate(zip(cells, members)):
-            yield cell, RDF.first, member
-            yield cell, RDF.rest, cells[k + 1] if k + 1 < len(cells) else RDF.nil
+        yield node, OWL.distinctMembers, head
+        yield from cells
 
 
 def _reasoner_input(prepared: Prepared) -> Graph:
@@ -527,18 +534,21 @@ def _java_problem(java: str | None) -> str | None:
     return None
 
 
-def _run_hermit(java: str, classpath: str, document: Graph | bytes, folder: str, flags: list[str], timeout: float,
-                name: str = "input.nt") -> subprocess.CompletedProcess:
-    path = Path(folder) / name
-    path.write_bytes(document if isinstance(document, bytes) else document.serialize(format="nt", encoding="utf-8"))
+def _run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: str, flags: list[str],
+                timeout: float) -> subprocess.CompletedProcess:
+    """HermiT on N-Triples documents ({file name: content}), one after the other in one JVM."""
+    paths = [Path(folder) / name for name in documents]
+    for path, content in zip(paths, documents.values()):
+        path.write_bytes(content)
     command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
-               *flags, "--ignoreUnsupportedDatatypes", path.as_uri()]
+               *flags, "--ignoreUnsupportedDatatypes", *(path.as_uri() for path in paths)]
     try:
         return subprocess.run(command, capture_output=True, timeout=timeout, cwd=folder)
     except subprocess.TimeoutExpired as error:
         raise ReasoningError(f"HermiT did not finish within {timeout:.0f} s") from error
     finally:
-        path.unlink(missing_ok=True)
+        for path in paths:
+            path.unlink(missing_ok=True)
 
 
 def _inconsistent(run: subprocess.CompletedProcess) -> bool:
@@ -594,11 +604,8 @@ def _rows(triples) -> bytes:
 
 def _class_expression(node: BNode, predicate, members: list) -> list:
     """node a owl:Class; predicate (m1 ... mn): unionOf, intersectionOf or oneOf, as RDF triples."""
-    cells = [BNode(f"{node}x{k}") for k in range(len(members))]
-    triples = [(node, RDF_TYPE, OWL.Class), (node, predicate, cells[0])]
-    for k, (cell, member) in enumerate(zip(cells, members)):
-        triples += [(cell, RDF.first, member), (cell, RDF.rest, cells[k + 1] if k + 1 < len(cells) else RDF.nil)]
-    return triples
+    head, cells = _rdf_list(str(node), members)
+    return [(node, RDF_TYPE, OWL.Class), (node, predicate, head), *cells]
 
 
 def _hk_classes(prepared: Prepared) -> list[URIRef]:
@@ -660,19 +667,12 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
     told = {(s, o) for s, _, o in _simple_types(prepared)}
     claims = sorted((pair for pair in answer.types if pair not in told), key=lambda pair: (str(pair[0]), str(pair[1])))
     document = prepared.input_ntriples()
+    documents = {"complete.nt": document + _completeness_check(prepared, answer.types)}
+    if claims:
+        documents["sound.nt"] = document + _soundness_check(prepared, claims)
     with tempfile.TemporaryDirectory(prefix="healthkg-check-") as folder:
-        paths = [Path(folder) / "complete.nt"]
-        paths[0].write_bytes(document + _completeness_check(prepared, answer.types))
-        if claims:
-            paths.append(Path(folder) / "sound.nt")
-            paths[1].write_bytes(document + _soundness_check(prepared, claims))
-        command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
-                   "-k", "-U", "--ignoreUnsupportedDatatypes", *(path.as_uri() for path in paths)]
         clock = time.perf_counter()
-        try:
-            run = subprocess.run(command, capture_output=True, timeout=timeout, cwd=folder)
-        except subprocess.TimeoutExpired as error:
-            raise ReasoningError(f"HermiT did not finish within {timeout:.0f} s") from error
+        run = _run_hermit(java, classpath, documents, folder, ["-k", "-U"], timeout)
         reasoner_seconds = time.perf_counter() - clock
     models = run.stdout.count(_SATISFIABLE)   # one line per document HermiT finds consistent
     confirmed = models == 1 and (_inconsistent(run) if claims else run.returncode == 0)
@@ -949,7 +949,8 @@ def _narrow_down(prepared: Prepared, java: str, classpath: str, folder: str, tim
                 for triple in by_subject[individual]:
                     candidate.add(triple)
             runs += 1
-            if _inconsistent(_run_hermit(java, classpath, candidate, folder, ["-k"], timeout, "part.nt")):
+            part = {"part.nt": candidate.serialize(format="nt", encoding="utf-8")}
+            if _inconsistent(_run_hermit(java, classpath, part, folder, ["-k"], timeout)):
                 current = half
                 break
         else:
@@ -1038,7 +1039,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     is prepare(graph, ontology), when the caller has it already."""
     started = time.perf_counter()
     prepared = prepared if prepared is not None else prepare(graph, ontology)
-    notes = []
+    notes, types = [], frozenset()     # types: the rules engine's, for HermiT's check of them
     if engine == "rules":
         clock = time.perf_counter()
         if _explain(prepared, ordered=False)[0]:
@@ -1057,10 +1058,10 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     if engine == "rules":
         pass
     elif problem is None:
-        types = frozenset()
         with tempfile.TemporaryDirectory(prefix="healthkg-reason-") as folder:
             clock = time.perf_counter()
-            run = _run_hermit(java, classpath, prepared.input_ntriples(), folder, ["-c", "-I"], timeout)
+            run = _run_hermit(java, classpath, {"input.nt": prepared.input_ntriples()}, folder, ["-c", "-I"],
+                              timeout)
             reasoner_seconds = time.perf_counter() - clock
             if _inconsistent(run):
                 clashes = _explain(prepared)[0]
@@ -1081,7 +1082,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
         if _explain(prepared)[0]:
             _raise_inconsistent(prepared, OWLRL)
         closed, errors = _owlrl_closure(prepared)
-        reasoner_seconds, types = time.perf_counter() - clock, frozenset()
+        reasoner_seconds = time.perf_counter() - clock
         unsatisfiable = ()
         if errors:
             _raise_inconsistent(prepared, OWLRL, extra=errors)

@@ -10,6 +10,7 @@ from rdflib.namespace import RDF
 
 from conftest import FIXTURES
 from graph import pipeline
+from graph import validate as validation
 from graph.rdf import HK, HKD
 from graph.validate import ShaclResult, ValidationReport
 from ontology import reason as reasoning
@@ -76,7 +77,7 @@ def test_an_inconsistency_found_by_the_checker_fails_the_job_and_keeps_the_earli
 def test_a_validation_failure_fails_the_job_and_keeps_the_earlier_output(sources, out, monkeypatch):
     failing = ValidationReport(True, [ShaclResult("hkd:plan/x/task/1", "hk:leadUnit", "test: no lead unit", "hks:TaskShape")])
     monkeypatch.setattr(reasoning, "check_with_hermit", agreeing_checker)
-    monkeypatch.setattr(pipeline, "_validation", lambda released, ontology: (failing, 0.0))
+    monkeypatch.setattr(validation, "validate", lambda released, ontology: failing)
     with pytest.raises(pipeline.BuildFailed, match="test: no lead unit"):
         pipeline.run_main_job(sources, out)
     assert untouched(out)
