@@ -931,7 +931,7 @@ def projection(result: dict, target: int = BIG) -> dict:
         if stage in BUILD_STAGES:
             total += seconds
     return {"plans": target, "stages": stages, "build_seconds": round(total, 1),
-            "note": f"projected from the largest size measured with max(1, last exponent); not measured"}
+            "note": "projected from the largest size measured with max(1, last exponent); not measured"}
 
 
 def _verdict(name: str, limit: float, measured, unit: str, projected: bool = False, note: str = "") -> dict:

@@ -225,7 +225,7 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
         clock = time.perf_counter()
         store.flush()
         store.optimize()
-        del store
+        store = None   # closes the RocksDB files before the folder is renamed
         stage_seconds["optimize"] = time.perf_counter() - clock
         previous = store_dir.with_name(f".{store_dir.name}-previous")
         shutil.rmtree(previous, ignore_errors=True)

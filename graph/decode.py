@@ -22,7 +22,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
                 raise DecodeError(f"cannot decode as {encoding}: {error}") from error
             continue
         return text.replace("\r\n", "\n").replace("\r", "\n"), candidate
-    raise DecodeError(f"not UTF-8 or GB18030/GBK text; give the encoding with --encoding")
+    raise DecodeError("not UTF-8 or GB18030/GBK text; give the encoding with --encoding")
 
 
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:

@@ -84,7 +84,7 @@ def _numbered(found: list[dict], task_id: str | None, owner: str) -> list[dict]:
 
 def _masked(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """Spans inside quotes, book titles, document numbers and brackets that hold a year range."""
-    spans, depth_open = [], {}
+    spans = []
     pairs = {"“": "”", "《": "》", "<": ">", "‘": "’", "\"": "\""}
     position = start
     while position < stop:

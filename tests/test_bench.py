@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from graph.bench import (BUILD_STAGES, PIPELINE_STAGES, STAGE_ORDER, STORES, budgets, exponent, exponents, format_table,
+from graph.bench import (BUILD_STAGES, PIPELINE_STAGES, STORES, budgets, exponent, exponents, format_table,
                          parse_sizes, projection, run_benchmark)
 from queries import library
 

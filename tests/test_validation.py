@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -431,6 +430,20 @@ def test_the_fast_engine_catches_every_broken_example_too(case):
 def test_the_fast_engine_passes_the_valid_graphs():
     assert conforms_fast(valid_graph().serialize(format="nt", encoding="utf-8")) == (True, [])
     assert conforms_fast(RELEASE.read_bytes()) == (True, [])
+
+
+def test_the_fast_engine_forgets_each_graph_after_its_verdict():
+    """The context stays loaded between calls and each graph is rolled back after its verdict: a broken
+    graph must not leak into the next verdict, nor a valid one hide the next graph's fault."""
+    context = ontology().serialize(format="nt", encoding="utf-8")
+    valid = valid_graph().serialize(format="nt", encoding="utf-8")
+    broken_graph = valid_graph()
+    mutate = SHAPE_CASES[sorted(SHAPE_CASES)[0]][0]
+    mutate(broken_graph)
+    broken = broken_graph.serialize(format="nt", encoding="utf-8")
+    verdicts = [conforms_fast(graph, context)[0] for graph in (broken, valid, broken, valid)]
+    assert verdicts == [False, True, False, True]
+    assert conforms_fast(broken)[0] is False   # another context: reloaded, still caught
 
 
 def test_every_named_shape_has_a_name_a_description_and_a_message():
