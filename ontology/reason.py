@@ -823,12 +823,24 @@ def _explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[
         return builtins.sorted(items, key=key) if ordered else list(items)
 
     name = schema.name
-    reasons: dict = defaultdict(dict)          # individual -> class -> why
+    # individual -> class -> (why, the class it was told): the words are written only for a clash, as
+    # most graphs have none and writing them for every fact took half of the check's time
+    reasons: dict = defaultdict(dict)
 
     def add(individual, cls, why):
         if isinstance(cls, URIRef):
             for c in schema.ancestors(cls):
-                reasons[individual].setdefault(c, why if c == cls else f"{why}, and {name(cls)} ⊑ {name(c)}")
+                reasons[individual].setdefault(c, (why, cls))
+
+    def because(why) -> str:                   # why: ("asserted",) or (axiom kind, p, s, o)
+        if len(why) == 1:
+            return why[0]
+        kind, p, s, o = why
+        return f"{kind} of {name(p)} in {name(s)} {name(p)} {name(o)}"
+
+    def reason_for(individual, cls) -> str:
+        why, told = reasons[individual][cls]
+        return because(why) if told == cls else f"{because(why)}, and {name(told)} ⊑ {name(cls)}"
 
     unions = []                                # (individual, [classes], why): one of them must hold
     clashes, individuals, axioms = [], set(), set()
@@ -842,27 +854,28 @@ def _explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[
 
     for s, p, o in sorted(prepared.abox, key=lambda t: tuple(map(str, t))):
         if p == RDF_TYPE:
-            add(s, o, "asserted")
+            add(s, o, ("asserted",))
             if o == OWL_NOTHING:
                 clashes.append(f"{name(s)} is asserted to be an instance of owl:Nothing")
                 individuals.add(s)
                 axioms.add("owl:Nothing has no instances")
     for s, p, o in sorted(prepared.facts, key=lambda t: (t not in prepared.abox, tuple(map(str, t)))):
         for domain in schema.domains.get(p, ()):
-            require(s, domain, f"domain of {name(p)} in {name(s)} {name(p)} {name(o)}")
+            require(s, domain, ("domain", p, s, o))
         if not isinstance(o, Literal):
             for range_ in schema.ranges.get(p, ()):
-                require(o, range_, f"range of {name(p)} in {name(s)} {name(p)} {name(o)}")
+                require(o, range_, ("range", p, s, o))
     for individual, members, why in unions:
         known = reasons.get(individual, {})
         blockers = [next((c for c in sorted(known, key=str) if schema.disjoint_axiom(m, c)), None) for m in members]
         if members and all(blockers):
             union = "ObjectUnionOf(" + " ".join(name(m) for m in members) + ")"
-            clashes.append(f"{name(individual)} must be an instance of {union} ({why}) but is "
-                           + ", ".join(f"{name(b)} ({known[b]})" for b in sorted(set(blockers), key=str))
+            clashes.append(f"{name(individual)} must be an instance of {union} ({because(why)}) but is "
+                           + ", ".join(f"{name(b)} ({reason_for(individual, b)})"
+                                       for b in sorted(set(blockers), key=str))
                            + ", disjoint with each of them")
             individuals.add(individual)
-            axioms.add(f"{union} as {why.split(' in ')[0]}")
+            axioms.add(f"{union} as {why[0]} of {name(why[1])}")
             axioms.update(schema.disjoint_axiom(m, b) for m, b in zip(members, blockers))
     for individual in sorted(reasons, key=str):
         classes = sorted(reasons[individual], key=str)
@@ -870,8 +883,8 @@ def _explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[
             for b in classes[i + 1:]:
                 axiom = schema.disjoint.get((a, b))
                 if axiom:
-                    clashes.append(f"{name(individual)} is both {name(a)} ({reasons[individual][a]}) and "
-                                   f"{name(b)} ({reasons[individual][b]}), which {axiom} keeps apart")
+                    clashes.append(f"{name(individual)} is both {name(a)} ({reason_for(individual, a)}) and "
+                                   f"{name(b)} ({reason_for(individual, b)}), which {axiom} keeps apart")
                     individuals.add(individual)
                     axioms.add(axiom)
     distinct = _known_distinct(prepared)
