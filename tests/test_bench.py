@@ -164,6 +164,20 @@ def test_budgets_and_projection_when_2000_is_not_measured():
     assert "MISS" in format_table(dict(result, queries=["a", "b"], machine={}, settings={}, seconds=1.0))
 
 
+def test_the_build_is_projected_from_the_corpus_builds_wall_time_not_the_separate_stages():
+    """The separate stages (whole-graph and rdflib paths) add up to far more than the corpus build a user
+    runs; the projected build is the corpus build's own series."""
+    runs = [_run(n, {s: 10.0 * n for s in BUILD_STAGES}) for n in (20, 200)]
+    for run, wall in zip(runs, (8.0, 80.0)):
+        run["corpus_build"] = {"status": "ok", "seconds": wall, "peak_rss_mb": 700.0, "detail": {"jobs": 2}}
+        run["build"] = {"status": "ok", "seconds": wall, "peak_rss_mb": 700.0}
+    result = {"runs": runs}
+    projected = projection(result)
+    assert projected["build_seconds"] == pytest.approx(800.0)              # 80 s x 10, exponent 1
+    assert projected["stages"]["reasoning"]["seconds"] == pytest.approx(20000.0)
+    assert "build" not in projected["stages"]
+
+
 def test_parse_sizes():
     assert parse_sizes("2,20,200,2000") == [2, 20, 200, 2000]
     assert parse_sizes("200, 2") == [2, 200]
