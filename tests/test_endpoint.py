@@ -187,6 +187,8 @@ class _HtmlPage(BaseHTTPRequestHandler):
         pass
 
 
+# SPARQLWrapper warns before it hands back the HTML page; the clear error is ours, tested below
+@pytest.mark.filterwarnings("ignore:unknown response content type:RuntimeWarning")
 def test_endpoint_that_is_not_sparql_gives_a_clear_error():
     page = HTTPServer(("127.0.0.1", 0), _HtmlPage)
     thread = threading.Thread(target=page.serve_forever, daemon=True)
