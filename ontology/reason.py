@@ -109,6 +109,7 @@ ANY_CARDINALITIES = MIN_CARDINALITIES + (OWL.maxCardinality, OWL.cardinality, OW
 _TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
 _SUBCLASS_LINE = re.compile(r"^SubClassOf\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
 _EQUIVALENT_LINE = re.compile(r"^EquivalentClasses\( ((?:<[^>]+>\s*)+)\)$", re.MULTILINE)
+_UNSATISFIABLE_LIST = re.compile(r"^Classes equivalent to 'owl:Nothing':\n((?:\t.*\n?)*)", re.MULTILINE)
 
 
 class ReasoningError(RuntimeError):
@@ -315,6 +316,11 @@ def _curie(graph: Graph, term) -> str:
 # Preparing the reasoner's input
 # ---------------------------------------------------------------------------------------------------
 
+def _rows(triples) -> bytes:
+    """N-Triples, one row per triple, as rdflib writes them."""
+    return "".join(map(_nt_row, triples)).encode("utf-8")
+
+
 @dataclass
 class Prepared:
     sources: list              # the input graph, and the bundled ontology when the input lacks it
@@ -339,7 +345,7 @@ class Prepared:
         """`input` as N-Triples, written straight from the sets: what HermiT reads."""
         if self._input is not None:
             return self._input.serialize(format="nt", encoding="utf-8")
-        return "".join(map(_nt_row, _reasoner_triples(self))).encode("utf-8")
+        return _rows(_reasoner_triples(self))
 
     def __contains__(self, triple) -> bool:
         return any(triple in source for source in self.sources)
@@ -580,6 +586,12 @@ def _unsatisfiable(output: str) -> list[str]:
     return sorted(found)
 
 
+def _unsatisfiable_listed(output: str) -> list[str]:
+    """The classes HermiT's -U flag lists as equivalent to owl:Nothing."""
+    listed = _UNSATISFIABLE_LIST.search(output)
+    return sorted(re.findall(r"<([^>]+)>", listed.group(1))) if listed else []
+
+
 # ---------------------------------------------------------------------------------------------------
 # HermiT's check of the rules engine's answer
 # ---------------------------------------------------------------------------------------------------
@@ -595,11 +607,6 @@ def _unsatisfiable(output: str) -> list[str]:
 # Any other outcome falls back to HermiT's own realisation.
 CHECK = URIRef("urn:healthkg:reasoning-check")
 _SATISFIABLE = b"owl#Thing is satisfiable."
-_UNSATISFIABLE_LIST = re.compile(r"^Classes equivalent to 'owl:Nothing':\n((?:\t.*\n?)*)", re.MULTILINE)
-
-
-def _rows(triples) -> bytes:
-    return "".join(map(_nt_row, triples)).encode("utf-8")
 
 
 def _class_expression(node: BNode, predicate, members: list) -> list:
@@ -679,9 +686,7 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
     if not confirmed:
         return reason(None, prepared=prepared, timeout=timeout)
     output = run.stdout.decode("utf-8", "replace").replace("\r", "")
-    listed = _UNSATISFIABLE_LIST.search(output)
-    unsatisfiable = tuple(sorted(iri for iri in re.findall(r"<([^>]+)>", listed.group(1) if listed else "")
-                                 if iri.startswith(str(HK))))
+    unsatisfiable = tuple(iri for iri in _unsatisfiable_listed(output) if iri.startswith(str(HK)))
     note = (f"HermiT confirmed the rules engine's class memberships: a model in which none of the others "
             f"holds, and none in which one of the {len(claims)} found by counting or through defined "
             f"classes fails; property values from the ontology's property axioms")

@@ -80,7 +80,7 @@ class OxigraphStore:
     def _cell(self, term):
         kind = type(term)       # exact types: this runs once per cell of every answer
         if kind is self._ox.NamedNode:
-            return compact(term.value)
+            return cell("iri", term.value)
         if kind is self._ox.Literal:
             return cell("literal", term.value, term.datatype.value)
         if term is None:
