@@ -172,3 +172,25 @@ def test_json_block_cannot_end_its_script_or_name_a_url(text):
     block = json_block({"t": text})
     assert json.loads(block) == {"t": text}
     assert not re.search(r"[<>&\u2028]", block) and not URL.search(block)
+
+
+def test_external_references_finds_every_form_and_nothing_else():
+    # Each form a browser would fetch from elsewhere, in several spellings; then near misses it would not.
+    fetched = ["HTTP://a.org", "https://b.org", "ftp://c.org", "ws://d.org", "WSS://e.org", "src = '//f.org'",
+               'srcset=//g.org', "Href=  //h.org", 'action="//i.org"', 'url( "//j.org")', "url(//k.org)"]
+    harmless = ["https:/l.org", "href=/m", "//n.org", "src=./o.js", "url(p.png)", "data:text/plain,q"]
+    text = " ".join(harmless[:3] + fetched + harmless[3:])
+    found = external_references(text)
+    assert len(found) == len(fetched), found
+    for form, context in zip(fetched, found):    # in page order, each with its surroundings
+        assert form[:form.index("//") + 2] in context, (form, context)
+    assert external_references(" ".join(harmless)) == []
+
+
+def test_tasks_per_body_counts_each_task_once_per_body():
+    data = GraphData()
+    data.tasks = {"t1": {"lead": ["a"], "cooperating": ["b", "c"]},
+                  "t2": {"lead": ["a", "b"], "cooperating": ["a"]},      # a leads and co-operates: one task
+                  "t3": {"lead": [], "cooperating": ["c"]}}
+    assert data.tasks_per_body() == {"a": 2, "b": 2, "c": 2}
+    assert all(len(data.tasks_of_body(body)) == n for body, n in data.tasks_per_body().items())

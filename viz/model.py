@@ -96,6 +96,14 @@ class GraphData:
     def tasks_of_body(self, body: str) -> set[str]:
         return {t for t, task in self.tasks.items() if body in task["lead"] or body in task["cooperating"]}
 
+    def tasks_per_body(self) -> dict[str, int]:
+        """How many tasks each body leads or co-operates on (len(tasks_of_body) for all, in one pass)."""
+        counts = defaultdict(int)
+        for task in self.tasks.values():
+            for body in set(task["lead"]) | set(task["cooperating"]):
+                counts[body] += 1
+        return dict(counts)
+
     def children(self) -> dict[str, list[str]]:
         """The containment tree: plan -> sections -> tasks -> targets (goals-part targets under the plan)."""
         tree = defaultdict(list)

@@ -110,12 +110,19 @@ def render(title: str, body: str, *, data=None, scripts: tuple[str, ...] = (), v
     return page
 
 
-EXTERNAL = re.compile(r"(?i)(https?|ftp|wss?):/{2}|(?:src|href|action|srcset)\s*=\s*[\"']?\s*//|url\(\s*[\"']?\s*//")
+# A URL (http://, https://, ftp://, ws://, wss://), or a scheme-relative reference in an attribute
+# (src=//..., href=, action=, srcset=) or in CSS (url(//...)), written backwards: every form ends in
+# "//", so the reversed page is searched for the literal "//" and only its neighbours are tried. Read
+# forwards, the same regex tries every position of a page of several megabytes (0.5 s against 0.01 s).
+EXTERNAL_REVERSED = re.compile(r"""(?i)//(?::(?:s?ptth|ptf|s?sw)|\s*["']?\s*=\s*(?:tescrs|crs|ferh|noitca)|\s*["']?\s*\(lru)""")
 
 
 def external_references(page: str) -> list[str]:
-    """Every spelled-out external URL or scheme-relative reference in a page (there should be none)."""
-    return [page[max(0, m.start() - 40):m.end() + 40] for m in EXTERNAL.finditer(page)]
+    """Every spelled-out external URL or scheme-relative reference in a page (there should be none),
+    each with 40 characters around it, in page order."""
+    size = len(page)
+    spans = sorted((size - m.end(), size - m.start()) for m in EXTERNAL_REVERSED.finditer(page[::-1]))
+    return [page[max(0, start - 40):end + 40] for start, end in spans]
 
 
 def check_offline(page: str) -> None:

@@ -39,7 +39,9 @@ WHERE {
 ORDER BY ?plan ?section
 """
 
-# A task's own section is the deepest section it is part of.
+# A task's own section is the deepest section it is part of. MINUS, not FILTER NOT EXISTS (the same
+# rows here: both sides share ?task and ?section): Oxigraph runs NOT EXISTS once per row, 44 s on the
+# on-disk store of 200 plans, and MINUS as one anti-join, 0.4 s.
 TASKS = PREFIXES + """
 SELECT ?task ?plan ?section ?number ?heading ?text ?industry
 WHERE {
@@ -52,7 +54,7 @@ WHERE {
   OPTIONAL {
     ?task hk:partOf ?section .
     ?section a hk:Section .
-    FILTER NOT EXISTS {
+    MINUS {
       ?task hk:partOf ?deeper .
       ?deeper a hk:Section ;
               eli:is_part_of+ ?section .
