@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "graph" / "release" / "healthkg.nt"   # the bundled plans' graph, as committed
 MARK = "@@bench "
 BUILD_STAGES = ("extract", "rdf", "reasoning", "shacl", "load_oxigraph_disk")
 PIPELINE_STAGES = ("extract", "align", "rdf", "reasoning", "shacl")
@@ -754,6 +755,11 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
         say("main job on the bundled plans")
         result["main_job_bundled"] = run_stage("main_job", folder, {"sources": str(ROOT / "graph" / "sources")},
                                                stage_cap)
+        # The two real plans are larger than two synthetic ones (Liuzhou's text is 60 KB), so the questions
+        # are timed on the committed release too: it is what `query` answers from by default.
+        say("queries on the bundled plans' release")
+        _, result["queries_bundled"] = run_store("oxigraph_memory", folder, RELEASE, queries, repeats, query_cap,
+                                                 load_cap, None)
     for size in sorted(set(sizes)):
         folder = workdir / f"plans-{size}"
         shutil.rmtree(folder, ignore_errors=True)
@@ -973,8 +979,12 @@ def budgets(result: dict) -> list[dict]:
     if small.get("main_job"):
         out.append(_verdict("two plans (synthetic): main job wall time", BUDGETS["main_job_2_seconds"],
                             _seconds(small["main_job"]), "s"))
+    if result.get("queries_bundled"):
+        worst = _slowest_query(result["queries_bundled"])
+        out.append(_verdict("two plans (bundled release): every .rq median on the embedded store (Oxigraph in "
+                            "memory)", BUDGETS["query_2_ms"], worst[0], "ms", note=worst[1]))
     worst = _slowest_query(small.get("queries", {}).get("oxigraph_memory"))
-    out.append(_verdict("two plans: every .rq median on the embedded store (Oxigraph in memory)",
+    out.append(_verdict("two plans (synthetic): every .rq median on the embedded store (Oxigraph in memory)",
                         BUDGETS["query_2_ms"], worst[0], "ms", note=worst[1]))
     big = runs.get(BIG)
     proj = result.get("projection") or {}
@@ -1135,11 +1145,14 @@ def format_table(result: dict) -> str:
         out.append(f"  main job on the bundled two plans: {_cell(result['main_job_bundled'])} "
                    f"({result['main_job_bundled'].get('detail', {}).get('reported', '')})")
     out.append("")
-    out.append("Query latency: median ms over the repeats (per store: rdflib memory | Oxigraph memory | Oxigraph disk)")
-    header = ["query"] + [f"{n}: {label}" for n in sizes for label in ("rdflib", "ox-mem", "ox-disk")]
+    out.append("Query latency: median ms over the repeats (per store: rdflib memory | Oxigraph memory | Oxigraph disk; "
+               "bundled: the committed release of the two real plans)")
+    bundled = result.get("queries_bundled")
+    header = ["query"] + (["bundled: ox-mem"] if bundled else []) + \
+        [f"{n}: {label}" for n in sizes for label in ("rdflib", "ox-mem", "ox-disk")]
     rows = []
     for name in result.get("queries", []):
-        row = [name]
+        row = [name] + ([_latency_cell(bundled.get(name))] if bundled else [])
         for run in runs:
             for store in STORES:
                 row.append(_latency_cell(run.get("queries", {}).get(store, {}).get(name)))

@@ -156,7 +156,7 @@ def test_budgets_and_projection_when_2000_is_not_measured():
     verdicts = budgets(result)
     job = verdicts[0]
     assert job["holds"] is False and job["over"] == pytest.approx(7.5) and "2.5x" in job["verdict"]
-    query = next(b for b in verdicts if b["budget"].startswith("two plans: every .rq"))
+    query = next(b for b in verdicts if b["budget"].startswith("two plans (synthetic): every .rq"))
     assert query["holds"] is True and query["measured"] == 4.0
     build = next(b for b in verdicts if b["budget"].startswith("2,000 plans: whole build"))
     assert build["projected"] and build["holds"] is False and "projected to miss" in build["verdict"]
@@ -183,3 +183,18 @@ def test_parse_sizes():
     assert parse_sizes("200, 2") == [2, 200]
     with pytest.raises(ValueError):
         parse_sizes("0")
+
+
+def test_queries_on_the_bundled_release_get_their_own_budget_line_and_column():
+    quick = {"status": "ok", "median_ms": 4.0, "runs": 3, "rows": 1}
+    slow = {"status": "ok", "median_ms": 25.0, "runs": 3, "rows": 0}
+    runs = [_run(2, {s: 1.0 for s in BUILD_STAGES}, queries={"oxigraph_memory": {"a": quick, "b": quick}})]
+    result = {"runs": runs, "queries_bundled": {"a": quick, "b": slow}}
+    verdicts = {b["budget"].split(":")[0]: b for b in budgets(result)}
+    bundled = verdicts["two plans (bundled release)"]
+    assert bundled["holds"] is False and bundled["measured"] == 25.0 and bundled["note"] == "slowest: b"
+    assert verdicts["two plans (synthetic)"]["holds"] is True
+    table = format_table(dict(result, queries=["a", "b"], machine={}, settings={}, seconds=1.0))
+    header = next(line for line in table.splitlines() if line.startswith("query "))
+    row = next(line for line in table.splitlines() if line.startswith("b "))
+    assert header.split()[1:3] == ["bundled:", "ox-mem"] and row.split()[1] == "25.0"
