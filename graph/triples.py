@@ -8,6 +8,11 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 
 
+def ntriples(triples) -> bytes:
+    """N-Triples in the order given, one row per triple, as rdflib's serializer writes them."""
+    return "".join(map(_nt_row, triples)).encode("utf-8")
+
+
 class TripleSet:
     def __init__(self, triples=(), namespaces: dict | None = None):
         self._triples = set(triples)
@@ -50,7 +55,7 @@ class TripleSet:
 
     def ntriples(self) -> bytes:
         """N-Triples in set order, as rdflib's serializer writes them (sort for stable files)."""
-        return "".join(map(_nt_row, self._triples)).encode("utf-8")
+        return ntriples(self._triples)
 
     def to_graph(self) -> Graph:
         graph = Graph()

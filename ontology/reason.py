@@ -60,7 +60,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
-from rdflib.plugins.serializers.nt import _nt_row
+
+from graph.triples import ntriples
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKD = Namespace("https://w3id.org/healthkg/id/")
@@ -316,11 +317,6 @@ def _curie(graph: Graph, term) -> str:
 # Preparing the reasoner's input
 # ---------------------------------------------------------------------------------------------------
 
-def _rows(triples) -> bytes:
-    """N-Triples, one row per triple, as rdflib writes them."""
-    return "".join(map(_nt_row, triples)).encode("utf-8")
-
-
 @dataclass
 class Prepared:
     sources: list              # the input graph, and the bundled ontology when the input lacks it
@@ -345,7 +341,7 @@ class Prepared:
         """`input` as N-Triples, written straight from the sets: what HermiT reads."""
         if self._input is not None:
             return self._input.serialize(format="nt", encoding="utf-8")
-        return _rows(_reasoner_triples(self))
+        return ntriples(_reasoner_triples(self))
 
     def __contains__(self, triple) -> bool:
         return any(triple in source for source in self.sources)
@@ -646,7 +642,7 @@ def _completeness_check(prepared: Prepared, types: frozenset) -> bytes:
             negations[mine] = node
         if negations[mine] is not None:
             triples.append((individual, RDF_TYPE, negations[mine]))
-    return _rows(triples)
+    return ntriples(triples)
 
 
 def _soundness_check(prepared: Prepared, claims: list) -> bytes:
@@ -660,7 +656,7 @@ def _soundness_check(prepared: Prepared, claims: list) -> bytes:
         alternatives.append(alternative)
     union = BNode("claims")
     triples += _class_expression(union, OWL.unionOf, alternatives) + [(CHECK, RDF_TYPE, union)]
-    return _rows(triples)
+    return ntriples(triples)
 
 
 def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: float = 600.0) -> ReasoningResult:
