@@ -19,9 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from graph import pipeline  # noqa: E402
+from graph import child_processes, pipeline  # noqa: E402
 from graph.decode import DecodeError  # noqa: E402
 from graph.extract import NoTasksFound, extract_file  # noqa: E402
+from graph.output_folder import OutputError  # noqa: E402
 from queries.library import QueryError  # noqa: E402
 from queries.stores import StoreError  # noqa: E402
 
@@ -38,6 +39,9 @@ def parse_args(argv):
                         help="folder of plan texts (default: the bundled plans)")
     parser.add_argument("--update-release", action="store_true",
                         help="also copy the built graph to graph/release/ (the committed release)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into an --out folder that holds files healthkg did not write: "
+                             "they are moved aside to OUT.before-healthkg-<time>, never deleted")
     commands = parser.add_subparsers(dest="command")
 
     extract = commands.add_parser("extract", help="print one plan's records")
@@ -65,15 +69,49 @@ def parse_args(argv):
 
     corpus = commands.add_parser("build", help="build a corpus of plans into an on-disk Oxigraph store")
     corpus.add_argument("--sources", type=Path, required=True, dest="corpus_sources", help="folder of plan texts")
-    corpus.add_argument("--store-dir", type=Path, default=ROOT / "out" / "store")
+    corpus.add_argument("--store-dir", type=Path, default=ROOT / "store",
+                        help="the store folder, replaced when the build succeeds (default: store/)")
+    corpus.add_argument("--force", action="store_true", dest="force_store",
+                        help="build into a --store-dir that holds files healthkg did not write "
+                             "(they are moved aside, never deleted)")
     corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
                         help="per-plan reasoning: the linear rules engine (default) or HermiT")
     corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
     return parser.parse_args(argv)
 
 
+class Interrupted(BaseException):
+    """SIGINT, SIGTERM or SIGHUP reached the program (BaseException: no `except Exception` swallows it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum, frame):
+    raise Interrupted(signum)
+
+
+INTERRUPTING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """The command line; Ctrl-C, SIGTERM and SIGHUP end it with one line, its children killed, and exit
+    code 128 + the signal's number (130 for Ctrl-C)."""
+    previous = {signum: signal.signal(signum, _interrupt) for signum in INTERRUPTING}
+    try:
+        return run_command(list(sys.argv[1:] if argv is None else argv))
+    except (Interrupted, KeyboardInterrupt) as interruption:
+        child_processes.kill_all()
+        signum = getattr(interruption, "signum", signal.SIGINT)
+        print(f"interrupted ({signal.Signals(signum).name}); the previous output is untouched", file=sys.stderr)
+        return 128 + signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def run_command(argv: list[str]) -> int:
     if argv[:1] == ["bench"]:                  # the benchmark has its own options (graph/bench.py)
         from graph import bench
 
@@ -88,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_serve(args)
         if args.command == "build":
             return run_build(args)
-        return pipeline.run_main_job(args.sources, args.out, args.update_release)
-    except (NoTasksFound, DecodeError, pipeline.InputError, QueryError) as error:
+        return pipeline.run_main_job(args.sources, args.out, args.update_release, force=args.force)
+    except (NoTasksFound, DecodeError, pipeline.InputError, QueryError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StoreError as error:
@@ -146,7 +184,7 @@ def run_build(args) -> int:
     from graph.corpus import build_corpus
 
     summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
-                           jobs=args.jobs)
+                           jobs=args.jobs, force=args.force_store)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
           f"{summary['triples']} triples ({summary['inferred']} inferred) in {args.store_dir} "
           f"({summary['seconds']} s with {summary['jobs']} jobs, reasoning: {args.reasoner})")

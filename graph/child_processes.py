@@ -17,8 +17,14 @@ import sys
 import threading
 
 _PR_SET_PDEATHSIG = 1
+
+
+class ProgramEnding(RuntimeError):
+    """A child was to be started after kill_all()."""
+
 _live: set[subprocess.Popen] = set()
 _lock = threading.Lock()
+_closing = False              # set by kill_all(): a worker thread must not start a child after it
 
 
 def _libc_prctl():
@@ -40,8 +46,10 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec: asyn
 
 def popen(command: list[str], **options) -> subprocess.Popen:
     """subprocess.Popen whose child dies with this process and is killed by kill_all()."""
-    process = subprocess.Popen(command, preexec_fn=_die_with_parent, start_new_session=True, **options)
     with _lock:
+        if _closing:
+            raise ProgramEnding(f"not starting {command[0]}: the program is ending")
+        process = subprocess.Popen(command, preexec_fn=_die_with_parent, start_new_session=True, **options)
         _live.add(process)
     return process
 
@@ -67,8 +75,10 @@ def run(command: list[str], timeout: float | None = None, **options) -> subproce
 
 
 def kill_all() -> None:
-    """Kill every live child: the program is ending abnormally."""
+    """Kill every live child, and start no more: the program is ending abnormally."""
+    global _closing
     with _lock:
+        _closing = True
         processes = list(_live)
         _live.clear()
     for process in processes:

@@ -10,7 +10,6 @@ plan and every quality check has passed.
 import itertools
 import multiprocessing
 import os
-import shutil
 import sys
 import time
 from collections import Counter, deque
@@ -21,7 +20,8 @@ from rdflib import URIRef
 
 from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
-from graph.pipeline import BuildFailed, InputError, load_ontology, plan_files
+from graph.output_folder import CORPUS_STORE, OutputFolder, write_failed
+from graph.pipeline import PROGRAM_FOLDERS, BuildFailed, InputError, load_ontology, plan_files
 from graph.rdf import HKD, PREFIXES, PlanWriter, add_concept_schemes, new_graph
 from graph.triples import TripleSet
 
@@ -167,19 +167,27 @@ def default_jobs() -> int:
 
 
 def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, progress=sys.stderr,
-                 jobs: int | None = None) -> dict:
-    import pyoxigraph
-
-    from graph.validate import run_queries_in_store, violation_queries
-
+                 jobs: int | None = None, force: bool = False) -> dict:
+    """Build the plans in `sources` into a new on-disk store that replaces `store_dir` when everything
+    passed. `store_dir` must be missing, empty or a store this function built (graph.output_folder)."""
     files = plan_files(sources)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}")
-    store_dir = store_dir.resolve()
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = store_dir.with_name(f".{store_dir.name}-building")
-    shutil.rmtree(staging, ignore_errors=True)
+    with OutputFolder(store_dir, CORPUS_STORE, "--store-dir", force=force,
+                      protected=(sources, *PROGRAM_FOLDERS)) as output:
+        try:
+            return _build_store(files, output, engine, progress, jobs)
+        except OSError as error:
+            raise write_failed(error, output.path) from error
+
+
+def _build_store(files: list[Path], output: OutputFolder, engine: str, progress, jobs: int) -> dict:
+    import pyoxigraph
+
+    from graph.validate import run_queries_in_store, violation_queries
+
+    staging = output.staging()
     started, plan_ids = time.perf_counter(), {}
     counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0}
     stage_seconds = Counter()
@@ -227,15 +235,9 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
         store.optimize()
         store = None   # closes the RocksDB files before the folder is renamed
         stage_seconds["optimize"] = time.perf_counter() - clock
-        previous = store_dir.with_name(f".{store_dir.name}-previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if store_dir.exists():
-            store_dir.rename(previous)
-        staging.rename(store_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        output.replace_with(staging, list_entries=False)   # RocksDB's own files come and go
+    finally:
+        store = None
     counts["seconds"] = round(time.perf_counter() - started, 2)
     counts["reasoning"] = engine
     counts["jobs"] = jobs

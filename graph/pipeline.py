@@ -5,7 +5,6 @@ stage has succeeded, so a failed run leaves the previous output untouched.
 """
 import json
 import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from rdflib.namespace import RDF
 
 from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
+from graph.output_folder import MAIN_JOB, OutputFolder, write_failed
 from graph.rdf import HK, build_triples
 from graph.serialize import serialisations
 from graph.triples import TripleSet
@@ -23,6 +23,8 @@ from graph.triples import TripleSet
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "healthkg.ttl"
 RELEASE = ROOT / "graph" / "release" / "healthkg.nt"
+# the program's own folders: no output may be or hold one of them, even with --force
+PROGRAM_FOLDERS = tuple(ROOT / name for name in ("graph", "ontology", "queries", "viz"))
 
 
 class InputError(ValueError):
@@ -181,32 +183,35 @@ def answer_questions(graph_file: Path, folder: Path):
     return answers
 
 
-def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
+def run_main_job(sources: Path, out: Path, update_release: bool = False, force: bool = False) -> int:
+    """Build everything from the plans in `sources` and replace `out` with it. `out` is checked before
+    any work: it must be missing, empty or a previous output of this job (graph.output_folder)."""
     from viz import write_views
 
-    result = build(sources, check_later=True)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in range(2):
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
+        out = output.path
+        result = build(sources, check_later=True)
         try:
-            write_outputs(result, staging)
-            started = time.perf_counter()
-            answers = answer_questions(staging / "graph" / "healthkg.nt", staging / "answers")
-            result.timings["questions"] = time.perf_counter() - started
-            started = time.perf_counter()
-            views = write_views(answers, staging / "views")
-            result.timings["views"] = time.perf_counter() - started
-            if attempt == 0 and confirm(result):
-                continue                      # the checking reasoner entails more: write it all again
-            write_validation_report(result, staging)
-            _replace_folder(staging, out)
-            break
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    if update_release:
-        RELEASE.parent.mkdir(exist_ok=True)
-        shutil.copyfile(out / "graph" / "healthkg.nt", RELEASE)
+            for attempt in range(2):
+                staging = output.staging()
+                write_outputs(result, staging)
+                started = time.perf_counter()
+                answers = answer_questions(staging / "graph" / "healthkg.nt", staging / "answers")
+                result.timings["questions"] = time.perf_counter() - started
+                started = time.perf_counter()
+                views = write_views(answers, staging / "views")
+                result.timings["views"] = time.perf_counter() - started
+                if attempt == 0 and confirm(result):
+                    shutil.rmtree(staging)
+                    continue                  # the checking reasoner entails more: write it all again
+                write_validation_report(result, staging)
+                output.replace_with(staging)
+                break
+            if update_release:
+                RELEASE.parent.mkdir(exist_ok=True)
+                shutil.copyfile(out / "graph" / "healthkg.nt", RELEASE)
+        except OSError as error:
+            raise write_failed(error, out) from error
     print(report(result, out))
     print()
     print(answers.headline())
@@ -214,19 +219,9 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False) -> int:
     print("views and report (self-contained HTML; open from disk, no network needed):")
     for path in views:
         print(f"  {out / 'views' / path.name}")
+    if output.moved_aside:
+        print(f"what {out} held before (--force) was moved to {output.moved_aside}; nothing was deleted")
     return 0
-
-
-def _replace_folder(staging: Path, out: Path) -> None:
-    """Swap the finished output in; the old one is removed only after the new one is in place."""
-    previous = out.with_name(out.name + ".previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if out.exists():
-        out.rename(previous)
-    staging.rename(out)
-    if previous.exists():
-        shutil.rmtree(previous)
 
 
 def report(result: Build, out: Path) -> str:

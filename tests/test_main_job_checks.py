@@ -2,6 +2,7 @@
 answer, and the validation): the output is swapped in only when both pass, and is written again from
 the checking reasoner's answer when that answer entails more."""
 import dataclasses
+import json
 import shutil
 
 import pytest
@@ -11,6 +12,7 @@ from rdflib.namespace import RDF
 from conftest import FIXTURES
 from graph import pipeline
 from graph import validate as validation
+from graph.output_folder import MAIN_JOB, MARKER
 from graph.rdf import HK, HKD
 from graph.validate import ShaclResult, ValidationReport
 from ontology import reason as reasoning
@@ -28,16 +30,17 @@ def sources(tmp_path):
 
 @pytest.fixture
 def out(tmp_path):
-    """An output folder holding an earlier run's file."""
+    """An earlier run's output folder (marked as the main job's, listing its one file)."""
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "earlier.txt").write_text("an earlier run", encoding="utf-8")
+    (folder / MARKER).write_text(json.dumps({"kind": MAIN_JOB, "entries": ["earlier.txt"]}), encoding="utf-8")
     return folder
 
 
 def untouched(out) -> bool:
-    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".out")]
-    return [p.name for p in out.iterdir()] == ["earlier.txt"] and not leftovers
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".out") and not p.name.endswith("-lock")]
+    return sorted(p.name for p in out.iterdir()) == [MARKER, "earlier.txt"] and not leftovers
 
 
 def agreeing_checker(prepared, answer, **_):
