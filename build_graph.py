@@ -12,6 +12,7 @@
 """
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -213,4 +214,9 @@ def run_serve(args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if code > 128:          # interrupted: children are killed and staging removed; don't wait for
+        sys.stdout.flush()  # worker threads (a validation running alongside) to finish their work
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -21,6 +21,7 @@ import pytest
 
 import build_graph
 from graph import pipeline
+from graph.synthetic import write_corpus
 from graph.output_folder import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,9 +54,10 @@ def hermit_processes() -> set[int]:
     return found
 
 
-def wait_until_gone(pids: set[int], seconds: float = 20) -> set[int]:
-    """The pids among `pids` still running after up to `seconds` (the kernel delivers the parent-death
-    signal at once; the process table may take a moment)."""
+def wait_until_gone(pids: set[int], seconds: float = 2) -> set[int]:
+    """The pids among `pids` still running after up to `seconds`: the kernel delivers the parent-death
+    signal at once, and HermiT on the `slow_sources` runs for tens of seconds, so a JVM that was not
+    killed is still there."""
     deadline = time.monotonic() + seconds
     while True:
         alive = pids & hermit_processes()
@@ -71,6 +73,15 @@ def built(tmp_path_factory) -> Path:
     run = run_cli("--out", str(out))
     assert run.returncode == 0, run.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def slow_sources(tmp_path_factory) -> Path:
+    """Twelve synthetic plans of the genre: HermiT's check of them takes tens of seconds, so a kill lands
+    while it runs and a JVM that outlived its parent would be seen."""
+    folder = tmp_path_factory.mktemp("slow")
+    write_corpus(folder, 12, seed=14)
+    return folder
 
 
 def copy_of(built: Path, tmp_path: Path) -> Path:
@@ -195,13 +206,14 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_output(built, tmp_p
 
 # --- killed and interrupted runs ---------------------------------------------------------------------
 
-def test_sigkill_at_random_moments_keeps_the_previous_output_and_leaves_no_process(built, tmp_path):
+def test_sigkill_at_random_moments_keeps_the_previous_output_and_leaves_no_process(built, slow_sources, tmp_path):
     out = copy_of(built, tmp_path)
     before = tree_digest(out)
     hermit_before = hermit_processes()
-    moments = random.Random(14).sample([x / 10 for x in range(5, 60)], 4)
+    moments = random.Random(14).sample([x / 10 for x in range(5, 150)], 4)
     for moment in sorted(moments):
-        process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "--out", str(out)],
+        process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "--sources", str(slow_sources),
+                                    "--out", str(out)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(moment)
         process.kill()
@@ -218,24 +230,26 @@ def test_sigkill_at_random_moments_keeps_the_previous_output_and_leaves_no_proce
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_ends_the_main_job_with_one_line_and_no_debris(built, tmp_path, signum):
+def test_a_signal_ends_the_main_job_with_one_line_and_no_debris(built, slow_sources, tmp_path, signum):
     out = copy_of(built, tmp_path)
     before = tree_digest(out)
     hermit_before = hermit_processes()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "--out", str(out)],
+    process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "--sources", str(slow_sources),
+                                "--out", str(out)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120              # wait for HermiT to start: the interesting moment
     while not hermit_processes() - hermit_before and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=120)
+    alive = wait_until_gone(hermit_processes() - hermit_before)
     if process.returncode == 0:
         pytest.skip("the main job finished before the signal arrived")
     assert process.returncode == 128 + signum
     assert stderr.strip().splitlines() == [
         f"interrupted ({signal.Signals(signum).name}); the previous output is untouched"]
+    assert alive == set(), "the main job ended, its HermiT JVM did not"
     assert tree_digest(out) == before
-    assert wait_until_gone(hermit_processes() - hermit_before) == set()
     assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
 
 
