@@ -11,6 +11,7 @@ decide how children end.
 """
 import ctypes
 import ctypes.util
+import os
 import signal
 import subprocess
 import sys
@@ -42,6 +43,14 @@ _prctl = _libc_prctl()
 def _die_with_parent() -> None:  # runs in the child between fork and exec: async-signal-safe calls only
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def die_with(parent_pid: int) -> None:
+    """For a worker process (a ProcessPoolExecutor initializer): die when the parent `parent_pid` does,
+    and at once if it already has (it may die before this runs)."""
+    _die_with_parent()
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def popen(command: list[str], **options) -> subprocess.Popen:

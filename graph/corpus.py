@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from graph import child_processes
 from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
 from graph.output_folder import CORPUS_STORE, OutputFolder, write_failed
@@ -147,7 +148,8 @@ def _results(files: list[Path], engine: str, jobs: int):
     # A bounded window of plans in flight: results are taken in file order and dropped once loaded, so
     # memory does not grow with the corpus (holding every future kept every plan's triples alive).
     window, paths = deque(), iter(files)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=child_processes.die_with, initargs=(os.getpid(),)) as pool:
         for path in itertools.islice(paths, jobs * IN_FLIGHT_PER_JOB):
             window.append(pool.submit(plan_triples, path, engine))
         try:

@@ -291,3 +291,45 @@ def test_the_main_job_does_not_replace_a_folder_holding_a_store(tmp_path):
     run = run_cli("--out", str(out))
     assert run.returncode == 2 and "store" in run.stderr
     assert (out / "store" / MARKER).is_file()
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
+                alive.add(pid)
+        except OSError:
+            continue
+    return alive
+
+
+def test_a_killed_corpus_build_leaves_no_worker_and_the_next_build_clears_its_staging(slow_sources, tmp_path):
+    store = tmp_path / "store"
+    process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "build", "--sources", str(slow_sources),
+                                "--store-dir", str(store), "--jobs", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = {pid for pid in children_of(process.pid)
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        time.sleep(0.1)
+    assert workers, "the build started no worker process"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 2
+    while running(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert running(workers) == set(), "worker processes outlived the killed build"
+    assert not store.exists()
+    run = run_cli("build", "--sources", str(SOURCES), "--store-dir", str(store))
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
