@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph import tables
-from graph.layout import BRACKET_LABEL, BRACKET_OPEN
+from graph.layout import BRACKET_LABEL, BRACKET_OPEN, unwrap
 
 LABEL = re.compile(r"(" + BRACKET_LABEL + r")\s*[:：]")
 OPENERS, CLOSERS = "(（〔[【《“", ")）〕]】》”"
@@ -124,7 +124,7 @@ def _merge_collectives(text: str, items: list[tuple[int, int]]) -> list[tuple[in
 
 def _restore(text, items, role, label, city_name) -> list[NameMention]:
     written = [text[a:b] for a, b in items]
-    names = [_drop_etc(name) for name in written]
+    names = [_drop_etc(unwrap(name)) for name in written]
     names = [tables.fix_typos(name) for name in names]
     notes = [[f"typo normalised: {w} -> {n[0]}"] if n[1] else [] for w, n in zip(written, names)]
     names = [n[0] for n in names]

@@ -9,6 +9,7 @@ from pathlib import Path
 from graph import agencies, tables
 from graph.brackets import find_bracket, parse_bracket
 from graph.chain_leads import find_chain_leads
+from graph.control_chars import CleanText, has_control_chars
 from graph.decode import read_text
 from graph.layout import Paragraph, chinese_number, is_end_of_plan, paragraphs
 from graph.metadata import plan_metadata, read_metadata_file
@@ -33,6 +34,14 @@ def extract_file(path: Path, encoding: str | None = None) -> dict:
 
 
 def extract_text(text: str, extra: dict | None = None) -> dict:
+    """Records of the text; offsets index `text` as given, control characters included."""
+    if has_control_chars(text):
+        clean = CleanText(text)
+        return clean.map_records(_extract_clean_text(clean.text, extra))
+    return _extract_clean_text(text, extra)
+
+
+def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
     extra = extra or {}
     paras = _plan_paragraphs(paragraphs(text))
     body_start = next((p.start for p in paras if p.kind == "level1"), None)

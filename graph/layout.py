@@ -20,6 +20,7 @@ SENTENCE_END = tuple("。；;！!？?）)」”\"：:")
 # Lines after which the plan itself is over: attachments, distribution, page furniture.
 END_OF_PLAN = re.compile(r"(附件\s*(?:[:：\d一二三四五六七八九十]|$)|公开方式|抄送|相关链接|主题分类|主题词|扫一扫)")
 SPACES = " \t\u3000\xa0\ufeff"
+LINE_WRAP = re.compile(f"[{SPACES}]*\n[{SPACES}]*")
 
 
 def chinese_number(numeral: str) -> int:
@@ -42,6 +43,11 @@ class Paragraph:
     @property
     def body(self) -> str:
         return self.text[self.body_start - self.start:]
+
+
+def unwrap(name: str) -> str:
+    """A name hard-wrapped across lines, joined again (Chinese names have no space at a wrap)."""
+    return LINE_WRAP.sub("", name)
 
 
 def classify(line: str) -> tuple[str, str | None, int]:
