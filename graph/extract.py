@@ -12,7 +12,7 @@ from graph.chain_leads import find_chain_leads
 from graph.control_chars import CleanText, has_control_chars
 from graph.decode import read_text
 from graph.layout import Paragraph, chinese_number, is_end_of_plan, paragraphs
-from graph.metadata import plan_metadata, read_metadata_file
+from graph.metadata import metadata_path, plan_metadata, read_metadata_file
 from graph.targets import find_targets
 
 HEADING_END = re.compile(r"[。；;!！?？]")
@@ -26,8 +26,13 @@ class NoTasksFound(ValueError):
 
 
 def extract_file(path: Path, encoding: str | None = None) -> dict:
-    text, used = read_text(path, encoding)
-    records = extract_text(text, read_metadata_file(Path(path)))
+    """The plan's records. Its encoding: the one its metadata file gives, else `encoding`, else detected."""
+    extra = read_metadata_file(Path(path))
+    if extra.get("encoding"):
+        text, used = read_text(path, extra["encoding"], given_in=metadata_path(path).name)
+    else:
+        text, used = read_text(path, encoding)
+    records = extract_text(text, extra)
     records["plan"]["encoding"] = used
     records["plan"]["source_file"] = Path(path).name
     return records
