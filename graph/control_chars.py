@@ -1,18 +1,20 @@
 """Control characters in a plan text: what the extraction sees, and the way back to the source's offsets.
 
-Text extracted from PDFs or word processors carries form feeds at page breaks, vertical tabs, U+2028/
-U+2029 and stray control bytes. The extraction reads a cleaned copy: a character that ends a line for
-Python's `str.splitlines` (`\\r`, form feed, U+2028, ...) becomes `\\n` (same length); any other control
-character (Unicode category Cc, except tab and newline) is dropped, so that it splits neither a heading
-marker nor a body's name. The records' offsets are then mapped back to the source text and their quotes
-re-read from it, so `source[start:end] == quote` holds for the text as it came.
+Text extracted from PDFs or word processors carries form feeds at page breaks, vertical tabs (a manual
+line break in Word), U+2028/U+2029 and stray control bytes. The extraction reads a cleaned copy: a
+character that ends a line (`\\r`, vertical tab, U+0085, U+2028, U+2029, the information separators
+U+001C-U+001E: Python's `str.splitlines` without the form feed) becomes `\\n` (same length); any other
+control character (Unicode category Cc, except tab and newline) is dropped, so that it splits neither a
+heading marker nor a body's name. A form feed is dropped too: a page break ends no paragraph (pdftotext
+puts it at the start of the next page's first line). The records' offsets are then mapped back to the
+source text and their quotes re-read from it, so `source[start:end] == quote` holds for the text as it came.
 """
 import re
 from bisect import bisect_right
 
-LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAKS = "\r\v\x1c\x1d\x1e\x85\u2028\u2029"
 TO_NEWLINE = str.maketrans(LINE_BREAKS, "\n" * len(LINE_BREAKS))
-INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+INVISIBLE = re.compile("[\x00-\x08\x0c\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 ANY = re.compile(f"[{LINE_BREAKS}]|{INVISIBLE.pattern}")
 QUOTE_KEYS = ("written", "text")    # fields that are text[start:end] of the record they sit in
 

@@ -25,6 +25,35 @@ def escape_unsafe(text: str, characters: re.Pattern = UNSAFE_CHARACTERS) -> str:
     return characters.sub(lambda m: SHORT_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text)
 
 
+# OWL tools read string literals as XML text (xsd:string, rdf:PlainLiteral), which cannot hold these; HermiT
+# rejects a document with one, written raw or as an escape.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE_OR_NOT_XML = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|' + NOT_XML.pattern)
+_MAYBE_NOT_XML = re.compile(NOT_XML.pattern + r"|\\[uUbf]")
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def xml_safe_ntriples(data: bytes) -> bytes:
+    """N-Triples whose literals hold no character XML forbids: each is written as the six characters of
+    its escape (`\\u000B` in the file: a backslash, then u000B), so distinct literals stay distinct.
+    For documents given to an OWL reasoner, which reads literal values but reasons about classes."""
+    text = data.decode("utf-8")
+    if not _MAYBE_NOT_XML.search(text):
+        return data
+
+    def visible(match: re.Match) -> str:
+        token = match.group()
+        if token[0] != "\\":
+            char = token
+        elif token[1] in "uU":
+            char = chr(int(token[2:], 16))
+        else:
+            char = _ECHARS.get(token[1], token[1])
+        return f"\\\\u{ord(char):04X}" if NOT_XML.match(char) else token
+
+    return _ESCAPE_OR_NOT_XML.sub(visible, text).encode("utf-8")
+
+
 def ntriples(triples) -> bytes:
     """N-Triples in the order given, one row per triple, as rdflib's serializer writes them, with the
     characters of UNSAFE_CHARACTERS escaped."""

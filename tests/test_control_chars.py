@@ -3,9 +3,10 @@
 Hypothesis inserts them at random places in the invented plans of tests/fixtures and checks that
 (a) every span of the records still quotes the text exactly (the quote selectors' `source[start:end] ==
 exact`), (b) the N-Triples, Turtle and JSON-LD written by graph.serialize load back into Oxigraph and rdflib
-with the graph's triple count, and the records survive JSON; (c) characters that are not line breaks, or line
-breaks at the start of a line (a PDF's page break), leave the records as they were, offsets aside. The
-main job runs once end to end on a bundled plan with form feeds.
+with the graph's triple count, and the records survive JSON; (c) characters that are not line breaks (form feeds
+included: a page break ends no paragraph), or line breaks at the start of a line, leave the records as they
+were, offsets aside. The main job runs once end to end on a bundled plan with form feeds (and a vertical tab
+and a control byte, which HermiT reads as XML text).
 """
 import json
 import shutil
@@ -14,18 +15,19 @@ import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from conftest import FIXTURES, LAIBIN
 
 import build_graph
-from graph.extract import extract_text
+from graph.extract import extract_file, extract_text
 from graph.rdf import HK, OA, build_triples
 from graph.serialize import serialisations
-from graph.triples import LINE_SEPARATORS, UNSAFE_CHARACTERS
+from graph.triples import LINE_SEPARATORS, UNSAFE_CHARACTERS, ntriples, xml_safe_ntriples
 
-LINE_BREAKS = ["\f", "\v", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e"]
-OTHERS = [chr(c) for c in [*range(0x00, 0x09), *range(0x0e, 0x1c), 0x1f, 0x7f, 0x80, 0x9f]]
+LINE_BREAKS = ["\v", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e"]
+# a form feed is a page break: it ends no paragraph, so it is read like the other invisible characters
+OTHERS = [chr(c) for c in [*range(0x00, 0x09), 0x0c, *range(0x0e, 0x1c), 0x1f, 0x7f, 0x80, 0x9f]]
 ALL = LINE_BREAKS + OTHERS + ["\t", "\r", "\n"]
 PLANS = {name: (FIXTURES / f"{name}.txt").read_text(encoding="utf-8") for name in ("wuzhou-style", "qinzhou-style")}
 
@@ -129,7 +131,7 @@ def test_invisible_characters_change_nothing_but_offsets(name, places):
 
 
 @PROFILE
-@given(st.sampled_from(sorted(PLANS)), st.lists(st.tuples(st.integers(0, 1 << 16), st.sampled_from(LINE_BREAKS)),
+@given(st.sampled_from(sorted(PLANS)), st.lists(st.tuples(st.integers(0, 1 << 16), st.sampled_from(LINE_BREAKS + ["\f"])),
                                                 min_size=1, max_size=30))
 def test_line_breaks_at_line_starts_change_nothing_but_offsets(name, places):
     plan = PLANS[name]
@@ -152,21 +154,35 @@ def test_offsets_map_back_to_the_source():
 
 
 def test_main_job_on_a_plan_with_form_feeds(tmp_path):
-    """PDF-style page breaks (a form feed at the start of some lines, one inside a sentence) in a bundled
-    plan: the main job succeeds and its N-Triples keep the form feeds, escaped."""
+    """PDF-style page breaks (a form feed at the start of some lines, one inside a sentence), a vertical tab
+    at the start of a line and a control byte inside a sentence, in a bundled plan: the main job succeeds,
+    reads the plan as it reads the clean one, and its N-Triples keep the characters, escaped."""
     sources = tmp_path / "sources"
     sources.mkdir()
-    text = LAIBIN.read_text(encoding="utf-8")
-    lines = text.split("\n")
+    clean = LAIBIN.read_text(encoding="utf-8")
+    lines = clean.split("\n")
     lines = ["\f" + line if index % 25 == 24 else line for index, line in enumerate(lines)]
+    lines[30] = "\v" + lines[30]
     text = "\n".join(lines)
-    sentence_end = text.index("。", len(text) // 2)
-    (sources / LAIBIN.name).write_text(text[:sentence_end] + "\f" + text[sentence_end:], encoding="utf-8")
+    middle = text.index("。", len(text) // 2)
+    text = text[:middle] + "\f" + text[middle:]
+    middle = text.index("。", len(text) // 3)
+    (sources / LAIBIN.name).write_text(text[:middle] + "\x01" + text[middle:], encoding="utf-8")
     shutil.copyfile(LAIBIN.with_suffix(".meta.json"), sources / LAIBIN.with_suffix(".meta.json").name)
     out = tmp_path / "out"
     assert build_graph.main(["--sources", str(sources), "--out", str(out)]) == 0
     written = (out / "graph" / "healthkg.nt").read_text(encoding="utf-8")
-    assert "\\f" in written and "\f" not in written
+    assert "\\f" in written and "\\u000B" in written and "\\u0001" in written
+    assert not UNSAFE_CHARACTERS.search(written.replace("\n", ""))
     assert len(written.split("\n")) == len(written.splitlines()) + 1
     records = json.loads(next((out / "records").glob("*.json")).read_text(encoding="utf-8"))
-    assert len(records["sections"]) == len(extract_text(LAIBIN.read_text(encoding="utf-8"))["sections"])
+    assert without_offsets(records) == without_offsets(extract_file(LAIBIN))
+
+
+def test_reasoner_documents_hold_no_character_xml_forbids():
+    """HermiT reads literals as XML text: a control character is written as its escape's six characters."""
+    row = ntriples([(URIRef("http://x/a"), URIRef("http://x/p"), Literal("a\vb\x01c\fd\\fe\u2028"))])
+    safe = xml_safe_ntriples(row)
+    value, = [str(o) for _, _, o in Graph().parse(data=safe.decode("utf-8"), format="nt")]
+    assert value == "a\\u000Bb\\u0001c\\u000Cd\\fe\u2028"
+    assert xml_safe_ntriples(b'<http://x/a> <http://x/p> "plain \\\\f" .\n') == b'<http://x/a> <http://x/p> "plain \\\\f" .\n'
