@@ -21,14 +21,24 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from graph import child_processes, pipeline  # noqa: E402
-from graph.decode import DecodeError  # noqa: E402
+from graph.decode import DecodeError, known_encoding  # noqa: E402
 from graph.extract import NoTasksFound, extract_file  # noqa: E402
+from graph.metadata import MetadataError  # noqa: E402
 from graph.output_folder import OutputError  # noqa: E402
 from queries.library import QueryError  # noqa: E402
 from queries.stores import StoreError  # noqa: E402
 
 EXIT_BUILD_FAILED = 1
 EXIT_BAD_INPUT = 2
+ENCODING_HELP = ("the plan files' encoding, for those whose .meta.json gives none "
+                 "(default: detect UTF-8, UTF-16 with a byte-order mark, GB18030/GBK)")
+
+
+def encoding_option(name: str) -> str:
+    try:
+        return known_encoding(name)
+    except DecodeError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parse_args(argv):
@@ -38,6 +48,8 @@ def parse_args(argv):
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("--sources", type=Path, default=ROOT / "graph" / "sources",
                         help="folder of plan texts (default: the bundled plans)")
+    parser.add_argument("--encoding", type=encoding_option, dest="main_encoding", metavar="ENC",
+                        help=ENCODING_HELP)
     parser.add_argument("--update-release", action="store_true",
                         help="also copy the built graph to graph/release/ (the committed release)")
     parser.add_argument("--force", action="store_true",
@@ -48,7 +60,7 @@ def parse_args(argv):
     extract = commands.add_parser("extract", help="print one plan's records")
     extract.add_argument("file", type=Path)
     extract.add_argument("--json", action="store_true", help="print JSON (the only format; kept for clarity)")
-    extract.add_argument("--encoding", help="the file's encoding, if not UTF-8 or GB18030/GBK")
+    extract.add_argument("--encoding", type=encoding_option, metavar="ENC", help=ENCODING_HELP)
 
     query = commands.add_parser("query", help="answer a research question (queries/*.rq)")
     query.add_argument("name", nargs="?")
@@ -78,6 +90,8 @@ def parse_args(argv):
     corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
                         help="per-plan reasoning: the linear rules engine (default) or HermiT")
     corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
+    corpus.add_argument("--encoding", type=encoding_option, dest="corpus_encoding", metavar="ENC",
+                        help=ENCODING_HELP)
     return parser.parse_args(argv)
 
 
@@ -127,8 +141,9 @@ def run_command(argv: list[str]) -> int:
             return run_serve(args)
         if args.command == "build":
             return run_build(args)
-        return pipeline.run_main_job(args.sources, args.out, args.update_release, force=args.force)
-    except (NoTasksFound, DecodeError, pipeline.InputError, QueryError, OutputError) as error:
+        return pipeline.run_main_job(args.sources, args.out, args.update_release, force=args.force,
+                                     encoding=args.main_encoding)
+    except (NoTasksFound, DecodeError, MetadataError, pipeline.InputError, QueryError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StoreError as error:
@@ -185,7 +200,7 @@ def run_build(args) -> int:
     from graph.corpus import build_corpus
 
     summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
-                           jobs=args.jobs, force=args.force_store)
+                           jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
           f"{summary['triples']} triples ({summary['inferred']} inferred) in {args.store_dir} "
           f"({summary['seconds']} s with {summary['jobs']} jobs, reasoning: {args.reasoner})")

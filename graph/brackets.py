@@ -6,9 +6,10 @@ for several bodies is restored, as is a shared suffix (`融水县、鹿寨县人
 """
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from graph import tables
-from graph.layout import BRACKET_LABEL, BRACKET_OPEN
+from graph.layout import BRACKET_LABEL, BRACKET_OPEN, unwrap
 
 LABEL = re.compile(r"(" + BRACKET_LABEL + r")\s*[:：]")
 OPENERS, CLOSERS = "(（〔[【《“", ")）〕]】》”"
@@ -46,17 +47,23 @@ def role_of(label: str) -> str:
     return "lead" if any(word in label for word in ("牵头", "责任", "主责")) else "cooperating"
 
 
-def find_bracket(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The last responsibility bracket inside text[start:end], as (open, close+1)."""
+class BracketSpan(NamedTuple):
+    start: int       # the opening parenthesis
+    end: int         # one past the closing one, or the paragraph's end when it is never closed
+    closed: bool
+
+
+def find_bracket(text: str, start: int, end: int) -> BracketSpan | None:
+    """The last responsibility bracket inside text[start:end]."""
     found = None
     for match in BRACKET_OPEN.finditer(text, start, end):
         close = _closing(text, match.start(), end)
-        found = (match.start(), close)
+        found = BracketSpan(match.start(), close or end, close is not None)
     return found
 
 
-def _closing(text: str, open_at: int, limit: int) -> int:
-    """One past the parenthesis closing the one at open_at; the paragraph's end if it never closes."""
+def _closing(text: str, open_at: int, limit: int) -> int | None:
+    """One past the parenthesis closing the one at open_at; None if it does not close before limit."""
     depth = 0
     for position in range(open_at, limit):
         char = text[position]
@@ -66,7 +73,7 @@ def _closing(text: str, open_at: int, limit: int) -> int:
             depth -= 1
             if depth == 0:
                 return position + 1
-    return limit
+    return None
 
 
 def parse_bracket(text: str, start: int, end: int, city_name: str = "") -> Bracket:
@@ -124,7 +131,7 @@ def _merge_collectives(text: str, items: list[tuple[int, int]]) -> list[tuple[in
 
 def _restore(text, items, role, label, city_name) -> list[NameMention]:
     written = [text[a:b] for a, b in items]
-    names = [_drop_etc(name) for name in written]
+    names = [_drop_etc(unwrap(name)) for name in written]
     names = [tables.fix_typos(name) for name in names]
     notes = [[f"typo normalised: {w} -> {n[0]}"] if n[1] else [] for w, n in zip(written, names)]
     names = [n[0] for n in names]

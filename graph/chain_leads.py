@@ -7,6 +7,7 @@ with roles of their own.
 import re
 
 from graph import agencies, tables
+from graph.layout import unwrap
 
 CLAUSE = re.compile(r"[^,，;；。]+")
 INDUSTRY_LEAD = re.compile(r"^(?P<body>.+?)(?:要|应)?(?:负责)?(?:牵头|主抓)(?:抓|推进|负责|抓好)?(?P<industries>.*?健康.*)$")
@@ -22,7 +23,7 @@ def _industries_named(words: str) -> list[str]:
 
 
 def _agency(text: str, start: int, end: int, city_name: str) -> dict:
-    name = text[start:end]
+    name = unwrap(text[start:end])
     record = agencies.align(name, city_name).as_record(name)
     record.update({"start": start, "end": end})
     return record

@@ -49,9 +49,10 @@ def _shared_graphs() -> dict:
     return _shared
 
 
-def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
+def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None = None) -> dict:
     """One plan: extract, RDF, reasoning, SHACL. Returns its N-Triples (asserted + inferred) with counts
-    and the seconds of each stage; raises NoTasksFound or BuildFailed naming the file."""
+    and the seconds of each stage; raises NoTasksFound, DecodeError, MetadataError or BuildFailed naming
+    the file. `encoding`: the file's, unless its metadata gives one (else detected)."""
     from graph.validate import conforms_fast, run_shacl
     from ontology.reason import InconsistentOntology, reason
 
@@ -64,7 +65,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE) -> dict:
         clock = now
 
     try:
-        records = extract_file(path)
+        records = extract_file(path, encoding)
     except NoTasksFound as error:
         raise NoTasksFound(f"{path}: {error}") from None
     lap("extract")
@@ -137,11 +138,11 @@ def _progress(done: int, total: int, started: float, stream) -> None:
     stream.flush()
 
 
-def _results(files: list[Path], engine: str, jobs: int):
+def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None):
     """The plans' results in file order; `jobs` worker processes (1: in this process)."""
     if jobs <= 1 or len(files) == 1:
         for path in files:
-            yield plan_triples(path, engine)
+            yield plan_triples(path, engine, encoding)
         return
     # Fresh interpreters, not forks: a fork of a process whose Rust libraries (pyrudof, pyoxigraph) hold
     # a lock in another thread can deadlock.
@@ -151,13 +152,13 @@ def _results(files: list[Path], engine: str, jobs: int):
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=child_processes.die_with, initargs=(os.getpid(),)) as pool:
         for path in itertools.islice(paths, jobs * IN_FLIGHT_PER_JOB):
-            window.append(pool.submit(plan_triples, path, engine))
+            window.append(pool.submit(plan_triples, path, engine, encoding))
         try:
             while window:
                 result = window.popleft().result()
                 path = next(paths, None)
                 if path is not None:
-                    window.append(pool.submit(plan_triples, path, engine))
+                    window.append(pool.submit(plan_triples, path, engine, encoding))
                 yield result
         finally:
             for future in window:
@@ -169,9 +170,10 @@ def default_jobs() -> int:
 
 
 def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, progress=sys.stderr,
-                 jobs: int | None = None, force: bool = False) -> dict:
+                 jobs: int | None = None, force: bool = False, encoding: str | None = None) -> dict:
     """Build the plans in `sources` into a new on-disk store that replaces `store_dir` when everything
-    passed. `store_dir` must be missing, empty or a store this function built (graph.output_folder)."""
+    passed. `store_dir` must be missing, empty or a store this function built (graph.output_folder).
+    `encoding`: for the plans whose metadata file gives none (else detected)."""
     files = plan_files(sources)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
@@ -179,12 +181,13 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
     with OutputFolder(store_dir, CORPUS_STORE, "--store-dir", force=force,
                       protected=(sources, *PROGRAM_FOLDERS)) as output:
         try:
-            return _build_store(files, output, engine, progress, jobs)
+            return _build_store(files, output, engine, progress, jobs, encoding)
         except OSError as error:
             raise write_failed(error, output.path) from error
 
 
-def _build_store(files: list[Path], output: OutputFolder, engine: str, progress, jobs: int) -> dict:
+def _build_store(files: list[Path], output: OutputFolder, engine: str, progress, jobs: int,
+                 encoding: str | None) -> dict:
     import pyoxigraph
 
     from graph.validate import run_queries_in_store, violation_queries
@@ -205,10 +208,11 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
             stage_seconds["load"] += time.perf_counter() - clock
             batch.clear()
 
-        for done, result in enumerate(_results(files, engine, jobs), 1):
+        for done, result in enumerate(_results(files, engine, jobs, encoding), 1):
             if result["plan_id"] in plan_ids:
-                raise InputError(f"{result['path']}: plan id {result['plan_id']} is also the id of "
-                                 f"{plan_ids[result['plan_id']]}")
+                raise InputError(f"{plan_ids[result['plan_id']]} and {result['path']} both give plan id "
+                                 f"{result['plan_id']} (city, year and document number): remove one of them "
+                                 "from the folder")
             plan_ids[result["plan_id"]] = result["path"]
             batch.append(result["nt"])
             batch_bytes += len(result["nt"])

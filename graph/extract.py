@@ -4,14 +4,16 @@ Entry points: `extract_text(text)` and `extract_file(path)`; both return the JSO
 `build_graph.py extract FILE --json` prints (see RECORDS.md).
 """
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from graph import agencies, tables
 from graph.brackets import find_bracket, parse_bracket
 from graph.chain_leads import find_chain_leads
+from graph.control_chars import CleanText, has_control_chars
 from graph.decode import read_text
 from graph.layout import Paragraph, chinese_number, is_end_of_plan, paragraphs
-from graph.metadata import plan_metadata, read_metadata_file
+from graph.metadata import metadata_path, plan_metadata, read_metadata_file
 from graph.targets import find_targets
 
 HEADING_END = re.compile(r"[。；;!！?？]")
@@ -25,14 +27,27 @@ class NoTasksFound(ValueError):
 
 
 def extract_file(path: Path, encoding: str | None = None) -> dict:
-    text, used = read_text(path, encoding)
-    records = extract_text(text, read_metadata_file(Path(path)))
+    """The plan's records. Its encoding: the one its metadata file gives, else `encoding`, else detected."""
+    extra = read_metadata_file(Path(path))
+    if extra.get("encoding"):
+        text, used = read_text(path, extra["encoding"], given_in=metadata_path(path).name)
+    else:
+        text, used = read_text(path, encoding)
+    records = extract_text(text, extra)
     records["plan"]["encoding"] = used
     records["plan"]["source_file"] = Path(path).name
     return records
 
 
 def extract_text(text: str, extra: dict | None = None) -> dict:
+    """Records of the text; offsets index `text` as given, control characters included."""
+    if has_control_chars(text):
+        clean = CleanText(text)
+        return clean.map_records(_extract_clean_text(clean.text, extra))
+    return _extract_clean_text(text, extra)
+
+
+def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
     extra = extra or {}
     paras = _plan_paragraphs(paragraphs(text))
     body_start = next((p.start for p in paras if p.kind == "level1"), None)
@@ -44,6 +59,8 @@ def extract_text(text: str, extra: dict | None = None) -> dict:
     plan["id"] = _plan_id(plan)
     sections = _sections(text, paras)
     tasks, warnings = _tasks(text, _with_sections(paras, sections), sections, city_name)
+    line_number = LineNumbers(text)
+    warnings[:0] = [f"line {line_number(p.start)}: {p.note}" for p in paras if p.note]
     if not tasks:
         raise NoTasksFound("no task with a responsibility bracket (牵头单位/责任单位…) found")
     placed = list(_with_sections(paras, sections))
@@ -153,6 +170,7 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
             candidates.append((paragraph, section, find_bracket(text, paragraph.start, paragraph.end), under_heading))
         previous = paragraph
     bracketed_sections = {section["id"] for _, section, bracket, _ in candidates if bracket}
+    line_number = LineNumbers(text)
     by_id = {section["id"]: section for section in sections}
     tasks, warnings, ordinals = [], [], {}
     for paragraph, section, bracket, under_heading in candidates:
@@ -168,6 +186,9 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
                 "lead": [], "cooperating": [], "flags": [] if bracket else ["no-bracket"],
                 "bracket": {"start": bracket[0], "end": bracket[1]} if bracket else None,
                 "start": paragraph.start, "end": end}
+        if bracket and not bracket.closed:
+            warnings.append(f"{task_id}: line {line_number(bracket.start)}: the responsibility bracket "
+                            f"{text[bracket.start:bracket.end][:16]}… is not closed; closed at the end of the line")
         if bracket:
             for mention in parse_bracket(text, bracket[0], bracket[1], city_name).mentions:
                 _assign(task, mention, city_name, warnings)
@@ -175,6 +196,18 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
             warnings.append(f"{task_id}: numbered task without a responsibility bracket; lead left empty")
         tasks.append(task)
     return tasks, warnings
+
+
+class LineNumbers:
+    """The 1-based line of an offset; the line ends are found once, when first asked."""
+
+    def __init__(self, text: str):
+        self.text, self.ends = text, None
+
+    def __call__(self, offset: int) -> int:
+        if self.ends is None:
+            self.ends = [match.start() for match in re.finditer("\n", self.text)]
+        return bisect_left(self.ends, offset) + 1
 
 
 def _task_id(paragraph: Paragraph, section: dict, ordinals: dict) -> str:

@@ -2,7 +2,9 @@
 
 A paragraph is one line of the source, except that a hard-wrapped line (one that does not end a
 sentence) is joined with the next, and a responsibility bracket on a line of its own belongs to the
-paragraph above it.
+paragraph above it. A line that leaves a responsibility bracket open is joined with the next only if that
+one closes it: a bracket whose closing parenthesis is missing ends with its line, instead of taking the
+paragraphs after it.
 """
 import re
 from dataclasses import dataclass, field
@@ -11,15 +13,19 @@ CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 
 
 LEVEL1 = re.compile(r"([一二三四五六七八九十]{1,3})\s*[、．.](?!\d)\s*")
 LEVEL2 = re.compile(r"[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")
+# A level-2 marker that lost its closing parenthesis, "(二加快…": taken as one only when it is the next number.
+LEVEL2_UNCLOSED = re.compile(r"[(（]\s*([一二三四五六七八九十]{1,3})\s*(?=[\u4e00-\u9fff])")
 ITEM = re.compile(r"(?:(\d{1,3})\s*[.、．](?!\d)|[(（]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
 BULLET = re.compile(r"[-－–—•·●▪■◆](?![-－–—])\s*")
 # A responsibility bracket opens with one of these labels and a colon.
 BRACKET_LABEL = r"(?:牵头考核单位|牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位|参与单位|协同单位)"
 BRACKET_OPEN = re.compile(r"[(（]\s*" + BRACKET_LABEL + r"\s*[:：]")
+PARENTHESES = re.compile(r"[(（)）]")
 SENTENCE_END = tuple("。；;！!？?）)」”\"：:")
 # Lines after which the plan itself is over: attachments, distribution, page furniture.
 END_OF_PLAN = re.compile(r"(附件\s*(?:[:：\d一二三四五六七八九十]|$)|公开方式|抄送|相关链接|主题分类|主题词|扫一扫)")
 SPACES = " \t\u3000\xa0\ufeff"
+LINE_WRAP = re.compile(f"[{SPACES}]*\n[{SPACES}]*")
 
 
 def chinese_number(numeral: str) -> int:
@@ -38,10 +44,17 @@ class Paragraph:
     number: str | None    # "1" for 1. / (1); "一" for 一、 / (一)
     body_start: int       # first character after the marker
     text: str = field(repr=False)
+    open_depth: int = 0   # nesting depth of a responsibility bracket left open at the end, 0 if none
+    note: str | None = None   # what was repaired to read it, for the records' warnings
 
     @property
     def body(self) -> str:
         return self.text[self.body_start - self.start:]
+
+
+def unwrap(name: str) -> str:
+    """A name hard-wrapped across lines, joined again (Chinese names have no space at a wrap)."""
+    return LINE_WRAP.sub("", name)
 
 
 def classify(line: str) -> tuple[str, str | None, int]:
@@ -69,21 +82,49 @@ def paragraphs(text: str) -> list[Paragraph]:
     """All paragraphs of the text, in order. Before the first level-1 heading (the notice, page
     furniture) every line is its own paragraph; hard-wrapped lines are joined only in the plan body."""
     result: list[Paragraph] = []
-    in_body = False
+    in_body, level2 = False, 0        # the last level-2 number under the current level-1 heading
     for start, end in _lines(text):
         line = text[start:end]
         kind, number, marker = classify(line)
+        note = None
+        unclosed = LEVEL2_UNCLOSED.match(line) if in_body and kind == "plain" else None
+        if unclosed and chinese_number(unclosed.group(1)) == level2 + 1:
+            kind, number, marker = "level2", unclosed.group(1), unclosed.end()
+            note = f"the heading marker {line[:unclosed.end()].strip()} has no closing parenthesis; read as a heading"
         in_body = in_body or kind == "level1"
+        if kind in ("level1", "level2"):
+            level2 = chinese_number(number) if kind == "level2" else 0
         previous = result[-1] if result else None
         if previous and in_body and kind == "plain" and _continues(previous, line):
             previous.end = end
             previous.text = text[previous.start:end]
+            previous.open_depth = bracket_depth(line, previous.open_depth)[1]
             continue
-        result.append(Paragraph(start, end, kind, number, start + marker, line))
+        result.append(Paragraph(start, end, kind, number, start + marker, line, bracket_depth(line, 0)[1], note))
     return result
 
 
+def bracket_depth(line: str, depth: int) -> tuple[bool, int]:
+    """(whether a responsibility bracket open at the line's start closes in it, the depth of one still open
+    at its end), given that depth at its start. Only the line's parentheses are visited."""
+    opens = {match.start() for match in BRACKET_OPEN.finditer(line)}
+    if depth == 0 and not opens:
+        return False, 0
+    closed = False
+    for match in PARENTHESES.finditer(line):
+        if depth == 0:
+            depth = 1 if match.start() in opens else 0
+        elif match.group() in "(（":
+            depth += 1
+        else:
+            depth -= 1
+            closed = closed or depth == 0
+    return closed, depth
+
+
 def _continues(previous: Paragraph, line: str) -> bool:
+    if previous.open_depth:
+        return bracket_depth(line, previous.open_depth)[0]
     if BRACKET_OPEN.match(line):
         return previous.kind != "level1"
     if previous.kind in ("level1", "level2"):

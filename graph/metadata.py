@@ -1,11 +1,13 @@
 """Plan metadata from the text: city, issuer, document number, title, dates, the documents it implements.
 
-Whatever the text does not say (source URL, an unstated plan period) comes from a small JSON file
-beside the source, `<name>.meta.json`.
+Whatever the text does not say (source URL, an unstated plan period, the file's encoding when it is not
+detected) comes from a small JSON file beside the source, `<name>.meta.json`.
 """
 import json
 import re
 from pathlib import Path
+
+from graph.decode import DecodeError, known_encoding
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号")
 ISSUER = re.compile(r"([\u4e00-\u9fff]{2,12}?人民政府)(?:办公室|办公厅)?关于印发")
@@ -44,11 +46,41 @@ def _is_cited(text: str, start: int) -> bool:
     return before.endswith(("》", ">"))
 
 
+class MetadataError(ValueError):
+    """A plan's metadata file is not what RECORDS.md describes; the message names the file and the key."""
+
+
+def metadata_path(source: Path) -> Path:
+    return Path(source).with_suffix(".meta.json")
+
+
 def read_metadata_file(source: Path | None) -> dict:
-    if source is None:
+    """The metadata beside the source, checked: a JSON object whose `period` is null or {"start": YEAR,
+    "end": YEAR}, `source_url` null or a string, `encoding` null or the name of a text encoding."""
+    if source is None or not metadata_path(source).exists():
         return {}
-    path = Path(source).with_suffix(".meta.json")
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    path = metadata_path(source)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise MetadataError(f"{path}: not valid JSON: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise MetadataError(f"{path}: cannot read it as UTF-8 text: {error}") from None
+    if not isinstance(data, dict):
+        raise MetadataError(f"{path}: must hold a JSON object ({{\"source_url\": ..., ...}}), not {type(data).__name__}")
+    period = data.get("period")
+    if period is not None and not (isinstance(period, dict) and set(period) == {"start", "end"}
+                                   and all(type(period[k]) is int for k in period) and period["start"] <= period["end"]):
+        raise MetadataError(f"{path}: \"period\" must be null or {{\"start\": YEAR, \"end\": YEAR}}, got {period!r}")
+    for key in ("source_url", "encoding"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise MetadataError(f"{path}: \"{key}\" must be a string or null, got {data[key]!r}")
+    if data.get("encoding"):
+        try:
+            known_encoding(data["encoding"])
+        except DecodeError as error:
+            raise MetadataError(f"{path}: \"encoding\": {error}") from None
+    return data
 
 
 def plan_metadata(text: str, body_start: int, preamble: tuple[int, int] | None, extra: dict) -> dict:

@@ -4,6 +4,7 @@ Everything is written into a staging folder beside the output folder and swapped
 stage has succeeded, so a failed run leaves the previous output untouched.
 """
 import json
+import os
 import shutil
 import time
 from collections import Counter
@@ -49,25 +50,36 @@ class Build:
 
 
 def plan_files(sources: Path) -> list[Path]:
+    """The folder's *.txt files, in name order; anything named *.txt that is no readable file is refused."""
     if not sources.is_dir():
         raise InputError(f"no such folder: {sources}")
     files = sorted(sources.glob("*.txt"))
+    for path in files:
+        if path.is_symlink() and not path.exists():
+            raise InputError(f"{path}: a link to {os.readlink(path)}, which does not exist; remove the link "
+                             "or point it at a plan text")
+        if not path.is_file():
+            raise InputError(f"{path}: not a file (plan texts are the *.txt files of {sources}); rename or move it")
     if not files:
         raise InputError(f"no plan texts (*.txt) in {sources}")
     return files
 
 
-def extract_all(sources: Path) -> tuple[list[dict], dict[str, str]]:
-    plans, texts = [], {}
+def extract_all(sources: Path, encoding: str | None = None) -> tuple[list[dict], dict[str, str]]:
+    """Records and texts of every plan; `encoding` for the files whose metadata gives none (else detected)."""
+    plans, texts, files = [], {}, {}
     for path in plan_files(sources):
         try:
-            records = extract_file(path)
+            records = extract_file(path, encoding)
         except NoTasksFound as error:
             raise NoTasksFound(f"{path}: {error}") from error
-        if records["plan"]["id"] in texts:
-            raise InputError(f"{path}: plan id {records['plan']['id']} is also the id of another plan")
+        plan_id = records["plan"]["id"]
+        if plan_id in files:
+            raise InputError(f"{files[plan_id]} and {path} both give plan id {plan_id} (city, year and document "
+                             "number): remove one of them from the folder")
+        files[plan_id] = path
         plans.append(records)
-        texts[records["plan"]["id"]] = read_text(path, records["plan"]["encoding"])[0]
+        texts[plan_id] = read_text(path, records["plan"]["encoding"])[0]
     return plans, texts
 
 
@@ -75,7 +87,7 @@ def load_ontology() -> Graph:
     return Graph().parse(ONTOLOGY, format="turtle")
 
 
-def build(sources: Path, check_later: bool = False) -> Build:
+def build(sources: Path, check_later: bool = False, encoding: str | None = None) -> Build:
     """Run every stage; raise on bad input, an inconsistency or a validation failure.
 
     The linear rules engine gives the inferences the later stages use at once; the checking reasoner
@@ -97,7 +109,7 @@ def build(sources: Path, check_later: bool = False) -> Build:
         now = time.perf_counter()
         timings[stage], clock = now - clock, now
 
-    plans, texts = extract_all(sources)
+    plans, texts = extract_all(sources, encoding)
     lap("extract")
     data = build_triples(plans, texts)
     ontology = load_ontology()
@@ -183,14 +195,16 @@ def answer_questions(graph_file: Path, folder: Path):
     return answers
 
 
-def run_main_job(sources: Path, out: Path, update_release: bool = False, force: bool = False) -> int:
+def run_main_job(sources: Path, out: Path, update_release: bool = False, force: bool = False,
+                 encoding: str | None = None) -> int:
     """Build everything from the plans in `sources` and replace `out` with it. `out` is checked before
-    any work: it must be missing, empty or a previous output of this job (graph.output_folder)."""
+    any work: it must be missing, empty or a previous output of this job (graph.output_folder).
+    `encoding`: for the plans whose metadata file gives none (else detected)."""
     from viz import write_views
 
     with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
         out = output.path
-        result = build(sources, check_later=True)
+        result = build(sources, check_later=True, encoding=encoding)
         try:
             for attempt in range(2):
                 staging = output.staging()

@@ -9,6 +9,7 @@ from rdflib import BNode, Graph
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.rdf import PREFIXES
+from graph.triples import LINE_SEPARATORS, escape_unsafe, ntriples
 
 STANDARD = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
 
@@ -16,7 +17,9 @@ STANDARD = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
 def sorted_ntriples(graph: Graph) -> str:
     if any(isinstance(term, BNode) for triple in graph for term in triple):
         raise ValueError("blank nodes in the graph: every resource needs an IRI for stable output")
-    lines = [line for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines() if line]
+    # One row per line: the writer escapes every line-end character inside literals, and rows end
+    # with \n alone (str.splitlines would also split at a form feed or U+2028 left in a literal).
+    lines = [line for line in ntriples(graph).decode("utf-8").split("\n") if line]
     return "\n".join(sorted(set(lines))) + "\n"
 
 
@@ -25,13 +28,13 @@ def serialisations(graph: Graph) -> dict[str, str]:
     order of the triples it is given (the sorted N-Triples) in milliseconds; rdflib took seconds."""
     import pyoxigraph
 
-    ntriples = sorted_ntriples(graph)
-    triples = list(pyoxigraph.parse(ntriples.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    rows = sorted_ntriples(graph)
+    triples = list(pyoxigraph.parse(rows.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
     prefixes = {prefix: str(namespace) for prefix, namespace in {**PREFIXES, **STANDARD}.items()}
     turtle = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
     jsonld = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.JSON_LD)
     return {
-        "nt": ntriples,
-        "ttl": turtle.decode("utf-8"),
-        "jsonld": json.dumps(json.loads(jsonld), ensure_ascii=False, indent=1) + "\n",
+        "nt": rows,
+        "ttl": escape_unsafe(turtle.decode("utf-8"), LINE_SEPARATORS),
+        "jsonld": escape_unsafe(json.dumps(json.loads(jsonld), ensure_ascii=False, indent=1), LINE_SEPARATORS) + "\n",
     }

@@ -4,13 +4,60 @@ rdflib's Graph keeps three indexes and context bookkeeping on every add (about 3
 of 7,000 triples is written once, read whole by the reasoner, validated and serialised, so a set does
 the job at a fraction of the cost. Anything that needs pattern queries or parsing still uses a Graph.
 """
+import re
+
 from rdflib import Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 
+# rdflib escapes only \n, \r, " and \\ in literals. Other control characters, and the characters that
+# some readers take for line ends (form feed, vertical tab, U+0085, U+2028, U+2029: Python's
+# str.splitlines, JavaScript), are escaped too, so that a row is one line to every reader. The
+# escapes are Oxigraph's canonical ones (\t, \b, \f, else \uXXXX with upper-case hex).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
+# Oxigraph's Turtle and Python's JSON escape the control characters but write these as they are.
+LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+SHORT_ESCAPES = {"\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def escape_unsafe(text: str, characters: re.Pattern = UNSAFE_CHARACTERS) -> str:
+    """The characters as N-Triples/Turtle/JSON escapes (spelt the same in all three). Only for text in
+    which they can stand only inside string literals (ASCII IRIs, no comments)."""
+    return characters.sub(lambda m: SHORT_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text)
+
+
+# OWL tools read string literals as XML text (xsd:string, rdf:PlainLiteral), which cannot hold these; HermiT
+# rejects a document with one, written raw or as an escape.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE_OR_NOT_XML = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|' + NOT_XML.pattern)
+_MAYBE_NOT_XML = re.compile(NOT_XML.pattern + r"|\\[uUbf]")
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def xml_safe_ntriples(data: bytes) -> bytes:
+    """N-Triples whose literals hold no character XML forbids: each is written as the six characters of
+    its escape (`\\u000B` in the file: a backslash, then u000B), so distinct literals stay distinct.
+    For documents given to an OWL reasoner, which reads literal values but reasons about classes."""
+    text = data.decode("utf-8")
+    if not _MAYBE_NOT_XML.search(text):
+        return data
+
+    def visible(match: re.Match) -> str:
+        token = match.group()
+        if token[0] != "\\":
+            char = token
+        elif token[1] in "uU":
+            char = chr(int(token[2:], 16))
+        else:
+            char = _ECHARS.get(token[1], token[1])
+        return f"\\\\u{ord(char):04X}" if NOT_XML.match(char) else token
+
+    return _ESCAPE_OR_NOT_XML.sub(visible, text).encode("utf-8")
+
 
 def ntriples(triples) -> bytes:
-    """N-Triples in the order given, one row per triple, as rdflib's serializer writes them."""
-    return "".join(map(_nt_row, triples)).encode("utf-8")
+    """N-Triples in the order given, one row per triple, as rdflib's serializer writes them, with the
+    characters of UNSAFE_CHARACTERS escaped."""
+    return escape_unsafe("".join(map(_nt_row, triples))).encode("utf-8")
 
 
 class TripleSet:

@@ -61,7 +61,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from graph.triples import ntriples
+from graph.triples import ntriples, xml_safe_ntriples
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKD = Namespace("https://w3id.org/healthkg/id/")
@@ -541,7 +541,7 @@ def _run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: 
     """HermiT on N-Triples documents ({file name: content}), one after the other in one JVM."""
     paths = [Path(folder) / name for name in documents]
     for path, content in zip(paths, documents.values()):
-        path.write_bytes(content)
+        path.write_bytes(xml_safe_ntriples(content))     # a control character in a literal would stop HermiT
     command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
                *flags, "--ignoreUnsupportedDatatypes", *(path.as_uri() for path in paths)]
     try:
