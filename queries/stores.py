@@ -16,7 +16,7 @@ NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "lo
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 USER_AGENT = "healthkg/0.1 (+https://w3id.org/healthkg)"
 DEFAULT_TIMEOUT = 30            # seconds for a whole request to an endpoint
-DEFAULT_MAX_RESPONSE_MB = 256   # an answer larger than this is refused, not read into memory
+DEFAULT_MAX_RESPONSE_MB = 1000  # refused beyond this, not read on: task-assignments is ~0.18 MB a plan (370 MB at 2,000)
 
 
 class StoreError(RuntimeError):

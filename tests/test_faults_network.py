@@ -126,11 +126,6 @@ def test_hostile_server_ends_within_its_bounds_with_a_clear_error(hostile, kind,
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], proc.stderr
 
 
-def test_flood_with_the_default_limit_is_refused_too(hostile):
-    with pytest.raises(StoreError, match=r"sent more than 256 MB"):
-        EndpointStore(f"{hostile}/flood/query", timeout=HANG).select("SELECT * WHERE { ?s ?p ?o }")
-
-
 # ---------------------------------------------------------------- serve: signals
 
 def _children(pid: int) -> list[int]:
