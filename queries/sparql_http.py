@@ -154,7 +154,8 @@ def query(url: str, sparql: str, *, deadline_seconds: float, max_bytes: int, use
         headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded", "User-Agent": user_agent})
     deadline = _Deadline(deadline_seconds)
     try:
-        with _opener(deadline).open(request, timeout=deadline_seconds) as response:
+        # each socket operation's own timeout is only a backstop (connect, before there is a socket to shut)
+        with _opener(deadline).open(request, timeout=deadline_seconds + 1) as response:
             body = _read_bounded(response, max_bytes, url)
             kind = response.headers.get_content_type()
     except urllib.error.HTTPError as error:
@@ -162,7 +163,7 @@ def query(url: str, sparql: str, *, deadline_seconds: float, max_bytes: int, use
         raise EndpointFailed(f"{url} answered HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")) \
             from None
     except (OSError, http.client.HTTPException) as error:
-        if deadline.passed:
+        if deadline.passed or isinstance(getattr(error, "reason", error), TimeoutError):   # URLError wraps it
             raise EndpointFailed(f"{url} gave no complete answer within {deadline_seconds:g} s (--timeout)") from None
         reason = getattr(error, "reason", None) or error
         raise EndpointFailed(f"{url} did not answer: {reason}") from None
