@@ -195,7 +195,7 @@ def test_serve_takes_its_server_and_store_with_it(signal_number):
     assert _poll(lambda: _port_is_free(port)), f"port {port} still taken"
     if signal_number == signal.SIGKILL:     # nothing runs in a killed process: the next start cleans up
         assert proc.returncode == -signal.SIGKILL
-        assert store in remove_leftover_stores()
+        remove_leftover_stores()        # (or another serve starting meanwhile did)
     else:
         assert proc.returncode == 0 and "Traceback" not in stderr, stderr
     assert not store.exists()
