@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -26,6 +27,9 @@ from graph.extract import NoTasksFound, extract_file  # noqa: E402
 from graph.metadata import MetadataError  # noqa: E402
 from graph.output_folder import OutputError  # noqa: E402
 from queries.library import QueryError  # noqa: E402
+from queries.server import DEFAULT_QUERY_TIMEOUT as SERVE_TIMEOUT  # noqa: E402
+from queries.stores import DEFAULT_MAX_RESPONSE_MB as ENDPOINT_MAX_MB  # noqa: E402
+from queries.stores import DEFAULT_TIMEOUT as ENDPOINT_TIMEOUT  # noqa: E402
 from queries.stores import StoreError  # noqa: E402
 
 EXIT_BUILD_FAILED = 1
@@ -72,13 +76,20 @@ def parse_args(argv):
                        help="the embedded store (default: oxigraph, in memory)")
     query.add_argument("--graph", type=Path, default=pipeline.RELEASE,
                        help="N-Triples file for the embedded store (default: the committed release)")
-    query.add_argument("--timeout", type=int, default=30, help="seconds to wait for an endpoint")
+    query.add_argument("--timeout", type=float, default=ENDPOINT_TIMEOUT,
+                       help=f"the most seconds one request to an endpoint may take, all of it (default: {ENDPOINT_TIMEOUT})")
+    query.add_argument("--max-response-mb", type=float, default=ENDPOINT_MAX_MB,
+                       help=f"refuse an endpoint's answer larger than this, in MB (default: {ENDPOINT_MAX_MB})")
     query.add_argument("--store-dir", type=Path, help="ask the on-disk store built by `build` instead")
 
     serve = commands.add_parser("serve", help="start a read-only SPARQL endpoint loaded with the graph")
     serve.add_argument("--port", type=int, default=7878)
     serve.add_argument("--graph", type=Path, default=pipeline.RELEASE)
     serve.add_argument("--store-dir", type=Path, help="serve the on-disk store built by `build`")
+    serve.add_argument("--timeout", type=int, default=SERVE_TIMEOUT,
+                       help=f"the server cancels a query after this many seconds (default: {SERVE_TIMEOUT})")
+    serve.add_argument("--allow-federation", action="store_true",
+                       help="let queries use SERVICE <URL> (the server then connects where a query says)")
 
     corpus = commands.add_parser("build", help="build a corpus of plans into an on-disk Oxigraph store")
     corpus.add_argument("--sources", type=Path, required=True, dest="corpus_sources", help="folder of plan texts")
@@ -177,16 +188,36 @@ def run_query(args) -> int:
         return 0
     query = library.get(args.name)
     params = dict(_key_value(item) for item in args.param)
-    if args.endpoint:
-        store = stores.EndpointStore(args.endpoint, args.timeout)
-    elif args.store_dir:
-        store = stores.OxigraphStore(path=args.store_dir, read_only=True)
-    else:
-        if not args.graph.is_file():
-            raise pipeline.InputError(f"no graph file {args.graph}; run the main job first")
-        store = stores.OxigraphStore(args.graph) if args.store == "oxigraph" else stores.RdflibStore(args.graph)
-    sys.stdout.write(runner.RENDERERS[args.format](runner.run(query, store, params)))
+    _positive("--timeout", args.timeout)
+    _positive("--max-response-mb", args.max_response_mb)
+    with _store_input_is_bad_input():
+        if args.endpoint:
+            store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
+        elif args.store_dir:
+            store = stores.OxigraphStore(path=args.store_dir, read_only=True)
+        else:
+            if not args.graph.is_file():
+                raise pipeline.InputError(f"no graph file {args.graph}; run the main job first")
+            store = stores.OxigraphStore(args.graph) if args.store == "oxigraph" else stores.RdflibStore(args.graph)
+        answer = runner.run(query, store, params)
+    sys.stdout.write(runner.RENDERERS[args.format](answer))
     return 0
+
+
+def _positive(option: str, value: float) -> None:
+    if not (0 < value < float("inf")):
+        raise pipeline.InputError(f"{option} must be a positive number, got {value:g}")
+
+
+@contextmanager
+def _store_input_is_bad_input():
+    """A store or endpoint that cannot be used as given (StoreInputError) is bad input: exit 2."""
+    from queries.stores import StoreInputError
+
+    try:
+        yield
+    except StoreInputError as error:
+        raise pipeline.InputError(str(error)) from None
 
 
 def _key_value(item: str) -> tuple[str, str]:
@@ -213,20 +244,34 @@ def run_build(args) -> int:
 def run_serve(args) -> int:
     from queries.server import OxigraphServer
 
-    server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job inherits that)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    with server:
-        print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; Ctrl-C stops it",
-              flush=True)
-        try:
+    if not 1 <= args.port <= 65535:
+        raise pipeline.InputError(f"--port must be from 1 to 65535, got {args.port}")
+    _positive("--timeout", args.timeout)
+    server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir, query_timeout=args.timeout,
+                            allow_federation=args.allow_federation)
+    # SIGTERM and SIGHUP stop it as Ctrl-C does, so the server and its temporary store go with it; Ctrl-C
+    # stops it even when started from a shell that ignores SIGINT (a background job inherits that)
+    for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(stop, _stop_once)
+    try:
+        with _store_input_is_bad_input():
+            server.start()          # stops what it started if it fails or is interrupted
+        with server:
+            federation = "SERVICE allowed" if args.allow_federation else "SERVICE refused (--allow-federation)"
+            print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; "
+                  f"queries cancelled after {args.timeout} s; {federation}; Ctrl-C stops it", flush=True)
             code = server.process.wait()
-        except KeyboardInterrupt:
-            print("stopping", file=sys.stderr)
-            return 0
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr)
+        return 0
     raise StoreError(f"the oxigraph server stopped by itself (exit code {code})")
 
+
+def _stop_once(*_) -> None:
+    """The first stop signal ends `serve`; later ones are ignored so that the cleanup runs to its end."""
+    for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(stop, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 if __name__ == "__main__":
     code = main()

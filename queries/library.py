@@ -8,15 +8,18 @@ Header lines, at the top of each file:
     # param keyword: what it means (default: 养老)
     # row: what one row of the answer means
 A parameter is bound by rewriting the query's own `VALUES ?keyword { ... }` block with the value
-written as an RDF literal, so a value can never change the query's structure.
+written as a SPARQL string literal, so a value can never change the query's structure.
 """
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal
-
 QUERIES = Path(__file__).resolve().parent
+# In a "..." string, SPARQL forbids a raw quote, backslash, LF and CR. A tab is escaped as well (rdflib's
+# parser turns raw tabs into spaces), and so is a "u" or "U" after a backslash: parsers decode \uXXXX anywhere
+# in the text before reading it (SPARQL 1.1, 19.2; rdflib even inside an escaped backslash); \U00000075 is "u".
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_U_AFTER_BACKSLASH = {"u": "\\U00000075", "U": "\\U00000055"}   # 8 digits: rdflib reads up to 8
 HEADER = re.compile(r"^#\s*(title|zh|en|row|param\s+(\w+))\s*:\s*(.*)$")
 DEFAULT = re.compile(r"\(default:\s*(.*?)\)\s*$")
 
@@ -52,11 +55,32 @@ class Query:
             value = values.get(name, self.defaults.get(name))
             if value is None:
                 raise QueryError(f"{self.name}: parameter {name} needs a value (--param {name}=...)")
+            if not value.isprintable() and not _is_unicode(value):
+                raise QueryError(f"{self.name}: the value of {name} is not valid text (bytes that are not UTF-8?)")
             block = re.compile(rf"VALUES\s+\?{name}\s*\{{[^}}]*\}}")
             if not block.search(text):
                 raise QueryError(f"{self.name}: the query has no VALUES ?{name} block to bind")
-            text = block.sub(lambda _: f"VALUES ?{name} {{ {Literal(value).n3()} }}", text, count=1)
+            text = block.sub(lambda _: f"VALUES ?{name} {{ {sparql_string(value)} }}", text, count=1)
         return text
+
+
+def sparql_string(value: str) -> str:
+    """The value as one SPARQL string literal ("..."), whatever characters it holds. (rdflib's Literal.n3()
+    writes a value with a newline as a long string and leaves a quote after a backslash at its end
+    unescaped: x, newline, backslash, quote gave invalid SPARQL.)"""
+    out, previous = [], ""
+    for ch in value:
+        out.append(_U_AFTER_BACKSLASH[ch] if previous == "\\" and ch in _U_AFTER_BACKSLASH else _ESCAPES.get(ch, ch))
+        previous = ch
+    return '"' + "".join(out) + '"'
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:      # a lone surrogate: how Python keeps undecodable bytes of argv
+        return False
+    return True
 
 
 def parse(path: Path) -> Query:

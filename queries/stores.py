@@ -8,16 +8,47 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.rdf import PREFIXES
+from queries import sparql_http
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-USER_AGENT = "healthkg/0.1 (+https://w3id.org/healthkg; SPARQLWrapper)"
+USER_AGENT = "healthkg/0.1 (+https://w3id.org/healthkg)"
+DEFAULT_TIMEOUT = 30            # seconds for a whole request to an endpoint
+DEFAULT_MAX_RESPONSE_MB = 1000  # refused beyond this, not read on: task-assignments is ~0.18 MB a plan (370 MB at 2,000)
 
 
 class StoreError(RuntimeError):
-    """The store or endpoint could not answer: unreachable, timed out, or refused the query."""
+    """The store or endpoint could not answer: unreachable, timed out, too large an answer, or refused the query."""
+
+
+class StoreInputError(StoreError):
+    """What was given as the store cannot be used: a file that is not N-Triples or holds no triples, a folder
+    that is not a store, a URL that is not http(s) or whose answer is not SPARQL results. Bad input (exit 2)."""
+
+
+def open_store_dir(path: Path):
+    """The on-disk Oxigraph store built by `build`, opened read-only; StoreInputError if there is none."""
+    import pyoxigraph
+
+    path = Path(path)
+    hint = "build one with `build_graph.py build --sources DIR --store-dir DIR`"
+    if not path.is_dir():
+        raise StoreInputError(f"no store at {path}; {hint}")
+    try:
+        return pyoxigraph.Store.read_only(str(path))
+    except OSError as error:
+        raise StoreInputError(f"{path} is not an Oxigraph store ({error}); {hint}") from None
+
+
+def _no_triples(graph_file: Path) -> StoreInputError:
+    return StoreInputError(f"the graph file {graph_file} holds no triples")
+
+
+def _not_ntriples(graph_file: Path, error: Exception) -> StoreInputError:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return StoreInputError(f"the graph file {graph_file} is not N-Triples: {first_line}")
 
 
 _BY_LENGTH = tuple((prefix, str(namespace)) for prefix, namespace
@@ -63,13 +94,16 @@ class OxigraphStore:
 
         self._ox = pyoxigraph
         if path and read_only:
-            if not Path(path).is_dir():
-                raise StoreError(f"no store at {path}; build one with `build_graph.py build --sources DIR`")
-            self.store = pyoxigraph.Store.read_only(str(path))
+            self.store = open_store_dir(path)
         else:
             self.store = pyoxigraph.Store(str(path)) if path else pyoxigraph.Store()
         if graph_file:
-            self.store.bulk_load(path=str(graph_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            try:
+                self.store.bulk_load(path=str(graph_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            except (SyntaxError, ValueError) as error:
+                raise _not_ntriples(graph_file, error) from None
+            if not path and len(self.store) == 0:
+                raise _no_triples(graph_file)
 
     def select(self, query: str) -> Answer:
         results = self.store.query(query)
@@ -98,7 +132,12 @@ class RdflibStore:
 
         self.graph = graph if graph is not None else Graph()
         if graph_file:
-            self.graph.parse(graph_file, format="nt")
+            try:
+                self.graph.parse(graph_file, format="nt")
+            except Exception as error:  # noqa: BLE001 - rdflib's parser raises errors of several kinds
+                raise _not_ntriples(graph_file, error) from None
+            if len(self.graph) == 0:
+                raise _no_triples(graph_file)
 
     def select(self, query: str) -> Answer:
         from rdflib import BNode, Literal, URIRef
@@ -124,39 +163,35 @@ class RdflibStore:
 
 
 class EndpointStore:
-    """Any SPARQL 1.1 endpoint, through SPARQLWrapper."""
+    """Any SPARQL 1.1 endpoint (the SPARQL 1.1 Protocol over HTTP), with an overall deadline for each
+    query and a limit on the size of its answer."""
 
     name = "endpoint"
 
-    def __init__(self, url: str, timeout: int = 30):
-        self.url, self.timeout = url, timeout
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, max_response_mb: float = DEFAULT_MAX_RESPONSE_MB):
+        try:
+            self.url = sparql_http.check_url(url)
+        except ValueError as error:
+            raise StoreInputError(str(error)) from None
+        self.timeout, self.max_bytes = timeout, int(max_response_mb * 1_000_000)
 
     def select(self, query: str) -> Answer:
-        from urllib.error import URLError
-
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        client = SPARQLWrapper(self.url, agent=USER_AGENT)
-        client.setQuery(query)
-        # SPARQLWrapper guesses the query form from the text, comments included ("add" reads as an
-        # update); every query of ours is a SELECT.
-        client.queryType = "SELECT"
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setTimeout(self.timeout)
         try:
-            data = client.queryAndConvert()
-        except (URLError, OSError, SPARQLWrapperException) as error:
-            raise StoreError(f"SPARQL endpoint {self.url} did not answer: {error}") from error
-        if not (isinstance(data, dict) and "head" in data and "results" in data):
-            raise StoreError(f"{self.url} did not answer with SPARQL JSON results (is it a SPARQL endpoint?)")
-        variables = data["head"]["vars"]
+            data = sparql_http.query(self.url, query, deadline_seconds=self.timeout, max_bytes=self.max_bytes,
+                                     user_agent=USER_AGENT)
+            variables = data["head"]["vars"]
+            return Answer(variables, [[_endpoint_cell(row.get(v)) for v in variables]
+                                      for row in data["results"]["bindings"]])
+        except sparql_http.EndpointFailed as error:
+            raise StoreError(f"SPARQL endpoint: {error}") from None
+        except (sparql_http.NotAnEndpoint, KeyError, TypeError, AttributeError) as error:
+            detail = error if isinstance(error, sparql_http.NotAnEndpoint) else \
+                f"{self.url} answered JSON that is not SPARQL results ({type(error).__name__}: {error})"
+            raise StoreInputError(f"SPARQL endpoint: {detail}") from None
 
-        def to_cell(binding):
-            if binding is None:
-                return None
-            kind = "iri" if binding["type"] == "uri" else binding["type"]
-            return cell(kind, binding["value"], binding.get("datatype"))
 
-        return Answer(variables, [[to_cell(row.get(v)) for v in variables] for row in data["results"]["bindings"]])
+def _endpoint_cell(binding: dict | None):
+    if binding is None:
+        return None
+    kind = "iri" if binding["type"] == "uri" else binding["type"]
+    return cell(kind, binding["value"], binding.get("datatype"))

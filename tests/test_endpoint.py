@@ -1,4 +1,4 @@
-"""The same questions through a real SPARQL endpoint (Oxigraph's read-only server, via SPARQLWrapper),
+"""The same questions through a real SPARQL endpoint (Oxigraph's read-only server, via the SPARQL 1.1 Protocol),
 the embedded Oxigraph store and rdflib: the same rows. And `build_graph.py query --endpoint` / `serve`."""
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ import pytest
 from conftest import RELEASE, ROOT
 from queries import library, runner
 from queries.server import OxigraphServer, free_port
-from queries.stores import EndpointStore, StoreError
+from queries.stores import EndpointStore, StoreError, StoreInputError
 
-# Regression: SPARQLWrapper guessed the query form from the text; the header of
+# Regression (from SPARQLWrapper, which guessed the query form from the text): the header of
 # agency-without-function-violation ("…add its name to…") made it send that query as an ADD update (400).
 NAMES = [p.stem for p in sorted((ROOT / "queries").glob("*.rq"))]
 ALL = NAMES
@@ -187,15 +187,13 @@ class _HtmlPage(BaseHTTPRequestHandler):
         pass
 
 
-# SPARQLWrapper warns before it hands back the HTML page; the clear error is ours, tested below
-@pytest.mark.filterwarnings("ignore:unknown response content type:RuntimeWarning")
 def test_endpoint_that_is_not_sparql_gives_a_clear_error():
     page = HTTPServer(("127.0.0.1", 0), _HtmlPage)
     thread = threading.Thread(target=page.serve_forever, daemon=True)
     thread.start()
     try:
         url = f"http://127.0.0.1:{page.server_address[1]}/query"
-        with pytest.raises(StoreError):
+        with pytest.raises(StoreInputError, match="text/html, not SPARQL JSON results"):
             EndpointStore(url, 5).select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     finally:
         page.shutdown()

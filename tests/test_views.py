@@ -2,6 +2,7 @@
 text never parsed as HTML), complete (every node of the graph), and deterministic."""
 import base64
 import hashlib
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -13,7 +14,7 @@ from views_fixture import (HOSTILE_BODY, HOSTILE_BODY_ID, HOSTILE_STRINGS, HOSTI
                            one_city_store)
 from viz import PAGES, write_views
 from viz.model import GraphData
-from viz.page import esc, external_references, json_block
+from viz.page import ExternalReference, esc, external_references, json_block, render
 
 GRAPH_PAGES = ("knowledge-graph.html", "co-assignment.html", "cities-side-by-side.html")
 URL = re.compile(r"(?i)(https?|ftp|wss?):/{2}")
@@ -194,3 +195,15 @@ def test_tasks_per_body_counts_each_task_once_per_body():
                   "t3": {"lead": [], "cooperating": ["c"]}}
     assert data.tasks_per_body() == {"a": 2, "b": 2, "c": 2}
     assert all(len(data.tasks_of_body(body)) == n for body, n in data.tasks_per_body().items())
+
+
+@pytest.mark.parametrize("text", ["src=//host/x.js", "url(//host/y)", "href = '//host'", "a///b", "\\//x"])
+def test_document_text_with_scheme_relative_references_stays_text(text):
+    # plan text is data: shown with textContent, it is no reference, and the page must still be built
+    page = render("t", f"<p>{esc(text)}</p>", data={"t": text})
+    assert external_references(page) == []
+    assert json.loads(json_block({"t": text})) == {"t": text}
+    assert html.unescape(esc(text)) == text
+    # the page's own code naming an external resource is still caught
+    with pytest.raises(ExternalReference):
+        render("t", '<img src="//host/x.png">')

@@ -8,7 +8,7 @@ from queries.stores import OxigraphStore
 HOSTILE_BODY = "<img src=x onerror=alert(2)>"
 HOSTILE_BODY_EN = '"><svg onload=alert(5)>Health & <b>Co</b>'
 HOSTILE_TASK_TEXT = ('<script>alert(1)</script> 见 <a href="javascript:alert(3)">href 链接</a> '
-                     "http://example.org/x.js 1.健全养老服务体系。")
+                     "http://example.org/x.js src=//example.org/y.js url(//example.org/z) 1.健全养老服务体系。")
 HOSTILE_HEADING = "</script><script>alert(4)</script>健全养老服务体系"
 HOSTILE_PLAN_TITLE = '来宾市方案<iframe src="javascript:alert(6)"></iframe>'
 HOSTILE_FUNCTION_EN = "Health <img src=y onerror=alert(7)>"

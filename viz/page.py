@@ -21,7 +21,11 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_VERSION = "vis-9.1.2"
 CJK_FONTS = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC", ' \
             '"Microsoft YaHei", "PingFang SC", sans-serif'
-_URL = re.compile(r"(?i)\b(https?|ftp|wss?):(?=//)")
+# Document text never spells "//" in a page: every run of slashes in it is written as character
+# references (HTML) or \/ escapes (JSON), which read back as the same text. So a URL or a scheme-relative
+# reference (src=//host) in a plan's text stays text, and check_offline, which looks for "//", finds
+# only what the page's own code names.
+_SLASHES = re.compile(r"//+")
 
 
 class ExternalReference(RuntimeError):
@@ -31,7 +35,7 @@ class ExternalReference(RuntimeError):
 def esc(text) -> str:
     """Text for HTML (element content or a quoted attribute), with no URL left spelled out."""
     escaped = html.escape("" if text is None else str(text), quote=True)
-    return _URL.sub(lambda m: m.group(1) + "&#58;", escaped)
+    return _SLASHES.sub(lambda m: "&#47;" * len(m.group()), escaped)
 
 
 def _plain(value):
@@ -42,11 +46,11 @@ def _plain(value):
 
 def json_block(data) -> str:
     """JSON that can sit inside <script type="application/json">: nothing in it can end the block or
-    be read as markup, and no URL is spelled out (`:\\/\\/` is the same string to JSON.parse)."""
+    be read as markup, and no URL is spelled out (`\\/\\/` is the same string to JSON.parse)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return text.replace("://", ":\\/\\/")
+    return _SLASHES.sub(lambda m: "\\/" * len(m.group()), text)
 
 
 def _script_text(js: str) -> str:
