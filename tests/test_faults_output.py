@@ -40,18 +40,49 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def hermit_processes() -> set[int]:
-    """Live (not zombie) processes running HermiT."""
+def children_of(pid: int) -> set[int]:
     found = set()
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
         try:
-            if HERMIT in (proc / "cmdline").read_bytes() and "\nState:\tZ" not in (proc / "status").read_text():
-                found.add(int(proc.name))
+            if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
+                alive.add(pid)
         except OSError:
             continue
-    return found
+    return alive
+
+
+def hermit_children(pid: int) -> set[int]:
+    """The live (not zombie) HermiT JVMs that process `pid` started."""
+    try:
+        children = children_of(pid)
+    except OSError:
+        return set()
+    return {child for child in running(children) if HERMIT in _cmdline(child)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def watch_for_hermit(process: subprocess.Popen, seconds: float, stop_at_first: bool = False) -> set[int]:
+    """The HermiT JVMs `process` starts within `seconds` (polled: they are found while the parent lives,
+    since a killed parent's children are handed to init)."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None and not (stop_at_first and seen):
+        seen |= hermit_children(process.pid)
+        time.sleep(0.02)
+    return seen
 
 
 def wait_until_gone(pids: set[int], seconds: float = 2) -> set[int]:
@@ -60,10 +91,10 @@ def wait_until_gone(pids: set[int], seconds: float = 2) -> set[int]:
     killed is still there."""
     deadline = time.monotonic() + seconds
     while True:
-        alive = pids & hermit_processes()
+        alive = {pid for pid in running(pids) if HERMIT in _cmdline(pid)}
         if not alive or time.monotonic() > deadline:
             return alive
-        time.sleep(0.2)
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -209,16 +240,15 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_output(built, tmp_p
 def test_sigkill_at_random_moments_keeps_the_previous_output_and_leaves_no_process(built, slow_sources, tmp_path):
     out = copy_of(built, tmp_path)
     before = tree_digest(out)
-    hermit_before = hermit_processes()
     moments = random.Random(14).sample([x / 10 for x in range(5, 150)], 4)
     for moment in sorted(moments):
         process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "--sources", str(slow_sources),
                                     "--out", str(out)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(moment)
+        jvms = watch_for_hermit(process, moment)
         process.kill()
         process.wait()
-        assert wait_until_gone(hermit_processes() - hermit_before) == set(), f"a JVM outlived a kill at {moment} s"
+        assert wait_until_gone(jvms) == set(), f"a JVM outlived a kill at {moment} s"
         if process.returncode == 0:                  # it finished first: its output is the new one
             before = tree_digest(out)
         assert tree_digest(out) == before, f"killed at {moment} s"
@@ -233,16 +263,14 @@ def test_sigkill_at_random_moments_keeps_the_previous_output_and_leaves_no_proce
 def test_a_signal_ends_the_main_job_with_one_line_and_no_debris(built, slow_sources, tmp_path, signum):
     out = copy_of(built, tmp_path)
     before = tree_digest(out)
-    hermit_before = hermit_processes()
     process = subprocess.Popen([sys.executable, str(ROOT / "build_graph.py"), "--sources", str(slow_sources),
                                 "--out", str(out)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120              # wait for HermiT to start: the interesting moment
-    while not hermit_processes() - hermit_before and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    jvms = watch_for_hermit(process, 120, stop_at_first=True)     # the interesting moment: HermiT runs
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=120)
-    alive = wait_until_gone(hermit_processes() - hermit_before)
+    assert jvms, "the main job started no HermiT JVM"
+    alive = wait_until_gone(jvms)
     if process.returncode == 0:
         pytest.skip("the main job finished before the signal arrived")
     assert process.returncode == 128 + signum
@@ -291,24 +319,6 @@ def test_the_main_job_does_not_replace_a_folder_holding_a_store(tmp_path):
     run = run_cli("--out", str(out))
     assert run.returncode == 2 and "store" in run.stderr
     assert (out / "store" / MARKER).is_file()
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.update(int(child) for child in (task / "children").read_text().split())
-    return found
-
-
-def running(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
-                alive.add(pid)
-        except OSError:
-            continue
-    return alive
 
 
 def test_a_killed_corpus_build_leaves_no_worker_and_the_next_build_clears_its_staging(slow_sources, tmp_path):
