@@ -9,7 +9,7 @@ Bounds:
   is what ends an abandoned query.
 - SERVICE (federation): Oxigraph's CLI sends it wherever the query says and has no switch to turn it off,
   so unless federation is allowed the server runs under a seccomp filter that refuses every outbound
-  connection (queries/no_outbound.py); SERVICE then fails with "Operation not permitted".
+  connection (queries/no_outbound.py, through libseccomp); SERVICE then fails with "Operation not permitted".
 - The server is started with graph.child_processes.popen: it dies with this process, even on SIGKILL.
   Its temporary store (a graph file loaded into a folder) is removed when the server stops; after a
   SIGKILL, by the next start (folders named after a process that no longer runs).
@@ -142,7 +142,7 @@ class OxigraphServer:
         command = [binary, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{self.port}",
                    "--timeout-s", str(self.query_timeout)]
         if not self.allow_federation:
-            command = [sys.executable, "-I", "-S", str(NO_OUTBOUND), *command]
+            command = [sys.executable, "-P", str(NO_OUTBOUND), *command]     # -P: nothing of queries/ on its path
         self._stderr = tempfile.TemporaryFile()             # never fills up as an unread pipe would
         self.process = child_processes.popen(command, stdout=subprocess.DEVNULL, stderr=self._stderr)
         self._wait_until_ready()

@@ -1,10 +1,19 @@
-"""A SPARQL 1.1 Protocol query over HTTP with an overall deadline and a response size limit.
+"""A SPARQL 1.1 Protocol query through SPARQLWrapper, with an overall deadline and a response size limit.
 
-urllib's timeout bounds each socket operation, not the request: a server that sends a byte a second never
-trips it, and a server that never stops sending fills memory. Here a timer shuts the connection down when
-the whole request's deadline passes, whatever it is waiting for (connect, headers, body), and the body is
-read in chunks up to the size limit. The connection classes are urllib's own, so proxies from the
-environment and HTTPS work as with urlopen; redirects are not followed (a POST would lose its query).
+SPARQLWrapper builds and sends the request (form-encoded POST, Accept: SPARQL JSON results). What it leaves
+unbounded is bounded here:
+- Deadline. urllib's timeout bounds each socket operation, not the request: a server that sends a byte a
+  second never trips it. So the request runs in a daemon worker thread that the caller waits for until the
+  deadline, whatever the worker is waiting for (name lookup, connect, headers, body). The worker then ends
+  by itself: it checks the deadline between chunks of the body, and the socket timeout (a second after the
+  deadline) ends a read from a server gone silent. Only a server that trickles its headers keeps it (a
+  daemon thread, its socket and at most http.client's limit on headers) until it stops sending.
+- Size. The body is read in chunks up to the limit, never with QueryResult.convert(), which reads it whole
+  (and only warns about a content type that is not the one asked for; here that is refused).
+- Transport. SPARQLWrapper sends through urllib's global urlopen, which follows redirects (a POST turned into
+  a GET loses its query), to an ftp: URL too, and reads the whole body of an error.
+  `_Client` sends through an opener of http(s) only (proxies from the environment honoured) that follows no
+  redirect, and at most a few KB of an error's body are read.
 
 Errors: `NotAnEndpoint` when what answers is not a SPARQL endpoint (an HTML page, JSON that is not SPARQL
 results): the URL is wrong. `EndpointFailed` when no complete, well-formed answer came within the bounds
@@ -13,14 +22,15 @@ answers a query it cancelled with "200 OK", the start of the JSON and then the e
 """
 import http.client
 import json
-import socket
+import math
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from functools import partial
 
-ACCEPT = "application/sparql-results+json"
+from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
+
 CHUNK = 1 << 16
 SHOWN = 200             # characters of a bad answer quoted in an error
 
@@ -47,97 +57,37 @@ def check_url(url: str) -> str:
     return url
 
 
-class _Deadline:
-    """Shuts down every connection of one request when its time is up."""
-
-    def __init__(self, seconds: float):
-        self.seconds, self.passed = seconds, False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.passed:
-                self._shut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.passed = True
-            for sock in self._sockets:
-                self._shut(sock)
-
-    @staticmethod
-    def _shut(sock: socket.socket) -> None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)           # wakes a blocked recv/send in the other thread
-        except OSError:
-            pass
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-class _Watched:
-    """Mixed into urllib's connection classes: the socket is handed to the deadline once connected."""
-
-    def __init__(self, *args, deadline: _Deadline, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._deadline = deadline
-
-    def connect(self):
-        super().connect()
-        self._deadline.watch(self.sock)
-
-
-class _HTTPConnection(_Watched, http.client.HTTPConnection):
-    pass
-
-
-class _HTTPSConnection(_Watched, http.client.HTTPSConnection):
-    pass
-
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline):
-        super().__init__()
-        self._deadline = deadline
-
-    def http_open(self, req):
-        return self.do_open(partial(_HTTPConnection, deadline=self._deadline), req)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline):
-        super().__init__()
-        self._deadline = deadline
-
-    def https_open(self, req):
-        return self.do_open(partial(_HTTPSConnection, deadline=self._deadline), req,
-                            context=self._context)
-
-
-def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
-    opener = urllib.request.OpenerDirector()          # http(s) only: no file:, ftp: or data: handlers
-    for handler in (urllib.request.ProxyHandler(), _HTTPHandler(deadline), _HTTPSHandler(deadline),
+def _opener() -> urllib.request.OpenerDirector:
+    opener = urllib.request.OpenerDirector()    # no redirect handler, no file:, ftp: or data: handlers
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
                     urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)
     return opener
 
 
-def _read_bounded(response, limit: int, url: str) -> bytes:
+class _Client(SPARQLWrapper):
+    """SPARQLWrapper sending through `_opener()` rather than urllib's global urlopen (see the module's doc)."""
+
+    def _query(self):
+        return _opener().open(self._createRequest(), timeout=self.timeout), self.returnFormat
+
+
+def _too_late(url: str, seconds: float) -> EndpointFailed:
+    return EndpointFailed(f"{url} gave no complete answer within {seconds:g} s (--timeout)")
+
+
+def _read_bounded(response, limit: int, url: str, ends: float, seconds: float) -> bytes:
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise EndpointFailed(f"{url} announced an answer of {int(declared) / 1e6:.1f} MB, over the limit of "
                              f"{limit / 1e6:g} MB (--max-response-mb)")
     body = bytearray()
-    while chunk := response.read(CHUNK):
+    while chunk := response.read1(CHUNK):
         body += chunk
         if len(body) > limit:
             raise EndpointFailed(f"{url} sent more than {limit / 1e6:g} MB (--max-response-mb); stopped reading")
+        if time.monotonic() > ends:
+            raise _too_late(url, seconds)
     return bytes(body)
 
 
@@ -147,30 +97,60 @@ def _excerpt(body: bytes, end: bool = False) -> str:
     return " ".join(text.split())
 
 
+def _http_error(url: str, error: urllib.error.HTTPError) -> EndpointFailed:
+    message = f"{url} answered HTTP {error.code} {error.reason}"
+    if 300 <= error.code < 400 and error.headers.get("Location"):
+        return EndpointFailed(f"{message}, to {error.headers['Location']} (not followed: a redirected POST loses "
+                              "its query; give --endpoint the URL it names)")
+    try:
+        detail = _excerpt(error.read1(4096))
+    except (OSError, http.client.HTTPException):
+        detail = ""
+    return EndpointFailed(message + (f": {detail}" if detail else ""))
+
+
+def _fetch(client: _Client, url: str, ends: float, seconds: float, max_bytes: int) -> tuple[str, bytes]:
+    """Runs in the worker thread: the answer's content type and body, or EndpointFailed."""
+    try:
+        with client.query().response as response:
+            return response.headers.get_content_type(), _read_bounded(response, max_bytes, url, ends, seconds)
+    except urllib.error.HTTPError as error:
+        with error:                                   # holds the connection
+            raise _http_error(url, error) from None
+    except (OSError, http.client.HTTPException) as error:
+        if time.monotonic() > ends or isinstance(getattr(error, "reason", error), TimeoutError):  # URLError wraps it
+            raise _too_late(url, seconds) from None
+        raise EndpointFailed(f"{url} did not answer: {getattr(error, 'reason', None) or error}") from None
+
+
 def query(url: str, sparql: str, *, deadline_seconds: float, max_bytes: int, user_agent: str) -> dict:
     """POST the query (URL-encoded form, SPARQL 1.1 Protocol) and return the parsed JSON results."""
-    request = urllib.request.Request(
-        url, data=urllib.parse.urlencode({"query": sparql}).encode("ascii"), method="POST",
-        headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded", "User-Agent": user_agent})
-    deadline = _Deadline(deadline_seconds)
-    try:
-        # each socket operation's own timeout is only a backstop (connect, before there is a socket to shut)
-        with _opener(deadline).open(request, timeout=deadline_seconds + 1) as response:
-            body = _read_bounded(response, max_bytes, url)
-            kind = response.headers.get_content_type()
-    except urllib.error.HTTPError as error:
-        detail = _read_error_text(error)
-        raise EndpointFailed(f"{url} answered HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")) \
-            from None
-    except (OSError, http.client.HTTPException) as error:
-        if deadline.passed or isinstance(getattr(error, "reason", error), TimeoutError):   # URLError wraps it
-            raise EndpointFailed(f"{url} gave no complete answer within {deadline_seconds:g} s (--timeout)") from None
-        reason = getattr(error, "reason", None) or error
-        raise EndpointFailed(f"{url} did not answer: {reason}") from None
-    finally:
-        deadline.cancel()
-    if deadline.passed:      # the shutdown read as a normal end of the body
-        raise EndpointFailed(f"{url} gave no complete answer within {deadline_seconds:g} s (--timeout)")
+    client = _Client(url, agent=user_agent)
+    client.setQuery(sparql)
+    # SPARQLWrapper guesses the query form from the text ("add its name" in a header reads as an ADD
+    # update, sent to the update service); every query of ours is a SELECT.
+    client.queryType = SELECT
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setOnlyConneg(True)              # the format by the Accept header only, as the protocol says
+    client.setTimeout(math.ceil(deadline_seconds) + 1)      # each socket operation: a backstop for the worker
+    ends = time.monotonic() + deadline_seconds
+    outcome: list = []
+
+    def fetch() -> None:
+        try:
+            outcome.append(_fetch(client, url, ends, deadline_seconds, max_bytes))
+        except Exception as error:  # noqa: BLE001 - handed to the caller, which raises it
+            outcome.append(error)
+
+    worker = threading.Thread(target=fetch, name=f"sparql-query {url}", daemon=True)
+    worker.start()
+    worker.join(deadline_seconds)
+    if not outcome:
+        raise _too_late(url, deadline_seconds)
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    kind, body = outcome[0]
     if kind not in ("application/sparql-results+json", "application/json") and not kind.endswith("+json"):
         raise NotAnEndpoint(f"{url} answered {kind}, not SPARQL JSON results (is it a SPARQL endpoint?): "
                             f"{_excerpt(body)!r}")
@@ -183,10 +163,3 @@ def query(url: str, sparql: str, *, deadline_seconds: float, max_bytes: int, use
             and isinstance(data.get("results"), dict) and isinstance(data["results"].get("bindings"), list)):
         raise NotAnEndpoint(f"{url} answered JSON that is not SPARQL results (no head and results.bindings)")
     return data
-
-
-def _read_error_text(error: urllib.error.HTTPError) -> str:
-    try:
-        return _excerpt(error.read(4096))
-    except (OSError, http.client.HTTPException):
-        return ""

@@ -16,6 +16,7 @@ NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "lo
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 USER_AGENT = "healthkg/0.1 (+https://w3id.org/healthkg)"
 DEFAULT_TIMEOUT = 30            # seconds for a whole request to an endpoint
+MAX_TIMEOUT = 86_400            # a day: nobody waits longer, and far longer overflows socket and thread timeouts
 DEFAULT_MAX_RESPONSE_MB = 1000  # refused beyond this, not read on: task-assignments is ~0.18 MB a plan (370 MB at 2,000)
 
 
@@ -163,8 +164,8 @@ class RdflibStore:
 
 
 class EndpointStore:
-    """Any SPARQL 1.1 endpoint (the SPARQL 1.1 Protocol over HTTP), with an overall deadline for each
-    query and a limit on the size of its answer."""
+    """Any SPARQL 1.1 endpoint, asked through SPARQLWrapper (queries/sparql_http.py), with an overall
+    deadline for each query and a limit on the size of its answer."""
 
     name = "endpoint"
 
@@ -173,6 +174,8 @@ class EndpointStore:
             self.url = sparql_http.check_url(url)
         except ValueError as error:
             raise StoreInputError(str(error)) from None
+        if timeout > MAX_TIMEOUT:
+            raise StoreInputError(f"--timeout {timeout:g} is more than a day ({MAX_TIMEOUT} s)")
         self.timeout, self.max_bytes = timeout, int(max_response_mb * 1_000_000)
 
     def select(self, query: str) -> Answer:

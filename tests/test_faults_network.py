@@ -30,8 +30,8 @@ ROW = b'{"x":{"type":"literal","value":"' + b"a" * 64 + b'"}},'
 ENDED = threading.Event()       # set at the end of the module: handlers that wait give up
 
 
-def _send(handler, content_type: str, body_writer) -> None:
-    handler.send_response(200)
+def _send(handler, content_type: str, body_writer, status: int = 200) -> None:
+    handler.send_response(status)
     handler.send_header("Content-Type", content_type)
     handler.end_headers()
     try:
@@ -76,6 +76,12 @@ class Hostile(BaseHTTPRequestHandler):
             _send(self, "application/sparql-results+json", _trickle)
         elif kind == "flood":
             _send(self, "application/sparql-results+json", _flood)
+        elif kind == "flood-error":                 # an error status whose body never ends
+            _send(self, "text/plain", _flood, status=500)
+        elif kind == "redirect":                    # a POST redirected (as a GET, to an ftp: URL) loses its query
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/x.json")
+            self.end_headers()
         elif kind == "malformed":
             _send(self, "application/sparql-results+json", lambda out: out.write(ROWS + b'{"x":'))
         elif kind == "html":
@@ -111,6 +117,8 @@ CASES = [
     ("trickle-headers", 1, "no complete answer within 3 s (--timeout)"),
     ("silent", 1, "no complete answer within 3 s (--timeout)"),
     ("flood", 1, "sent more than 5 MB (--max-response-mb); stopped reading"),
+    ("flood-error", 1, "answered HTTP 500 Internal Server Error: {\"head\""),
+    ("redirect", 1, "answered HTTP 302 Found, to ftp://127.0.0.1/x.json (not followed"),
     ("malformed", 1, "answered malformed JSON"),
     ("html", 2, "answered text/html, not SPARQL JSON results (is it a SPARQL endpoint?)"),
     ("not-sparql-json", 2, "answered JSON that is not SPARQL results"),

@@ -51,12 +51,13 @@ CLOSED = "http://127.0.0.1:9/query"          # never asked: the option is refuse
     (["--endpoint", CLOSED, "--timeout", "-1"], ["--timeout", "-1"]),
     (["--endpoint", CLOSED, "--timeout", "0"], ["--timeout", "0"]),
     (["--endpoint", CLOSED, "--timeout", "nan"], ["--timeout"]),
+    (["--endpoint", CLOSED, "--timeout", "1e12"], ["--timeout", "1e+12", "more than a day"]),
     (["--endpoint", CLOSED, "--max-response-mb", "0"], ["--max-response-mb"]),
     (["--endpoint", "not-a-url"], ["--endpoint", "not-a-url", "http"]),
     (["--endpoint", "file:///etc/passwd"], ["--endpoint", "file:///etc/passwd", "http"]),
     (["--endpoint", "http://127.0.0.1:99999/query"], ["--endpoint", "99999"]),
     (["--endpoint", "http:///query"], ["--endpoint", "no host"]),
-], ids=["timeout-negative", "timeout-zero", "timeout-nan", "max-response-zero", "not-a-url", "file-scheme",
+], ids=["timeout-negative", "timeout-zero", "timeout-nan", "timeout-over-a-day", "max-response-zero", "not-a-url", "file-scheme",
         "port-out-of-range", "no-host"])
 def test_bad_endpoint_options(args, words):
     assert_bad_input(cli("query", "coordinating-load", *args), *words)
