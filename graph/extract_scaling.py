@@ -4,8 +4,8 @@ and the budget (10 MB within 10x of 1 MB; a 1 MB paragraph full of numbers withi
     python build_graph.py bench --extract-scaling [--extract-mb 1,2,5,10,50] [--paragraph-kb 256,1024]
 
 The texts are synthetic and deterministic (graph.synthetic, seed 0):
-- a plan of N MB: the notice of a generated plan, then the plan bodies (goals, tasks, safeguards) of
-  generated plans one after another until the text reaches N MB (UTF-8), then the plan's end;
+- a plan of N MB: a generated plan whose body (goals, tasks, safeguards) is written again and again
+  until the text reaches N MB (UTF-8); the repeated sections give repeated task numbers (ids .2, .3 ...);
 - a paragraph of N KB: a generated plan with one goals paragraph of N KB added, made of target clauses
   (`建成12个社区养老服务中心`, `床位达350张`, `覆盖率达到90%以上` ...) separated by commas and 、, with no
   full stop, so that the whole paragraph is one sentence and the due year carries through it.
@@ -28,7 +28,6 @@ DEFAULT_MB = (1, 2, 5, 10, 50)
 DEFAULT_PARAGRAPH_KB = (256, 1024)
 BUDGET_RATIO = 10.0            # 10 MB within 10x the time of 1 MB
 PARAGRAPH_BUDGET_SECONDS = 10.0
-BODY_PLANS = 20                # distinct plan bodies cycled through to make a large plan
 NUMBER_CLAUSES = ("建成{n}个社区养老服务中心", "床位达{m}张", "每千常住人口执业医师数达到{d}人", "覆盖率达到{p}%以上",
                   "{y}年健康产业总产值突破{m}亿元", "培育{n}家健康医药龙头企业", "新增{n}个森林康养基地和{k}个健康旅游示范区",
                   "接待游客{m}万人次", "年均增长{p}%左右", "建设{n}条健身步道、{k}个体育公园", "种植中药材{m}亩")
@@ -44,17 +43,12 @@ def _parts(text: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def large_plan(megabytes: float, seed: int = 0) -> str:
-    """One plan text of at least `megabytes` MB (UTF-8): generated plans' bodies one after another."""
-    specs = plan_specs(BODY_PLANS, seed)
-    head, body, tail = _parts(plan_text(specs[0], seed))
-    bodies = [body] + [_parts(plan_text(spec, seed))[1] for spec in specs[1:]]
-    lines, size, index = list(head), sum(len(line.encode()) + 1 for line in head), 0
-    while size < megabytes * MB:
-        for line in bodies[index % len(bodies)]:
-            lines.append(line)
-            size += len(line.encode()) + 1
-        index += 1
-    return "\n".join(lines + tail) + "\n"
+    """One plan text of at least `megabytes` MB (UTF-8): a generated plan whose body is written again and
+    again (its sections repeat with the same numbers and headings, so its graph stays consistent)."""
+    head, body, tail = _parts(plan_text(plan_specs(1, seed)[0], seed))
+    body_bytes = len("\n".join(body).encode()) + 1
+    copies = max(1, math.ceil((megabytes * MB - len("\n".join(head).encode())) / body_bytes))
+    return "\n".join(head + body * copies + tail) + "\n"
 
 
 def numbers_paragraph(kilobytes: float) -> str:
