@@ -74,7 +74,7 @@ def parse_args(argv):
                              "pure-Python OWL RL closure without Java or past HermiT's bounds), hermit (HermiT, "
                              "which must finish) or rules (HermiT turned off, not checked)")
     parser.add_argument("--hermit-timeout", type=_positive, metavar="SECONDS",
-                        help="seconds HermiT may take (default: 60 + 0.5 per 1,000 triples, at most 600)")
+                        help="seconds HermiT may take (default: 60 + 1 per 1,000 triples of its input, at most 600)")
     parser.add_argument("--hermit-memory", type=_positive, metavar="GB",
                         help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
     commands = parser.add_subparsers(dest="command")
