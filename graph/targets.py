@@ -167,10 +167,11 @@ class _Span:
         if every_year >= clause_start:
             return None
         sentence_start = self.start if carry_year else max(self.start, _last_before(self._full_stops, position) + 1)
-        # The years of text[sentence_start:position], as YEAR.finditer would find them there. Up to a
-        # character no year can hold, ending before position - 1, they are the years found in the whole
-        # span; only the digits, spaces and dashes just before the quantity are searched again, since
-        # the quantity's own first digit could end a year there (`2025年10个`: 2025年 ends the text).
+        # The years YEAR.finditer finds in text[sentence_start:position]. Before the last character no
+        # year can hold (not a digit, space or dash) ending by position - 2, they are those found in the
+        # whole span; the digits, spaces and dashes after it are searched again in the text cut at the
+        # quantity, which can differ there: in `2025年10个` the text cut at 10个 names 2025, but in the
+        # whole span the 1 after 年 stops that match.
         run = bisect_right(self._run_starts, position - 2) - 1
         resume = self._run_starts[run] if run >= 0 and position - 2 < self._run_ends[run] else position - 1
         resume = max(sentence_start, resume)
