@@ -45,7 +45,7 @@ def encoding_option(name: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _positive(text: str) -> float:
+def _positive_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -73,9 +73,9 @@ def parse_args(argv):
                         help="how the main job checks the rules engine's answer: auto (default: HermiT, or the "
                              "pure-Python OWL RL closure without Java or past HermiT's bounds), hermit (HermiT, "
                              "which must finish) or rules (HermiT turned off, not checked)")
-    parser.add_argument("--hermit-timeout", type=_positive, metavar="SECONDS",
+    parser.add_argument("--hermit-timeout", type=_positive_number, metavar="SECONDS",
                         help="seconds HermiT may take (default: 60 + 1 per 1,000 triples of its input, at most 600)")
-    parser.add_argument("--hermit-memory", type=_positive, metavar="GB",
+    parser.add_argument("--hermit-memory", type=_positive_number, metavar="GB",
                         help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
     commands = parser.add_subparsers(dest="command")
 
