@@ -45,6 +45,16 @@ def encoding_option(name: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="build_graph.py", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -59,6 +69,14 @@ def parse_args(argv):
     parser.add_argument("--force", action="store_true",
                         help="write into an --out folder that holds files healthkg did not write: "
                              "they are moved aside to OUT.before-healthkg-<time>, never deleted")
+    parser.add_argument("--reasoner", choices=("auto", "hermit", "rules"), default="auto", dest="main_reasoner",
+                        help="how the main job checks the rules engine's answer: auto (default: HermiT, or the "
+                             "pure-Python OWL RL closure without Java or past HermiT's bounds), hermit (HermiT, "
+                             "which must finish) or rules (HermiT turned off, not checked)")
+    parser.add_argument("--hermit-timeout", type=_positive_number, metavar="SECONDS",
+                        help="seconds HermiT may take (default: 60 + 1 per 1,000 triples of its input, at most 600)")
+    parser.add_argument("--hermit-memory", type=_positive_number, metavar="GB",
+                        help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
     commands = parser.add_subparsers(dest="command")
 
     extract = commands.add_parser("extract", help="print one plan's records")
@@ -153,7 +171,9 @@ def run_command(argv: list[str]) -> int:
         if args.command == "build":
             return run_build(args)
         return pipeline.run_main_job(args.sources, args.out, args.update_release, force=args.force,
-                                     encoding=args.main_encoding)
+                                     encoding=args.main_encoding,
+                                     checking=pipeline.Checking(args.main_reasoner, args.hermit_timeout,
+                                                                args.hermit_memory))
     except (NoTasksFound, DecodeError, MetadataError, pipeline.InputError, QueryError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -4,7 +4,7 @@ Known names come from data/bodies.tsv; an unseen name gets its kind from its suf
 its functions from keywords (functions.tsv). A body with no function is reported, never dropped.
 """
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
@@ -30,9 +30,9 @@ class Agency:
     label_en: str
 
     def as_record(self, name: str) -> dict:
-        record = {"name": name, **asdict(self)}
-        record["functions"] = list(self.functions)
-        return record
+        # Written out rather than dataclasses.asdict, which deep-copies: a quarter of extract's time.
+        return {"name": name, "id": self.id, "kind": self.kind, "functions": list(self.functions),
+                "label_zh": self.label_zh, "label_en": self.label_en}
 
 
 @lru_cache(maxsize=65536)

@@ -8,6 +8,9 @@ every embedded store, with the scaling exponents and the budgets of issue 6.
     print(format_table(result))
 
     python -m graph.bench --plans 2,20,200 [--json FILE] [--workdir DIR] [--repeats N]
+    python -m graph.bench --extract-scaling [--extract-mb 1,2,5,10,50] [--paragraph-kb 256,1024] [--json FILE]
+
+`--extract-scaling` measures only how extract scales with the size of ONE plan text (graph.extract_scaling).
 
 How it measures, per corpus size n (a synthetic corpus from graph.synthetic, seed 0):
 
@@ -1212,6 +1215,32 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _sizes(text: str, option: str) -> list[float]:
+    try:
+        sizes = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        sizes = []
+    if any(size <= 0 for size in sizes) or (option == "--extract-mb" and not sizes):
+        raise ValueError(f"{option} takes positive numbers, comma-separated: {text!r}")
+    return [int(size) if size == int(size) else size for size in sizes]
+
+
+def _extract_scaling(args) -> int:
+    from graph import extract_scaling
+
+    try:
+        plans, paragraphs = _sizes(args.extract_mb, "--extract-mb"), _sizes(args.paragraph_kb, "--paragraph-kb")
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    result = extract_scaling.measure(plans, paragraphs, seed=args.seed,
+                                     progress=lambda message: print(f"[bench] {message}", file=sys.stderr, flush=True))
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(extract_scaling.format_result(result), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("_stage", "_store"):
@@ -1234,10 +1263,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest size loaded into rdflib's in-memory graph (default: %(default)s)")
     parser.add_argument("--table-from", type=Path, metavar="JSON",
                         help="print the table of a saved --json result (a finished or cut-off run) and stop")
+    parser.add_argument("--extract-scaling", action="store_true",
+                        help="only measure how extract scales with the size of one plan text (graph.extract_scaling)")
+    parser.add_argument("--extract-mb", default="1,2,5,10,50",
+                        help="with --extract-scaling: plan sizes in MB, comma-separated (default: %(default)s)")
+    parser.add_argument("--paragraph-kb", default="256,1024",
+                        help="with --extract-scaling: sizes of the paragraph full of numbers in KB (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.table_from:
         print(format_table(json.loads(args.table_from.read_text(encoding="utf-8"))), end="")
         return 0
+    if args.extract_scaling:
+        return _extract_scaling(args)
 
     def write_json(result: dict) -> None:
         if args.json:   # replaced whole, so a reader never sees half a file

@@ -54,12 +54,15 @@ class BracketSpan(NamedTuple):
 
 
 def find_bracket(text: str, start: int, end: int) -> BracketSpan | None:
-    """The last responsibility bracket inside text[start:end]."""
-    found = None
-    for match in BRACKET_OPEN.finditer(text, start, end):
-        close = _closing(text, match.start(), end)
-        found = BracketSpan(match.start(), close or end, close is not None)
-    return found
+    """The last responsibility bracket inside text[start:end] (only its closing parenthesis is looked for:
+    each search runs to the paragraph's end when the bracket is not closed)."""
+    last = None
+    for last in BRACKET_OPEN.finditer(text, start, end):
+        pass
+    if last is None:
+        return None
+    close = _closing(text, last.start(), end)
+    return BracketSpan(last.start(), close or end, close is not None)
 
 
 def _closing(text: str, open_at: int, limit: int) -> int | None:
@@ -120,13 +123,20 @@ def _trim(text: str, start: int, stop: int) -> tuple[int, int] | None:
 def _merge_collectives(text: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for item in items:
-        if merged and COLLECTIVE_STUB.match(text[merged[-1][0]:merged[-1][1]].split("、")[0]) \
-                and not text[merged[-1][0]:merged[-1][1]].endswith(SHARED_SUFFIXES) \
+        # Only the first piece of the merged item is read: a long run of merges stays linear.
+        if merged and COLLECTIVE_STUB.match(_first_piece(text, *merged[-1])) \
+                and not text.endswith(SHARED_SUFFIXES, *merged[-1]) \
                 and COLLECTIVE_TAIL.match(text[item[0]:item[1]]):
             merged[-1] = (merged[-1][0], item[1])
         else:
             merged.append(item)
     return merged
+
+
+def _first_piece(text: str, start: int, stop: int) -> str:
+    """text[start:stop].split("、")[0]."""
+    separator = text.find("、", start, stop)
+    return text[start:separator if separator >= 0 else stop]
 
 
 def _restore(text, items, role, label, city_name) -> list[NameMention]:

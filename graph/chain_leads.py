@@ -36,7 +36,9 @@ def find_chain_leads(text: str, safeguard_paragraphs, city_name: str) -> list[di
             start, quote = clause.start(), clause.group(0)
             offset = len(quote) - len(quote.lstrip())
             start, quote = start + offset, quote.strip()
-            lead = INDUSTRY_LEAD.match(quote)
+            # The words each pattern needs, looked for first: on a long clause without them the
+            # patterns' lazy groups would try every position.
+            lead = INDUSTRY_LEAD.match(quote) if "健康" in quote and ("牵头" in quote or "主抓" in quote) else None
             if lead and _industries_named(lead.group("industries")) and OFFICE not in lead.group("body"):
                 for industry in _industries_named(lead.group("industries")):
                     leads.append({"industry": industry, "role": "industry-lead",
@@ -50,7 +52,7 @@ def find_chain_leads(text: str, safeguard_paragraphs, city_name: str) -> list[di
                         "agency": _agency(text, body_start, start + office.end("body"), city_name),
                         "text": quote[office.start():office.end()], "start": start + office.start(),
                         "end": start + office.end()}
-            coordinator = COORDINATION.match(quote)
+            coordinator = COORDINATION.match(quote) if "统筹" in quote else None
             if coordinator and coordination is None and "牵头" not in coordinator.group("body"):
                 coordination = (start, start + coordinator.end("body"), quote)
     results = leads + ([host] if host else [])

@@ -172,12 +172,12 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
     bracketed_sections = {section["id"] for _, section, bracket, _ in candidates if bracket}
     line_number = LineNumbers(text)
     by_id = {section["id"]: section for section in sections}
-    tasks, warnings, ordinals = [], [], {}
+    tasks, warnings, ordinals, repeats = [], [], {}, {}
     for paragraph, section, bracket, under_heading in candidates:
         numbered = paragraph.kind == "item"
         if not bracket and not (numbered and section["id"] in bracketed_sections):
             continue
-        task_id = _task_id(paragraph, section, ordinals)
+        task_id = _task_id(paragraph, section, ordinals, repeats)
         end = bracket[1] if bracket else paragraph.end
         task = {"id": task_id, "section": section["id"], "number": paragraph.number if numbered else None,
                 "heading": section["heading"] if paragraph.kind == "level2" or (under_heading and not numbered)
@@ -190,8 +190,9 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
             warnings.append(f"{task_id}: line {line_number(bracket.start)}: the responsibility bracket "
                             f"{text[bracket.start:bracket.end][:16]}… is not closed; closed at the end of the line")
         if bracket:
+            assigned = {"lead": set(), "cooperating": set()}
             for mention in parse_bracket(text, bracket[0], bracket[1], city_name).mentions:
-                _assign(task, mention, city_name, warnings)
+                _assign(task, mention, city_name, warnings, assigned)
         else:
             warnings.append(f"{task_id}: numbered task without a responsibility bracket; lead left empty")
         tasks.append(task)
@@ -210,7 +211,7 @@ class LineNumbers:
         return bisect_left(self.ends, offset) + 1
 
 
-def _task_id(paragraph: Paragraph, section: dict, ordinals: dict) -> str:
+def _task_id(paragraph: Paragraph, section: dict, ordinals: dict, repeats: dict) -> str:
     if paragraph.kind == "item":
         base = f"{section['id']}-t{paragraph.number}"
     else:
@@ -218,29 +219,29 @@ def _task_id(paragraph: Paragraph, section: dict, ordinals: dict) -> str:
         key = (section["id"], letter)
         ordinals[key] = ordinals.get(key, 0) + 1
         base = f"{section['id']}-{letter}{ordinals[key]}"
-    task_id, repeat = base, 1
-    while task_id in ordinals:
-        repeat += 1
-        task_id = f"{base}.{repeat}"
-    ordinals[task_id] = True
-    return task_id
+    # A number written twice in a section (or a section number twice) gives base, base.2, base.3 ...
+    # counted per base: no base ends in .N, so these ids never meet another base.
+    repeats[base] = repeats.get(base, 0) + 1
+    return base if repeats[base] == 1 else f"{base}.{repeats[base]}"
 
 
-def _assign(task: dict, mention, city_name: str, warnings: list[str]) -> None:
+def _assign(task: dict, mention, city_name: str, warnings: list[str], assigned: dict[str, set]) -> None:
+    """Add the mention's body to the task's role list; `assigned` holds the ids in each list."""
     agency = agencies.align(mention.name, city_name)
     role_list = task[mention.role]
     for note in mention.notes:
         warnings.append(f"{task['id']}: {note}")
     other_role = "cooperating" if mention.role == "lead" else "lead"
-    if any(existing["id"] == agency.id for existing in task[other_role]):
+    if agency.id in assigned[other_role]:
         warnings.append(f"{task['id']}: {mention.name} is listed both as lead and as cooperating; kept in both")
-    if any(existing["id"] == agency.id for existing in role_list):
+    if agency.id in assigned[mention.role]:
         warnings.append(f"{task['id']}: {mention.name} listed twice as {mention.role}; kept once")
         return
     record = agency.as_record(mention.name)
     record.update({"position": len(role_list) + 1, "written": mention.written,
                    "start": mention.start, "end": mention.end, "label": mention.label})
     role_list.append(record)
+    assigned[mention.role].add(agency.id)
 
 
 def _harmonise_labels(bodies: list[dict], city_name: str) -> None:

@@ -95,12 +95,14 @@ def paragraphs(text: str) -> list[Paragraph]:
         if kind in ("level1", "level2"):
             level2 = chinese_number(number) if kind == "level2" else 0
         previous = result[-1] if result else None
-        if previous and in_body and kind == "plain" and _continues(previous, line):
-            previous.end = end
-            previous.text = text[previous.start:end]
+        if previous and in_body and kind == "plain" and _continues(previous, text[previous.end - 1], line):
+            previous.end = end     # its text is cut once at the end: copying it per line was quadratic
             previous.open_depth = bracket_depth(line, previous.open_depth)[1]
             continue
         result.append(Paragraph(start, end, kind, number, start + marker, line, bracket_depth(line, 0)[1], note))
+    for paragraph in result:
+        if len(paragraph.text) != paragraph.end - paragraph.start:
+            paragraph.text = text[paragraph.start:paragraph.end]
     return result
 
 
@@ -122,14 +124,15 @@ def bracket_depth(line: str, depth: int) -> tuple[bool, int]:
     return closed, depth
 
 
-def _continues(previous: Paragraph, line: str) -> bool:
+def _continues(previous: Paragraph, last_char: str, line: str) -> bool:
+    """Whether `line` continues the paragraph `previous`, whose last character is `last_char`."""
     if previous.open_depth:
         return bracket_depth(line, previous.open_depth)[0]
     if BRACKET_OPEN.match(line):
         return previous.kind != "level1"
     if previous.kind in ("level1", "level2"):
         return False
-    return not previous.text.endswith(SENTENCE_END)
+    return last_char not in SENTENCE_END
 
 
 def is_end_of_plan(paragraph: Paragraph) -> bool:

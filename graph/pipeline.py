@@ -6,9 +6,10 @@ stage has succeeded, so a failed run leaves the previous output untouched.
 import json
 import os
 import shutil
+import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
@@ -34,6 +35,17 @@ class InputError(ValueError):
 
 class BuildFailed(RuntimeError):
     """The graph is inconsistent or invalid; the message names the offending resources."""
+
+
+@dataclass(frozen=True)
+class Checking:
+    """How the main job checks the rules engine's answer (`--reasoner`, `--hermit-timeout`, `--hermit-memory`):
+    "auto": HermiT within its bounds, the pure-Python OWL RL closure without Java or past a bound;
+    "hermit": HermiT, which must finish within its bounds; "rules": not checked (HermiT turned off).
+    `seconds` and `memory_gb` of None are ontology.reason.HermitBounds' defaults."""
+    engine: str = "auto"
+    seconds: float | None = None
+    memory_gb: float | None = None
 
 
 @dataclass
@@ -87,7 +99,8 @@ def load_ontology() -> Graph:
     return Graph().parse(ONTOLOGY, format="turtle")
 
 
-def build(sources: Path, check_later: bool = False, encoding: str | None = None) -> Build:
+def build(sources: Path, check_later: bool = False, encoding: str | None = None,
+          checking: Checking | None = None) -> Build:
     """Run every stage; raise on bad input, an inconsistency or a validation failure.
 
     The linear rules engine gives the inferences the later stages use at once; the checking reasoner
@@ -96,12 +109,17 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None)
     else realises the graph itself; without Java the OWL RL closure runs instead. `confirm` waits for
     it: the graph must be consistent with the same inferences, or the build is redone with the
     checker's. With `check_later`, the caller calls `confirm` itself after doing more work (the main
-    job writes its outputs meanwhile); otherwise build() does."""
-    from concurrent.futures import ThreadPoolExecutor
+    job writes its outputs meanwhile); otherwise build() does. `checking` chooses the checking reasoner
+    and HermiT's bounds (Checking)."""
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from graph.validate import validate
-    from ontology.reason import InconsistentOntology, check_with_hermit, prepare, reason
+    from ontology.reason import InconsistentOntology, check_with_hermit, hermit_problem, prepare, reason
 
+    checking = checking or Checking()
+    if checking.engine == "hermit" and hermit_problem():
+        raise InputError(f"--reasoner hermit: HermiT cannot run ({hermit_problem()}); --reasoner auto checks "
+                         "with the pure-Python OWL RL closure instead")
     timings, clock = {}, time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -122,7 +140,13 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None)
     # Two checks run alongside what follows: HermiT (a JVM on the other core) and the validation
     # (pyrudof and Oxigraph release the GIL). confirm() waits for both.
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="check")
-    checker = pool.submit(check_with_hermit, prepared, reasoning)
+    if checking.engine == "rules":
+        checker = Future()
+        checker.set_result(replace(reasoning, fallback="not checked: HermiT turned off by --reasoner rules"))
+    else:
+        checker = pool.submit(check_with_hermit, prepared, reasoning, timeout=checking.seconds,
+                              memory_gb=checking.memory_gb, fallback=checking.engine == "auto",
+                              on_fallback=_say_fallback)
     lap("reasoning")
     result = Build(plans, data, ontology, reasoning=reasoning, timings=timings, checker=checker)
     result.released = data + reasoning.inferred
@@ -131,6 +155,12 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None)
     if not check_later:
         confirm(result)
     return result
+
+
+def _say_fallback(why: str, bound: str | None) -> None:
+    option = {"time": " (--hermit-timeout SECONDS raises it)", "memory": " (--hermit-memory GB raises it)"}
+    print(f"note: {why}{option.get(bound, '')}; the rules engine's answer is checked by the pure-Python "
+          "OWL RL closure instead", file=sys.stderr, flush=True)
 
 
 def _validated(result: Build, report) -> None:
@@ -146,13 +176,18 @@ def confirm(result: Build) -> bool:
     the checker's inferences differ from the rules engine's and the graph was rebuilt and revalidated
     with them (outputs written from the old graph must be redone)."""
     from graph.validate import validate
-    from ontology.reason import InconsistentOntology
+    from ontology.reason import HermitExceeded, InconsistentOntology, ReasoningError
 
     started = time.perf_counter()
     try:
         checked = result.checker.result()
     except InconsistentOntology as error:
         raise BuildFailed(f"the graph is inconsistent: {error}") from error
+    except HermitExceeded as error:      # --reasoner hermit: no fallback
+        raise BuildFailed(f"{error} (--reasoner hermit; --hermit-timeout and --hermit-memory raise its bounds, "
+                          "--reasoner auto falls back to the OWL RL closure)") from error
+    except ReasoningError as error:
+        raise BuildFailed(f"the checking reasoner failed: {error}") from error
     _validated(result, result.validator.result())
     result.timings["checks (waited)"] = time.perf_counter() - started
     differs = set(checked.inferred) != set(result.reasoning.inferred)
@@ -196,7 +231,7 @@ def answer_questions(graph_file: Path, folder: Path):
 
 
 def run_main_job(sources: Path, out: Path, update_release: bool = False, force: bool = False,
-                 encoding: str | None = None) -> int:
+                 encoding: str | None = None, checking: Checking | None = None) -> int:
     """Build everything from the plans in `sources` and replace `out` with it. `out` is checked before
     any work: it must be missing, empty or a previous output of this job (graph.output_folder).
     `encoding`: for the plans whose metadata file gives none (else detected)."""
@@ -204,7 +239,7 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
 
     with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
         out = output.path
-        result = build(sources, check_later=True, encoding=encoding)
+        result = build(sources, check_later=True, encoding=encoding, checking=checking)
         try:
             for attempt in range(2):
                 staging = output.staging()
@@ -244,6 +279,7 @@ def report(result: Build, out: Path) -> str:
     reasoning = result.reasoning
     how = (f"by the rules engine, confirmed by {reasoning.reasoner} in {reasoning.seconds:.2f} s"
            if reasoning.confirmed else f"by {reasoning.reasoner} in {reasoning.seconds:.2f} s")
+    how += f" ({reasoning.fallback})" if reasoning.fallback else ""
     lines.append(f"graph: {len(result.released)} triples ({len(result.data)} extracted, "
                  f"{len(reasoning.inferred)} inferred {how}, alongside the other stages)")
     lines.append("  instances per class: " + ", ".join(f"{c.split('#')[-1]} {n}" for c, n in sorted(classes.items())))

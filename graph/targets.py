@@ -6,6 +6,7 @@ quotes or titles, the size of a thing whose count is the target (`一个500张�
 thresholds of eligibility rules and building standards (`500张以上的项目`, `按不低于15平方米的标准`).
 """
 import re
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from functools import lru_cache
 
@@ -37,6 +38,18 @@ LEADING_WORDS = re.compile(
 VERB_BEFORE_QUANTITY = re.compile(r"(?:达到|达|发展到|提高到|增加到|增长到|保持在?|稳定在|超过|突破|不低于|不少于|控制在|约)$")
 YEAR = re.compile(r"(?:(\d{4})\s*[-—–~至]\s*)?(\d{4})\s*年(?!\d)")
 DOC_NUMBER = re.compile(r"[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
+# Looked up per paragraph once (see _Span).
+OPENING_QUOTE = re.compile("[“《<‘\"]")
+CLAUSE_END = re.compile("[。；;]")
+FULL_STOP = re.compile("。")
+EVERY_YEAR = re.compile("每年")
+QUALIFIER_BREAK = re.compile("[，,;；。]")
+BACKWARD_STOP_CHAR = re.compile(f"[{re.escape(BACKWARD_STOP)}]")
+OBJECT_END_CANDIDATE = re.compile(f"[{re.escape(CLAUSE_STOP)}、和及与]")
+BY_RULE = re.compile(r"按照?(不低于|不少于|不超过|每|人均)")
+YEAR_RUN = re.compile(r"[\d\s\-—–~至]+")      # the characters a YEAR match is made of, 年 aside
+NEAR = 8                  # characters around a quantity its comparator and qualifier checks read (at most 6)
+OBJECT_REACH = 200        # an object is read within this many characters of its quantity
 
 
 @lru_cache(maxsize=None)
@@ -62,14 +75,13 @@ def _indicators() -> list[tuple[re.Pattern, dict]]:
 def find_targets(text: str, tasks: list[dict], goal_paragraphs) -> list[dict]:
     goals, year = [], None
     for paragraph in goal_paragraphs:
-        found = _targets_in(text, paragraph.start, paragraph.end, year, carry_year=True)
-        goals.extend(found)
-        year = _year_before(text, paragraph.start, paragraph.end, year, _masked(text, paragraph.start, paragraph.end),
-                            carry_year=True)
+        span = _Span(text, paragraph.start, paragraph.end)
+        goals.extend(_targets_in(span, year, carry_year=True))
+        year = span.year_before(paragraph.end, year, carry_year=True)
     targets = _numbered(goals, None, "goals")
     for task in tasks:
         stop = task["bracket"]["start"] if task["bracket"] else task["end"]
-        found = _targets_in(text, task["start"], stop, None, carry_year=False)
+        found = _targets_in(_Span(text, task["start"], stop), None, carry_year=False)
         targets.extend(_numbered(found, task["id"], task["id"]))
     return targets
 
@@ -86,46 +98,128 @@ def _masked(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """Spans inside quotes, book titles, document numbers and brackets that hold a year range."""
     spans = []
     pairs = {"“": "”", "《": "》", "<": ">", "‘": "’", "\"": "\""}
-    position = start
-    while position < stop:
-        char = text[position]
-        if char in pairs:
+    unclosed = set()      # a quote that does not close here closes nowhere later either: not searched again
+    opening = OPENING_QUOTE.search(text, start, stop)
+    while opening:
+        position, char = opening.start(), opening.group()
+        if char not in unclosed:
             close = text.find(pairs[char], position + 1, stop)
             if close > 0:
                 spans.append((position, close + 1))
-                position = close + 1
+                opening = OPENING_QUOTE.search(text, close + 1, stop)
                 continue
-        position += 1
+            unclosed.add(char)
+        opening = OPENING_QUOTE.search(text, position + 1, stop)
     spans += [(m.start(), m.end()) for m in DOC_NUMBER.finditer(text, start, stop)]
     return spans
 
 
-def _targets_in(text: str, start: int, stop: int, year: int | None, carry_year: bool) -> list[dict]:
-    masked = _masked(text, start, stop)
+def _positions(pattern: re.Pattern, text: str, start: int, stop: int) -> list[int]:
+    return [m.start() for m in pattern.finditer(text, start, stop)]
+
+
+def _last_before(positions: list[int], position: int) -> int:
+    """The last of the sorted positions that is < position; -1 if none."""
+    index = bisect_left(positions, position)
+    return positions[index - 1] if index else -1
+
+
+class _Span:
+    """One paragraph or task text, text[start:stop], with what the checks of each of its quantities look
+    up (masked spans, clause and sentence ends, years, 每年, 按…标准 rules, the ends of objects) found once,
+    so that a quantity costs time in proportion to its own neighbourhood, not to the paragraph: a
+    paragraph of 1 MB full of numbers took minutes when each quantity searched back to its start."""
+
+    def __init__(self, text: str, start: int, stop: int):
+        self.text, self.start, self.stop = text, start, stop
+        merged: list[list[int]] = []
+        for a, b in sorted(_masked(text, start, stop)):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self._mask_starts, self._mask_ends = [a for a, _ in merged], [b for _, b in merged]
+        self._clause_ends = _positions(CLAUSE_END, text, start, stop)
+        self._full_stops = _positions(FULL_STOP, text, start, stop)
+        self._every_year = _positions(EVERY_YEAR, text, start, stop)
+        self._qualifier_breaks = _positions(QUALIFIER_BREAK, text, start, stop)
+        self._backward_stops = _positions(BACKWARD_STOP_CHAR, text, start, stop)
+        rules = list(BY_RULE.finditer(text, start, stop))
+        self._rule_starts, self._rule_ends = [m.start() for m in rules], [m.end() for m in rules]
+        years = [m for m in YEAR.finditer(text, start, stop) if self._valid_year(m)]
+        self._year_starts, self._years = [m.start() for m in years], [int(m.group(2)) for m in years]
+        runs = list(YEAR_RUN.finditer(text, start, stop))
+        self._run_starts, self._run_ends = [m.start() for m in runs], [m.end() for m in runs]
+        self._object_ends: list[int] | None = None
+
+    def masked(self, position: int) -> bool:
+        index = bisect_right(self._mask_starts, position) - 1
+        return index >= 0 and position < self._mask_ends[index]
+
+    def _valid_year(self, match: re.Match) -> bool:
+        return not self.masked(match.start()) and not self.text[match.end():match.end() + 1] in "的"
+
+    def year_before(self, position: int, default: int | None, carry_year: bool) -> int | None:
+        """The due year: the last year named before the quantity in its sentence (an annual `每年` target
+        has none). In the goals part a year carries over to the sentences and paragraphs after it."""
+        clause_start = max(self.start, _last_before(self._clause_ends, position) + 1)
+        every_year = _last_before(self._every_year, position - 1)    # 每年 ending by `position`
+        if every_year >= clause_start:
+            return None
+        sentence_start = self.start if carry_year else max(self.start, _last_before(self._full_stops, position) + 1)
+        # The years YEAR.finditer finds in text[sentence_start:position]. Before the last character no
+        # year can hold (not a digit, space or dash) ending by position - 2, they are those found in the
+        # whole span; the digits, spaces and dashes after it are searched again in the text cut at the
+        # quantity, which can differ there: in `2025年10个` the text cut at 10个 names 2025, but in the
+        # whole span the 1 after 年 stops that match.
+        run = bisect_right(self._run_starts, position - 2) - 1
+        resume = self._run_starts[run] if run >= 0 and position - 2 < self._run_ends[run] else position - 1
+        resume = max(sentence_start, resume)
+        local = [m for m in YEAR.finditer(self.text, resume, position) if self._valid_year(m)]
+        if local:
+            return int(local[-1].group(2))
+        index = bisect_left(self._year_starts, resume) - 1
+        return self._years[index] if index >= 0 and self._year_starts[index] >= sentence_start else default
+
+    def clause_start(self, position: int) -> int:
+        """Where the clause holding `position` starts (after the last ，,;；。 before it)."""
+        return max(self.start, _last_before(self._qualifier_breaks, position) + 1)
+
+    def rule_in(self, begin: int, end: int) -> bool:
+        """Whether text[begin:end] holds a 按/按照 rule (按不低于, 按每, 按人均 ...)."""
+        index = bisect_right(self._rule_ends, end) - 1
+        return index >= 0 and self._rule_starts[index] >= begin
+
+    def backward_begin(self, position: int) -> int:
+        """Where an object written before its quantity starts: after the last 、，,；;。：:“”《》 before it,
+        at most OBJECT_REACH characters back."""
+        return max(self.start, _last_before(self._backward_stops, position) + 1, position - OBJECT_REACH)
+
+    def forward_end(self, position: int) -> int:
+        """Where an object written after its quantity ends: at the end of its clause or where the next
+        count starts (`10个社区和8个中心`), at most OBJECT_REACH characters on."""
+        if self._object_ends is None:
+            self._object_ends = [p for p in _positions(OBJECT_END_CANDIDATE, self.text, self.start, self.stop)
+                                 if self.text[p] in CLAUSE_STOP or _next_count(self.text, p)]
+        index = bisect_left(self._object_ends, position)
+        end = self._object_ends[index] if index < len(self._object_ends) else self.stop
+        return min(end, position + OBJECT_REACH)
+
+
+def _targets_in(span: _Span, year: int | None, carry_year: bool) -> list[dict]:
     found = []
-    for match in _quantity_pattern().finditer(text, start, stop):
-        if any(a <= match.start() < b for a, b in masked):
+    for match in _quantity_pattern().finditer(span.text, span.start, span.stop):
+        if span.masked(match.start()):
             continue
-        due = _year_before(text, start, match.start(), year, masked, carry_year)
-        target = _target(text, match, start, stop, due)
+        due = span.year_before(match.start(), year, carry_year)
+        target = _target(span, match, due)
         if target:
             found.append(target)
     return found
 
 
-def _year_before(text: str, start: int, position: int, default: int | None, masked, carry_year: bool) -> int | None:
-    """The due year: the last year named before the quantity in its sentence (an annual `每年` target
-    has none). In the goals part a year carries over to the sentences and paragraphs after it."""
-    clause_start = max(start, max(text.rfind(c, start, position) for c in "。；;") + 1)
-    if "每年" in text[clause_start:position]:
-        return None
-    sentence_start = start if carry_year else max(start, text.rfind("。", start, position) + 1)
-    years = [m for m in YEAR.finditer(text, sentence_start, position) if not any(a <= m.start() < b for a, b in masked)]
-    years = [m for m in years if not text[m.end():m.end() + 1] in "的"]
-    return int(years[-1].group(2)) if years else default
-
-
-def _target(text: str, match: re.Match, start: int, stop: int, year: int | None) -> dict | None:
+def _target(span: _Span, match: re.Match, year: int | None) -> dict | None:
+    text, start, stop = span.text, span.start, span.stop
     if match.group("cn"):
         value, upper, multiplier, unit = Decimal(CN_VALUES[match.group("cn")]), None, Decimal(1), match.group("cnunit")
     else:
@@ -135,13 +229,14 @@ def _target(text: str, match: re.Match, start: int, stop: int, year: int | None)
         upper = Decimal(match.group("upper")) if match.group("upper") else None
         multiplier = MULTIPLIERS.get(match.group("mult") or "", Decimal(1))
         unit = match.group("unit")
-    after = text[match.end():stop]
-    before = text[start:match.start()]
-    if _is_qualifier(text, match, before, after, start):
+    # The words right around the quantity: every check of them reads a few characters at most.
+    after = text[match.end():min(stop, match.end() + NEAR)]
+    before = text[max(start, match.start() - NEAR):match.start()]
+    if _is_qualifier(span, match, before):
         return None
     comparator, suffix = _comparator(before, after)
     quantity_end = match.end() + len(suffix)
-    obj, obj_start, obj_end = _object(text, match.start(), quantity_end, start, stop, unit)
+    obj, obj_start, obj_end = _object(span, match.start(), quantity_end, unit)
     if not obj:
         return None
     span_start, span_end = min(match.start(), obj_start), max(quantity_end, obj_end)
@@ -170,17 +265,23 @@ def _is_date_or_ordinal(text: str, match: re.Match, start: int) -> bool:
     return unit in ("个", "次") and after.startswith(("月", "工作日"))
 
 
-def _is_qualifier(text: str, match: re.Match, before: str, after: str, start: int) -> bool:
-    """The number describes something else rather than being the target itself."""
+def _is_qualifier(span: _Span, match: re.Match, before: str) -> bool:
+    """The number describes something else rather than being the target itself. `before` holds the
+    last NEAR characters before the quantity."""
+    text = span.text
     unit = match.group("unit") or match.group("cnunit")
-    tail = after.lstrip()
+    tail_start = match.end()
+    while tail_start < span.stop and text[tail_start].isspace():
+        tail_start += 1
+    tail = text[tail_start:min(span.stop, tail_start + NEAR)]
     # 500张以上的项目, 以上的见习单位, 每百户不低于15平方米的标准: a relative clause or a standard.
     if re.match(r"(以上|以下|及以上)?的", tail) and not (unit == "%" and tail.startswith("的")):
         return True
     if tail.startswith(("标准", "的标准")):
         return True
-    clause = re.split(r"[，,;；。]", before)[-1]
-    if re.search(r"(少于|大于|小于|多于|超出)$", clause) or re.search(r"按照?(不低于|不少于|不超过|每|人均)", clause):
+    clause_start = span.clause_start(match.start())
+    if re.search(r"(少于|大于|小于|多于|超出)$", text[max(clause_start, match.start() - NEAR):match.start()]) \
+            or span.rule_in(clause_start, match.start()):
         return True
     # The size of a thing that is itself counted: 一个500张床位养老项目, 1家以上10亿元产值企业.
     if re.search(rf"(?:\d+|[{CN_NUMERAL}])(?:个|家|所|座|处)(?:以上)?$", before):
@@ -210,9 +311,10 @@ def _comparator_prefix(before: str) -> str:
     return ""
 
 
-def _object(text: str, q_start: int, q_end: int, start: int, stop: int, unit: str) -> tuple[str, int, int]:
+def _object(span: _Span, q_start: int, q_end: int, unit: str) -> tuple[str, int, int]:
     """What is counted: the noun phrase after the count (`10个老年宜居社区`) or, when the quantity
     closes its phrase (`床位达35张`), the words before it."""
+    text = span.text
     after_start = q_end
     if text.startswith("的", after_start) and unit == "%":
         after_start += 1
@@ -220,18 +322,13 @@ def _object(text: str, q_start: int, q_end: int, start: int, stop: int, unit: st
     if following and ("\u4e00" <= following <= "\u9fff" or following.isalnum()) and following not in "和及与等或":
         # Read to the end of the clause or the next count, then keep what follows the last 的
         # (`2-3个温泉度假、森林康养等多种类型的特色旅游小镇`) or else the first item of a 、 list.
-        end = after_start
-        while end < stop and text[end] not in CLAUSE_STOP and not _next_count(text, end):
-            end += 1
-        phrase = text[after_start:end]
+        phrase = text[after_start:span.forward_end(after_start)]
         cut = phrase.rfind("的") + 1 if "的" in phrase else 0
         phrase = phrase[cut:]
         phrase = re.split(rf"[{OBJECT_STOP}]", phrase)[0]
         phrase = re.sub(r"(等一批.*|等.*|建设|工作|每年)$", "", phrase.lstrip("等")) or phrase
         return phrase, after_start + cut, after_start + cut + len(phrase)
-    begin = q_start
-    while begin > start and text[begin - 1] not in BACKWARD_STOP:
-        begin -= 1
+    begin = span.backward_begin(q_start)
     phrase = text[begin:q_start]
     phrase = VERB_BEFORE_QUANTITY.sub("", phrase)
     stripped = LEADING_WORDS.sub("", phrase)

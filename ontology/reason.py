@@ -35,7 +35,10 @@ needed), and halves HermiT's work.
 
 Without Java (or when it does not start) the same input goes to the pure-Python OWL RL closure of owlrl;
 number restrictions (>= n), which OWL RL lacks, are then decided by counting values that are declared
-distinct. The result says which reasoner ran (`reasoner`, `note`).
+distinct. The result says which reasoner ran (`reasoner`, `note`). HermiT runs within a time bound and a
+memory bound (HermitBounds: by default time scaled to the input, a heap scaled to the machine); its JVM
+dies with this process (graph.child_processes). When check_with_hermit's HermiT exceeds a bound, the
+rules engine's answer is checked by the OWL RL closure instead, and the result's `fallback` says why.
 
 An inconsistent graph raises InconsistentOntology naming the individuals and the axioms involved: the
 clashes are found with the ontology's own axioms (disjoint classes through asserted types, domains,
@@ -45,6 +48,7 @@ narrow the data down to a small inconsistent set of individuals.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import importlib.util
 import os
 import re
@@ -56,11 +60,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from graph import child_processes
 from graph.triples import ntriples, xml_safe_ntriples
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -74,9 +80,17 @@ ONTOLOGY_FILE = Path(__file__).resolve().with_name("healthkg.ttl")
 HERMIT = "HermiT"
 RULES = "rules (ontology axioms, no tableau)"
 OWLRL = "OWL RL (owlrl)"
-JAVA_MEMORY = "-Xmx2000M"
-# A short batch job: the client compiler only and a serial collector halve HermiT's CPU time here.
-JAVA_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+# A short batch job: the client compiler only and a serial collector halve HermiT's CPU time here. On a
+# full heap the JVM exits at once (rather than collecting garbage until the time bound).
+JAVA_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")
+# HermiT's bounds by default. Time: its check grows faster than its input (the input's schema and
+# assertions plus one declaration per individual: 11,000 on the bundled plans, checked in 2 s; a 1 MB plan
+# 56 s; 2 MB, 260,000, 251 s), and the OWL RL closure it falls back on is no faster (224 s on 2 MB), so
+# a fixed minute (the JVM's start, a busy machine) plus 1 s per 1,000; never more than 10 minutes unless
+# told to. Memory (the JVM's heap, -Xmx; it was a fixed 2000 MB): a quarter of the machine's memory, as
+# Java's own default, at most 4 GB (the check of 2 MB of plan text peaked at 1.2 GB) and at least 512 MB.
+HERMIT_BASE_SECONDS, HERMIT_SECONDS_PER_TRIPLE, HERMIT_MAX_DEFAULT_SECONDS = 60.0, 0.001, 600.0
+HERMIT_MAX_DEFAULT_GB, HERMIT_MIN_GB = 4.0, 0.5
 DIAGNOSIS_RUNS = 14          # HermiT runs allowed when narrowing down an unexplained inconsistency
 
 OUR_SUBJECTS = (str(HKD), str(HKC))
@@ -117,6 +131,14 @@ class ReasoningError(RuntimeError):
     """The reasoner could not run on this input (not an inconsistency)."""
 
 
+class HermitExceeded(ReasoningError):
+    """HermiT did not finish within its time bound or ran out of its memory (its JVM was ended)."""
+
+    def __init__(self, message: str, out_of_time: bool):
+        super().__init__(message)
+        self.out_of_time = out_of_time
+
+
 class InconsistentOntology(ReasoningError):
     """The ontology plus the data has no model. `individuals` and `axioms` name what clashes."""
 
@@ -137,10 +159,40 @@ class ReasoningResult:
     unsatisfiable: tuple = ()            # hk: classes HermiT finds unsatisfiable (a T-box bug)
     types: frozenset = frozenset()       # (individual, hk: class) pairs entailed, asserted ones included
                                          # (the rules engine's, for HermiT's check of them)
-    confirmed: bool = False              # HermiT confirmed the rules engine's answer (check_with_hermit)
+    confirmed: bool = False              # the checking reasoner (HermiT; OWL RL as a fallback) confirmed
+                                         # the rules engine's answer (check_with_hermit)
+    fallback: str = ""                   # why HermiT did not give the answer: not run, out of time or memory
 
     def sorted_triples(self) -> list[tuple]:
         return sorted(self.inferred, key=lambda t: tuple(str(x) for x in t))
+
+
+def _physical_memory_gb() -> float | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+@dataclass(frozen=True)
+class HermitBounds:
+    """How long HermiT may run and how much memory its JVM may take; None is the default (see
+    HERMIT_BASE_SECONDS): time scaled to the input, memory to the machine."""
+    seconds: float | None = None
+    memory_gb: float | None = None
+
+    def time_limit(self, prepared: "Prepared") -> float:
+        if self.seconds is not None:
+            return self.seconds
+        size = len(prepared.tbox) + len(prepared.abox) + len(prepared.individuals)
+        return min(HERMIT_MAX_DEFAULT_SECONDS, HERMIT_BASE_SECONDS + HERMIT_SECONDS_PER_TRIPLE * size)
+
+    def heap_gb(self) -> float:
+        if self.memory_gb is not None:
+            return self.memory_gb
+        physical = _physical_memory_gb()
+        return HERMIT_MAX_DEFAULT_GB if physical is None else \
+            max(HERMIT_MIN_GB, min(HERMIT_MAX_DEFAULT_GB, physical / 4))
 
 
 def load_ontology() -> Graph:
@@ -523,12 +575,17 @@ def _hermit_classpath() -> str | None:
     return os.pathsep.join([str(folder), str(jar)]) if jar.is_file() else None
 
 
+def hermit_problem() -> str | None:
+    """None when HermiT can run here; else why not."""
+    return _java_problem(shutil.which("java")) or (None if _hermit_classpath() else "owlready2's HermiT.jar not found")
+
+
 def _java_problem(java: str | None) -> str | None:
     """None when this Java starts; else why not."""
     if not java:
         return "no java on PATH"
     try:
-        run = subprocess.run([java, "-version"], capture_output=True, timeout=60)
+        run = child_processes.run([java, "-version"], timeout=60)
     except (OSError, subprocess.SubprocessError) as error:
         return f"{java} does not start ({error})"
     if run.returncode != 0:
@@ -537,20 +594,40 @@ def _java_problem(java: str | None) -> str | None:
 
 
 def _run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: str, flags: list[str],
-                timeout: float) -> subprocess.CompletedProcess:
-    """HermiT on N-Triples documents ({file name: content}), one after the other in one JVM."""
+                timeout: float, memory_gb: float | None = None) -> subprocess.CompletedProcess:
+    """HermiT on N-Triples documents ({file name: content}), one after the other in one JVM, within
+    `timeout` seconds and a heap of `memory_gb` (HermitBounds' default when None). The JVM dies with
+    this process (graph.child_processes); this thread waits for it, as the parent-death signal needs."""
+    heap_gb = HermitBounds(memory_gb=memory_gb).heap_gb()
+    if timeout <= 0:
+        raise HermitExceeded("HermiT had no time left", out_of_time=True)
     paths = [Path(folder) / name for name in documents]
     for path, content in zip(paths, documents.values()):
         path.write_bytes(xml_safe_ntriples(content))     # a control character in a literal would stop HermiT
-    command = [java, JAVA_MEMORY, *JAVA_OPTIONS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
-               *flags, "--ignoreUnsupportedDatatypes", *(path.as_uri() for path in paths)]
+    command = [java, f"-Xmx{max(8, round(heap_gb * 1024))}M", *JAVA_OPTIONS, "-cp", classpath,
+               "org.semanticweb.HermiT.cli.CommandLine", *flags, "--ignoreUnsupportedDatatypes",
+               *(path.as_uri() for path in paths)]
     try:
-        return subprocess.run(command, capture_output=True, timeout=timeout, cwd=folder)
+        run = child_processes.run(command, timeout=timeout, cwd=folder)
     except subprocess.TimeoutExpired as error:
-        raise ReasoningError(f"HermiT did not finish within {timeout:.0f} s") from error
+        raise HermitExceeded(f"HermiT did not finish within {_seconds_text(timeout)}", out_of_time=True) from error
     finally:
         for path in paths:
             path.unlink(missing_ok=True)
+    if run.returncode < 0:      # killed: the program is being interrupted (child_processes.kill_all)
+        raise ReasoningError(f"HermiT's JVM was killed (signal {-run.returncode})")
+    # -XX:+ExitOnOutOfMemoryError: "Terminating due to java.lang.OutOfMemoryError" on stdout, exit code 3
+    if run.returncode != 0 and any(b"java.lang.OutOfMemoryError" in out[-4096:] for out in (run.stdout, run.stderr)):
+        raise HermitExceeded(f"HermiT ran out of its {_memory_text(heap_gb)} of memory", out_of_time=False)
+    return run
+
+
+def _memory_text(gb: float) -> str:
+    return f"{gb:g} GB" if gb >= 1 else f"{round(gb * 1024)} MB"
+
+
+def _seconds_text(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.3g} s"
 
 
 def _inconsistent(run: subprocess.CompletedProcess) -> bool:
@@ -659,14 +736,47 @@ def _soundness_check(prepared: Prepared, claims: list) -> bytes:
     return ntriples(triples)
 
 
-def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: float = 600.0) -> ReasoningResult:
+def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: float | None = None,
+                      memory_gb: float | None = None, fallback: bool = True,
+                      on_fallback: Callable[[str, str | None], None] | None = None) -> ReasoningResult:
     """HermiT's verdict on the rules engine's `answer` for `prepared` (see above). Returns the answer
-    as HermiT's when HermiT confirms it; otherwise, or without Java, what reason() gives (HermiT's
-    realisation, or the OWL RL closure), which raises InconsistentOntology when there is no model."""
+    as HermiT's when HermiT confirms it, or else HermiT's realisation (reason()), which raises
+    InconsistentOntology when there is no model. HermiT gets `timeout` seconds for all its runs and a
+    heap of `memory_gb` (HermitBounds: None is the default). Without Java, or when HermiT exceeds either
+    bound, the answer is checked by the pure-Python OWL RL closure instead and the result's `fallback`
+    says why (`on_fallback(why, bound)` is told first, bound "time", "memory" or None when HermiT could
+    not run); with fallback=False that raises ReasoningError (HermitExceeded for a bound) instead."""
     started = time.perf_counter()
+    bounds = HermitBounds(timeout, memory_gb)
+    limit = bounds.time_limit(prepared)
     java, classpath = shutil.which("java"), _hermit_classpath()
-    if _java_problem(java) or not classpath or not answer.types:
-        return reason(None, prepared=prepared, timeout=timeout)
+    problem = _java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
+    if problem:
+        if not fallback:
+            raise ReasoningError(f"HermiT cannot run: {problem}")
+        why, bound = f"HermiT not run ({problem})", None
+    else:
+        try:
+            return _hermit_verdict(prepared, answer, java, classpath, time.monotonic() + limit, bounds.heap_gb(),
+                                   started)
+        except HermitExceeded as error:
+            exceeded = HermitExceeded(f"HermiT did not finish within {_seconds_text(limit)}", out_of_time=True) \
+                if error.out_of_time else error
+            if not fallback:
+                raise exceeded from error
+            why, bound = str(exceeded), "time" if exceeded.out_of_time else "memory"
+    if on_fallback is not None:
+        on_fallback(why, bound)
+    return _checked_by_owlrl(prepared, answer, why, started)
+
+
+def _hermit_verdict(prepared: Prepared, answer: ReasoningResult, java: str, classpath: str, deadline: float,
+                    memory_gb: float, started: float) -> ReasoningResult:
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    if not answer.types:
+        return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
     told = {(s, o) for s, _, o in _simple_types(prepared)}
     claims = sorted((pair for pair in answer.types if pair not in told), key=lambda pair: (str(pair[0]), str(pair[1])))
     document = prepared.input_ntriples()
@@ -675,12 +785,12 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
         documents["sound.nt"] = document + _soundness_check(prepared, claims)
     with tempfile.TemporaryDirectory(prefix="healthkg-check-") as folder:
         clock = time.perf_counter()
-        run = _run_hermit(java, classpath, documents, folder, ["-k", "-U"], timeout)
+        run = _run_hermit(java, classpath, documents, folder, ["-k", "-U"], left(), memory_gb)
         reasoner_seconds = time.perf_counter() - clock
     models = run.stdout.count(_SATISFIABLE)   # one line per document HermiT finds consistent
     confirmed = models == 1 and (_inconsistent(run) if claims else run.returncode == 0)
     if not confirmed:
-        return reason(None, prepared=prepared, timeout=timeout)
+        return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
     output = run.stdout.decode("utf-8", "replace").replace("\r", "")
     unsatisfiable = tuple(iri for iri in _unsatisfiable_listed(output) if iri.startswith(str(HK)))
     note = (f"HermiT confirmed the rules engine's class memberships: a model in which none of the others "
@@ -690,6 +800,17 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
         note += "; unsatisfiable classes: " + ", ".join(prepared.schema.name(URIRef(u)) for u in unsatisfiable)
     return ReasoningResult(answer.inferred, HERMIT, time.perf_counter() - started, answer.counts, note,
                            reasoner_seconds, unsatisfiable, answer.types, confirmed=True)
+
+
+def _checked_by_owlrl(prepared: Prepared, answer: ReasoningResult, why: str, started: float) -> ReasoningResult:
+    """The OWL RL closure's answer in place of HermiT's, `confirmed` when it is the rules engine's."""
+    result = reason(None, prepared=prepared, engine="owlrl")
+    agrees = set(result.inferred) == set(answer.inferred)
+    note = (f"{why}: the rules engine's answer checked by the pure-Python OWL RL closure (owlrl) instead, "
+            + ("which gives the same triples" if agrees else "which gives other triples; its answer is used")
+            + "; classes defined by minimum cardinalities decided by counting values declared distinct")
+    return dataclasses.replace(result, seconds=time.perf_counter() - started, note=note, confirmed=agrees,
+                               fallback=why)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -940,8 +1061,10 @@ def _disjoint_types(schema: Schema, reasons: dict, a, b) -> bool:
     return any((x, y) in schema.disjoint for x in reasons.get(a, {}) for y in reasons.get(b, {}))
 
 
-def _narrow_down(prepared: Prepared, java: str, classpath: str, folder: str, timeout: float) -> list[URIRef]:
-    """A small set of individuals whose assertions HermiT still finds inconsistent (bisection)."""
+def _narrow_down(prepared: Prepared, java: str, classpath: str, folder: str, deadline: float,
+                 memory_gb: float | None) -> list[URIRef]:
+    """A small set of individuals whose assertions HermiT still finds inconsistent (bisection, for as
+    long as the time left allows)."""
     individuals = set(prepared.individuals)
     background = Graph()
     for triple in prepared.input:
@@ -964,7 +1087,11 @@ def _narrow_down(prepared: Prepared, java: str, classpath: str, folder: str, tim
                     candidate.add(triple)
             runs += 1
             part = {"part.nt": candidate.serialize(format="nt", encoding="utf-8")}
-            if _inconsistent(_run_hermit(java, classpath, part, folder, ["-k"], timeout)):
+            try:
+                run = _run_hermit(java, classpath, part, folder, ["-k"], deadline - time.monotonic(), memory_gb)
+            except HermitExceeded:
+                return current
+            if _inconsistent(run):
                 current = half
                 break
         else:
@@ -1044,13 +1171,15 @@ def _rules_closure(prepared: Prepared) -> set:
 
 
 def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.0,
-           engine: str = "auto", prepared: Prepared | None = None) -> ReasoningResult:
+           engine: str = "auto", prepared: Prepared | None = None, memory_gb: float | None = None) -> ReasoningResult:
     """Check the ontology plus the data for consistency and return the triples it entails that are new.
 
     `graph` holds the data and usually the ontology; when it lacks the ontology header
     (<https://w3id.org/healthkg/ontology> a owl:Ontology) and no `ontology` is given, the bundled
     ontology/healthkg.ttl is added. Raises InconsistentOntology when there is no model. `prepared`
-    is prepare(graph, ontology), when the caller has it already."""
+    is prepare(graph, ontology), when the caller has it already. `engine`: "auto" (HermiT's realisation
+    within `timeout` seconds and a heap of `memory_gb`, raising HermitExceeded past either; the OWL RL
+    closure without Java), "rules" (the linear rules engine) or "owlrl" (the OWL RL closure)."""
     started = time.perf_counter()
     prepared = prepared if prepared is not None else prepare(graph, ontology)
     notes, types = [], frozenset()     # types: the rules engine's, for HermiT's check of them
@@ -1065,6 +1194,9 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
                      "from the property axioms, defined classes by counting; consistency by the ontology's "
                      "disjointness, functional-property and datatype axioms")
         java = classpath = problem = None
+    elif engine == "owlrl":
+        java = classpath = None
+        problem = "OWL RL asked for"
     else:
         java = shutil.which("java")
         classpath = _hermit_classpath()
@@ -1072,14 +1204,15 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     if engine == "rules":
         pass
     elif problem is None:
+        deadline = time.monotonic() + timeout
         with tempfile.TemporaryDirectory(prefix="healthkg-reason-") as folder:
             clock = time.perf_counter()
             run = _run_hermit(java, classpath, {"input.nt": prepared.input_ntriples()}, folder, ["-c", "-I"],
-                              timeout)
+                              timeout, memory_gb)
             reasoner_seconds = time.perf_counter() - clock
             if _inconsistent(run):
                 clashes = _explain(prepared)[0]
-                narrowed = None if clashes else _narrow_down(prepared, java, classpath, folder, timeout)
+                narrowed = None if clashes else _narrow_down(prepared, java, classpath, folder, deadline, memory_gb)
                 _raise_inconsistent(prepared, HERMIT, narrowed)
             if run.returncode != 0:
                 raise ReasoningError("HermiT failed: " + run.stderr.decode("utf-8", "replace").strip()[-2000:])

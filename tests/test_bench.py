@@ -198,3 +198,35 @@ def test_queries_on_the_bundled_release_get_their_own_budget_line_and_column():
     header = next(line for line in table.splitlines() if line.startswith("query "))
     row = next(line for line in table.splitlines() if line.startswith("b "))
     assert header.split()[1:3] == ["bundled:", "ox-mem"] and row.split()[1] == "25.0"
+
+
+def test_extract_scaling_measures_each_size_and_fits_the_exponent(tmp_path, capsys):
+    """`bench --extract-scaling` on tiny sizes: one line per plan size and paragraph, the texts as large as
+    asked, the exponent and both budget lines (their timing is reported, never asserted)."""
+    from graph import bench, extract_scaling
+
+    out = tmp_path / "scaling.json"
+    assert bench.main(["--extract-scaling", "--extract-mb", "0.05,0.1", "--paragraph-kb", "4", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [e["megabytes"] for e in result["plans"]] == [0.05, 0.1]
+    assert [e["kilobytes"] for e in result["paragraphs"]] == [4]
+    for entry, size in zip(result["plans"], (0.05, 0.1)):
+        assert entry["bytes"] >= size * extract_scaling.MB and entry["tasks"] > 0 and entry["seconds"] > 0
+    assert result["paragraphs"][0]["targets"] > 4 * 1024 // 60      # a target every few dozen bytes
+    assert isinstance(result["exponent"], float)
+    assert [b["budget"] for b in result["budgets"]] == ["a 4 KB paragraph full of numbers within 10 s"]
+    assert "| plan of 0.1 MB |" in printed and "fitted exponent" in printed and "budget: a 4 KB paragraph" in printed
+    # with 1 and 10 MB measured, the ratio budget is computed from them
+    ratio = extract_scaling.budgets({"plans": [{"megabytes": 1, "seconds": 2.0}, {"megabytes": 10, "seconds": 25.0}],
+                                     "paragraphs": []})
+    assert ratio == [{"budget": "10 MB within 10x of 1 MB", "measured": 12.5, "holds": False}]
+    assert extract_scaling.fitted_exponent([(1, 1.0), (2, 4.0), (4, 16.0)]) == 2.0
+
+
+def test_a_numbers_paragraph_is_one_sentence_of_targets():
+    from graph.extract_scaling import numbers_paragraph
+
+    text = numbers_paragraph(2)
+    assert len(text.encode()) >= 2048 and text.count("。") == 1 and text.endswith("。")
+    assert text.startswith("到2025年")
