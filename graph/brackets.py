@@ -15,7 +15,7 @@ LABEL = re.compile(r"(" + BRACKET_LABEL + r")\s*[:：]")
 OPENERS, CLOSERS = "(（〔[【《“", ")）〕]】》”"
 GROUP_SEPARATORS = ",，;；"
 ITEM_SEPARATOR = "、"
-TRIM = " \t\u3000\xa0,，;；。、.:："
+TRIM = " \t\n\u3000\xa0,，;；。、.:："   # a line end too: a bracket may wrap after a separator
 # A collective written with a 、 inside it: 各区、县级市 / 各县、区人民政府 are one body each.
 COLLECTIVE_STUB = re.compile(r"^各[县区市乡镇城]{1,3}$")
 COLLECTIVE_TAIL = re.compile(r"^(县级市|县区|城区|县|区|市|乡镇|开发区|管委会)")

@@ -78,6 +78,14 @@ def test_bracket_wrapped_over_two_lines_is_one_paragraph():
     assert not records["warnings"]
 
 
+def test_bracket_wrapped_right_after_a_separator_gives_no_empty_body():
+    # found by test_properties: a line end after "；" was read as a body with no name
+    text = PLAN_HEAD + "1、设立专项资金。（牵头单位：市财政局；\n配合单位：市发展改革委、市工信局）\n"
+    task, = extract_text(text)["tasks"]
+    assert [b["name"] for b in task["lead"]] == ["市财政局"]
+    assert [b["name"] for b in task["cooperating"]] == ["市发展改革委", "市工信局"]
+
+
 def test_open_bracket_does_not_take_the_next_paragraph():
     text = PLAN_HEAD + "1、建设养老机构。（牵头单位：市民政局；配合单位：市住建局\n建立联席会议制度，定期研究。\n（二）发展健康医疗产业\n"
     records = extract_text(text)
