@@ -45,18 +45,35 @@ def encoding_option(name: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _positive_number(text: str) -> float:
+def positive_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
 
 
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {text}")
+    return port
+
+
+class Parser(argparse.ArgumentParser):
+    """Bad arguments are one line and exit code 2, like every other bad input."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="build_graph.py", description=__doc__.split("\n")[0],
+    parser = Parser(prog="build_graph.py", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.split("\n")[2:]))
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
@@ -73,9 +90,9 @@ def parse_args(argv):
                         help="how the main job checks the rules engine's answer: auto (default: HermiT, or the "
                              "pure-Python OWL RL closure without Java or past HermiT's bounds), hermit (HermiT, "
                              "which must finish) or rules (HermiT turned off, not checked)")
-    parser.add_argument("--hermit-timeout", type=_positive_number, metavar="SECONDS",
+    parser.add_argument("--hermit-timeout", type=positive_number, metavar="SECONDS",
                         help="seconds HermiT may take (default: 60 + 1 per 1,000 triples of its input, at most 600)")
-    parser.add_argument("--hermit-memory", type=_positive_number, metavar="GB",
+    parser.add_argument("--hermit-memory", type=positive_number, metavar="GB",
                         help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
     commands = parser.add_subparsers(dest="command")
 
@@ -94,17 +111,17 @@ def parse_args(argv):
                        help="the embedded store (default: oxigraph, in memory)")
     query.add_argument("--graph", type=Path, default=pipeline.RELEASE,
                        help="N-Triples file for the embedded store (default: the committed release)")
-    query.add_argument("--timeout", type=float, default=ENDPOINT_TIMEOUT,
+    query.add_argument("--timeout", type=positive_number, default=ENDPOINT_TIMEOUT,
                        help=f"the most seconds one request to an endpoint may take, all of it (default: {ENDPOINT_TIMEOUT})")
-    query.add_argument("--max-response-mb", type=float, default=ENDPOINT_MAX_MB,
+    query.add_argument("--max-response-mb", type=positive_number, default=ENDPOINT_MAX_MB,
                        help=f"refuse an endpoint's answer larger than this, in MB (default: {ENDPOINT_MAX_MB})")
     query.add_argument("--store-dir", type=Path, help="ask the on-disk store built by `build` instead")
 
     serve = commands.add_parser("serve", help="start a read-only SPARQL endpoint loaded with the graph")
-    serve.add_argument("--port", type=int, default=7878)
+    serve.add_argument("--port", type=port_number, default=7878)
     serve.add_argument("--graph", type=Path, default=pipeline.RELEASE)
     serve.add_argument("--store-dir", type=Path, help="serve the on-disk store built by `build`")
-    serve.add_argument("--timeout", type=int, default=SERVE_TIMEOUT,
+    serve.add_argument("--timeout", type=positive_number, default=SERVE_TIMEOUT,
                        help=f"the server cancels a query after this many seconds (default: {SERVE_TIMEOUT})")
     serve.add_argument("--allow-federation", action="store_true",
                        help="let queries use SERVICE <URL> (the server then connects where a query says)")
@@ -208,8 +225,6 @@ def run_query(args) -> int:
         return 0
     query = library.get(args.name)
     params = dict(_key_value(item) for item in args.param)
-    _positive("--timeout", args.timeout)
-    _positive("--max-response-mb", args.max_response_mb)
     with _store_input_is_bad_input():
         if args.endpoint:
             store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
@@ -222,11 +237,6 @@ def run_query(args) -> int:
         answer = runner.run(query, store, params)
     sys.stdout.write(runner.RENDERERS[args.format](answer))
     return 0
-
-
-def _positive(option: str, value: float) -> None:
-    if not (0 < value < float("inf")):
-        raise pipeline.InputError(f"{option} must be a positive number, got {value:g}")
 
 
 @contextmanager
@@ -264,9 +274,6 @@ def run_build(args) -> int:
 def run_serve(args) -> int:
     from queries.server import OxigraphServer
 
-    if not 1 <= args.port <= 65535:
-        raise pipeline.InputError(f"--port must be from 1 to 65535, got {args.port}")
-    _positive("--timeout", args.timeout)
     server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir, query_timeout=args.timeout,
                             allow_federation=args.allow_federation)
     # SIGTERM and SIGHUP stop it as Ctrl-C does, so the server and its temporary store go with it; Ctrl-C

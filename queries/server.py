@@ -16,6 +16,7 @@ Bounds:
 """
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -100,7 +101,7 @@ class OxigraphServer:
                  query_timeout: int = DEFAULT_QUERY_TIMEOUT, allow_federation: bool = False):
         self.graph_file, self.port, self.timeout = Path(graph_file), port or free_port(), timeout
         self.store_dir = Path(store_dir) if store_dir else None
-        self.query_timeout, self.allow_federation = int(query_timeout), allow_federation
+        self.query_timeout, self.allow_federation = math.ceil(query_timeout), allow_federation
         self.process: subprocess.Popen | None = None
         self.folder: Path | None = None
         self._stderr = None
