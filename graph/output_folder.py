@@ -78,7 +78,7 @@ class OutputFolder:
         where = f"{self.option} {self.path}"
         for protected in self.protected:
             if _within(protected, self.path):
-                raise OutputRefused(f"{where} holds {protected}, which the output would replace; "
+                raise OutputRefused(f"{where} is or holds {protected}, which the output would replace; "
                                     f"choose a folder outside it")
         inside = marked_ancestor(self.path)
         if inside:
