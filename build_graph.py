@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -30,7 +29,7 @@ from queries.library import QueryError  # noqa: E402
 from queries.server import DEFAULT_QUERY_TIMEOUT as SERVE_TIMEOUT  # noqa: E402
 from queries.stores import DEFAULT_MAX_RESPONSE_MB as ENDPOINT_MAX_MB  # noqa: E402
 from queries.stores import DEFAULT_TIMEOUT as ENDPOINT_TIMEOUT  # noqa: E402
-from queries.stores import StoreError  # noqa: E402
+from queries.stores import StoreError, StoreInputError  # noqa: E402
 
 EXIT_BUILD_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -191,7 +190,8 @@ def run_command(argv: list[str]) -> int:
                                      encoding=args.main_encoding,
                                      checking=pipeline.Checking(args.main_reasoner, args.hermit_timeout,
                                                                 args.hermit_memory))
-    except (NoTasksFound, DecodeError, MetadataError, pipeline.InputError, QueryError, OutputError) as error:
+    except (NoTasksFound, DecodeError, MetadataError, pipeline.InputError, QueryError, OutputError,
+            StoreInputError) as error:   # bad input; StoreInputError before StoreError (its base)
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StoreError as error:
@@ -225,29 +225,17 @@ def run_query(args) -> int:
         return 0
     query = library.get(args.name)
     params = dict(_key_value(item) for item in args.param)
-    with _store_input_is_bad_input():
-        if args.endpoint:
-            store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
-        elif args.store_dir:
-            store = stores.OxigraphStore(path=args.store_dir, read_only=True)
-        else:
-            if not args.graph.is_file():
-                raise pipeline.InputError(f"no graph file {args.graph}; run the main job first")
-            store = stores.OxigraphStore(args.graph) if args.store == "oxigraph" else stores.RdflibStore(args.graph)
-        answer = runner.run(query, store, params)
+    if args.endpoint:
+        store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
+    elif args.store_dir:
+        store = stores.OxigraphStore(path=args.store_dir, read_only=True)
+    else:
+        if not args.graph.is_file():
+            raise pipeline.InputError(f"no graph file {args.graph}; run the main job first")
+        store = stores.OxigraphStore(args.graph) if args.store == "oxigraph" else stores.RdflibStore(args.graph)
+    answer = runner.run(query, store, params)
     sys.stdout.write(runner.RENDERERS[args.format](answer))
     return 0
-
-
-@contextmanager
-def _store_input_is_bad_input():
-    """A store or endpoint that cannot be used as given (StoreInputError) is bad input: exit 2."""
-    from queries.stores import StoreInputError
-
-    try:
-        yield
-    except StoreInputError as error:
-        raise pipeline.InputError(str(error)) from None
 
 
 def _key_value(item: str) -> tuple[str, str]:
@@ -281,8 +269,7 @@ def run_serve(args) -> int:
     for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(stop, _stop_once)
     try:
-        with _store_input_is_bad_input():
-            server.start()          # stops what it started if it fails or is interrupted
+        server.start()          # stops what it started if it fails or is interrupted
         with server:
             federation = "SERVICE allowed" if args.allow_federation else "SERVICE refused (--allow-federation)"
             print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from conftest import RELEASE, ROOT
+from processes import port_is_free, start_serve
 from queries import library, runner
 from queries.server import OxigraphServer, free_port
 from queries.stores import EndpointStore, StoreError, StoreInputError
@@ -114,37 +114,10 @@ def test_closed_port_gives_a_clear_error():
         EndpointStore(f"http://127.0.0.1:{port}/query", 5).select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
 
 
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # ignore TIME_WAIT, not listeners
-        try:
-            probe.bind(("127.0.0.1", port))
-            probe.listen()
-        except OSError:
-            return False
-    return True
-
-
-def _start_serve(port: int) -> tuple[subprocess.Popen, str]:
-    """`build_graph.py serve --port PORT` in its own session (as a terminal would run it); its banner."""
-    proc = subprocess.Popen([sys.executable, "build_graph.py", "serve", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            start_new_session=True)
-    banner: list[str] = []
-    reader = threading.Thread(target=lambda: banner.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(WAIT)
-    if not banner or not banner[0]:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate(timeout=WAIT)
-        pytest.fail(f"serve did not start within {WAIT} s: {proc.stderr.read() if proc.stderr else ''}")
-    return proc, banner[0]
-
-
 @pytest.mark.parametrize("signal_to", ["process", "process-group"])
 def test_serve_answers_and_stops_on_sigint(signal_to):
     port = free_port()
-    proc, banner = _start_serve(port)
+    proc, banner = start_serve(port, wait=WAIT)
     try:
         url = f"http://127.0.0.1:{port}/query"
         assert url in banner, banner
@@ -164,9 +137,9 @@ def test_serve_answers_and_stops_on_sigint(signal_to):
     assert "Traceback" not in stderr, stderr
     assert time.monotonic() - started < WAIT
     deadline = time.monotonic() + 5
-    while not _port_is_free(port) and time.monotonic() < deadline:
+    while not port_is_free(port) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _port_is_free(port), f"port {port} still taken after serve stopped"
+    assert port_is_free(port), f"port {port} still taken after serve stopped"
 
 
 # ---------------------------------------------------------------- known bugs (see the report)

@@ -6,13 +6,10 @@ and the test checks how it ended (exit code, error text)."""
 from __future__ import annotations
 
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import RELEASE, ROOT
+from processes import children, cmdline, port_is_free, running, start_serve, wait_until
 from queries.server import OxigraphServer, free_port, remove_leftover_stores
 from queries.stores import EndpointStore, StoreError
 
@@ -136,53 +134,11 @@ def test_hostile_server_ends_within_its_bounds_with_a_clear_error(hostile, kind,
 
 # ---------------------------------------------------------------- serve: signals
 
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
-
-
-def _gone(pid: int) -> bool:
-    """Ended: no such process, or a zombie waiting to be reaped (which holds no port and runs nothing)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return bool(re.search(r"^State:\s+Z", status, re.M))
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # ignore TIME_WAIT, not listeners
-        try:
-            probe.bind(("127.0.0.1", port))
-            probe.listen()
-        except OSError:
-            return False
-    return True
-
-
-def _poll(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return condition()
-
-
 def _start_serve(port: int, *options) -> tuple[subprocess.Popen, int, Path]:
-    """`serve` in its own session; once it answers: it, its oxigraph child and the child's store folder."""
-    proc = subprocess.Popen([sys.executable, "build_graph.py", "serve", "--port", str(port), *options], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            start_new_session=True)
-    banner: list[str] = []
-    reader = threading.Thread(target=lambda: banner.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(HANG)
-    if not banner or not banner[0]:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate(timeout=HANG)
-        pytest.fail(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
-    (child,) = _children(proc.pid)
-    command = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+    """`serve` once it answers: it, its oxigraph child and the child's store folder."""
+    proc, _ = start_serve(port, *options, wait=HANG)
+    (child,) = children(proc.pid)
+    command = cmdline(child).decode().split("\0")
     assert Path(command[0]).name == "oxigraph" and "serve-read-only" in command, command
     return proc, child, Path(command[command.index("--location") + 1])
 
@@ -199,8 +155,8 @@ def test_serve_takes_its_server_and_store_with_it(signal_number):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate(timeout=HANG)
-    assert _poll(lambda: _gone(child)), f"oxigraph {child} outlived serve ({signal_number.name})"
-    assert _poll(lambda: _port_is_free(port)), f"port {port} still taken"
+    assert wait_until(lambda: not running(child), 10), f"oxigraph {child} outlived serve ({signal_number.name})"
+    assert wait_until(lambda: port_is_free(port), 10), f"port {port} still taken"
     if signal_number == signal.SIGKILL:     # nothing runs in a killed process: the next start cleans up
         assert proc.returncode == -signal.SIGKILL
         remove_leftover_stores()        # (or another serve starting meanwhile did)
@@ -258,7 +214,7 @@ def test_serve_passes_its_query_timeout_and_oxigraph_cancels_a_runaway_query():
     port = free_port()
     proc, child, _ = _start_serve(port, "--timeout", "1")
     try:
-        command = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+        command = cmdline(child).decode().split("\0")
         assert command[command.index("--timeout-s") + 1] == "1"
         # 20,000 x 20,000 rows compared as strings: minutes of work, which the timeout cuts short
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import build_graph
+from processes import children, cmdline, running, wait_until
 from graph import pipeline
 from graph.synthetic import write_corpus
 from graph.output_folder import MARKER
@@ -40,38 +41,9 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.update(int(child) for child in (task / "children").read_text().split())
-    return found
-
-
-def running(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            if "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text():
-                alive.add(pid)
-        except OSError:
-            continue
-    return alive
-
-
 def hermit_children(pid: int) -> set[int]:
     """The live (not zombie) HermiT JVMs that process `pid` started."""
-    try:
-        children = children_of(pid)
-    except OSError:
-        return set()
-    return {child for child in running(children) if HERMIT in _cmdline(child)}
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+    return {child for child in children(pid) if running(child) and HERMIT in cmdline(child)}
 
 
 def watch_for_hermit(process: subprocess.Popen, seconds: float, stop_at_first: bool = False) -> set[int]:
@@ -89,12 +61,11 @@ def wait_until_gone(pids: set[int], seconds: float = 2) -> set[int]:
     """The pids among `pids` still running after up to `seconds`: the kernel delivers the parent-death
     signal at once, and HermiT on the `slow_sources` runs for tens of seconds, so a JVM that was not
     killed is still there."""
-    deadline = time.monotonic() + seconds
-    while True:
-        alive = {pid for pid in running(pids) if HERMIT in _cmdline(pid)}
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.1)
+    def alive() -> set[int]:
+        return {pid for pid in pids if running(pid) and HERMIT in cmdline(pid)}
+
+    wait_until(lambda: not alive(), seconds)
+    return alive()
 
 
 @pytest.fixture(scope="module")
@@ -329,16 +300,12 @@ def test_a_killed_corpus_build_leaves_no_worker_and_the_next_build_clears_its_st
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
-        workers = {pid for pid in children_of(process.pid)
-                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        workers = {pid for pid in children(process.pid) if b"spawn_main" in cmdline(pid)}
         time.sleep(0.1)
     assert workers, "the build started no worker process"
     process.kill()
     process.wait()
-    deadline = time.monotonic() + 2
-    while running(workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert running(workers) == set(), "worker processes outlived the killed build"
+    assert wait_until(lambda: not any(map(running, workers)), 2), "worker processes outlived the killed build"
     assert not store.exists()
     run = run_cli("build", "--sources", str(SOURCES), "--store-dir", str(store))
     assert run.returncode == 0, run.stderr

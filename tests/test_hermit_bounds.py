@@ -10,13 +10,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from conftest import FIXTURES, ROOT
+from processes import children, cmdline, running, wait_until
 from test_reasoning import tiny_graph
 
 from graph import child_processes
@@ -34,35 +33,7 @@ def rules_answer(graph: Graph):
 
 def java_children(parent: int) -> list[int]:
     """Process ids of the HermiT JVMs whose parent is `parent` (not `java -version`, run before them)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        comm, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
-        if comm == "java" and int(fields[1]) == parent and b"org.semanticweb.HermiT" in command:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def running(pid: int) -> bool:
-    """Alive and not a zombie (PID 1 here reaps slowly: a killed process may stay a zombie a while)."""
-    try:
-        state = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State:"))
-    except (OSError, StopIteration):
-        return False
-    return "Z" not in state.split()[1]
-
-
-def wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
+    return sorted(pid for pid in children(parent) if b"org.semanticweb.HermiT" in cmdline(pid))
 
 
 @needs_java
