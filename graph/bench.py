@@ -323,6 +323,7 @@ def _open_store(kind: str, nt: Path | None, path: Path | None, load: bool):
 
 
 def stage_network(folder: Path, options: dict) -> dict:
+    from queries import load
     from queries.network import Network
 
     store = _open_store("oxigraph_disk", None, folder / "store-oxigraph", load=False)
@@ -336,7 +337,10 @@ def stage_network(folder: Path, options: dict) -> dict:
         return value
 
     network = part("from_store", lambda: Network.from_store(store))
-    for table in ("load_by_function", "robustness", "load_by_body", "collectives", "centrality", "city_figures"):
+    for name, call in (("load_by_function", load.by_function), ("robustness", load.robustness),
+                       ("load_by_body", load.by_body), ("other_bodies", load.other_bodies)):
+        part(name, lambda: call(store))
+    for table in ("centrality", "city_figures"):
         part(table, getattr(network, table))
     return clock.result(store="Oxigraph on disk", bodies=len(network.bodies), assignments=len(network.edges),
                         cities=len(network.cities), parts=parts)

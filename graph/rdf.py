@@ -96,8 +96,13 @@ def add_concept_schemes(graph: Graph) -> None:
     _concept(graph, "industry", "cross-cutting", "综合保障", "Cross-cutting")
     for key, row in tables.functions().items():
         _concept(graph, "function", key, row["zh"], row["en"])
+    for key, labels in tables.KIND_GROUPS.items():
+        if labels:
+            _concept(graph, "kind", key, *labels)
     for key, row in tables.kinds().items():
-        _concept(graph, "kind", key, row["zh"], row["en"])
+        node = _concept(graph, "kind", key, row["zh"], row["en"])
+        if row["group"]:
+            graph.add((node, SKOS.broader, HKC[f"kind/{row['group']}"]))
     _concept(graph, "kind", "other", "其他", "Other")
     _concept(graph, "kind", "city-government", "市人民政府", "City government (the plan's issuer)")
     for key, (zh, en) in ROLES.items():
@@ -305,4 +310,6 @@ class PlanWriter:
         self.add(node, HK.role, HKC[f"role/{lead['role']}"])
         if lead["industry"]:
             self.add(node, HK.industry, HKC[f"industry/{lead['industry']}"])
+        if lead["agency"].get("via"):
+            self.add(node, HK.coordinatesThrough, Literal(lead["agency"]["via"], lang="zh"))
         self.selection(node, lead["start"], lead["end"], lead["text"])

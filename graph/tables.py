@@ -6,6 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
+# The groups a kind may belong to (kinds.tsv's group column): "" is a kind of its own.
+KIND_GROUPS = {"": None, "government-department": ("政府部门", "Government department (bureau)")}
 
 
 def read_tsv(name: str) -> list[dict[str, str]]:
@@ -154,6 +156,8 @@ def table_problems() -> list[str]:
     for row in read_tsv("kinds.tsv"):
         if row["default_function"] and row["default_function"] not in functions():
             problems.append(f"kinds.tsv {row['id']}: unknown default function {row['default_function']!r}")
+        if row["group"] not in KIND_GROUPS:
+            problems.append(f"kinds.tsv {row['id']}: group {row['group']!r} is none of {sorted(KIND_GROUPS)}")
     return problems
 
 

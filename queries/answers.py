@@ -2,9 +2,9 @@
 comparison, written as CSV and Markdown, and the headline answer as a sentence with its numbers."""
 from pathlib import Path
 
-from queries import library
+from queries import library, load
 from queries.compare import Comparison
-from queries.network import HEADLINE_WEIGHTS, WEIGHTINGS, Network
+from queries.network import Network
 from queries.runner import run, to_csv, to_markdown, to_table
 from queries.stores import Answer
 
@@ -21,40 +21,87 @@ class Answers:
         self.network = Network.from_store(store)
         # A comparison needs two cities; a corpus of one city's plans still gets every other answer.
         self.comparison = Comparison(store, self.network) if len(self.network.cities) >= 2 else None
+        weights = ":".join(map(str, load.headline_weights()))
         self.tables: dict[str, tuple[str, Answer]] = {
-            "network-load-by-function": ("协调负担指数(按职能) | Coordinating-load index by function (lead 2 : co-op 1)",
-                                         self.network.load_by_function()),
-            "network-load-robustness": ("排名稳健性 | Ranking under other weightings", self.network.robustness()),
-            "network-load-by-body": ("协调负担指数(按单位) | Coordinating-load index by body", self.network.load_by_body()),
-            "network-collectives": ("统称单位(非单一部门) | Collectives, shown apart", self.network.collectives()),
+            "network-load-robustness": ("排名稳健性 | Ranking under other weightings", load.robustness(store)),
             "network-centrality": ("共同任务网络中心性 | Centrality in the co-assignment network",
                                    self.network.centrality()),
             "network-city-figures": ("两市网络指标 | Network figures per city", self.network.city_figures()),
         }
         if self.comparison:
             self.tables["comparison-coverage"] = (
-                f"{self.comparison.first} vs {self.comparison.second} 覆盖对比 | Coverage compared",
+                f"{self.comparison.first} vs {self.comparison.second} 覆盖对比 | Coverage compared (per 100 tasks of each city)",
                 self.comparison.table())
+            self.tables["comparison-function-load"] = (
+                f"按规模调整的职能负担 | Coordinating load by function per 100 tasks of each city (lead {weights} co-op)",
+                self.comparison.function_load())
             self.tables["comparison-functions"] = ("职能集合相似度 | Similarity of the function sets",
                                                    self.comparison.summary())
 
+    @property
+    def load_by_function(self) -> Answer:
+        return self.results[load.BY_FUNCTION]
+
+    @property
+    def load_by_body(self) -> Answer:
+        return self.results[load.BY_BODY]
+
+    def counted_kinds(self) -> tuple[list[str], list[str]]:
+        """Labels of the kinds the load counts by default, and of the kinds shown apart, with bodies."""
+        counted, apart = [], []
+        wanted = load.default_kinds()
+        for row in self.results["kinds-of-body"].as_dicts():
+            if row["bodies"]:
+                kind = row["kind"].rsplit("/", 1)[-1]
+                label = f"{row['kind_en']} ({row['bodies']})"
+                (counted if wanted in (kind, row["group"]) else apart).append(label)
+        return counted, apart
+
+    def formal_coordination(self) -> str:
+        """Per city, who the plan makes coordinate overall, as the coordination-roles answer says."""
+        parts = []
+        for row in self.results["coordination-roles"].as_dicts():
+            if row["role_id"] != "overall-coordination":
+                continue
+            if not row["agency"]:
+                parts.append(f"{row['city']}: not named in the plan")
+            elif row["written_as"]:
+                parts.append(f"{row['city']}: {row['written_as']}, housed in {row['name_zh']} ({row['name_en']})")
+            else:
+                parts.append(f"{row['city']}: {row['name_zh']} ({row['name_en']})")
+        return "; ".join(parts) or "no plan names it"
+
     def headline(self) -> str:
-        table = self.network.load_by_function()
-        top = table.as_dicts()[0]
-        robust = self.network.robustness(top=10)
-        top_ranks = robust.rows[0][3:]
-        stable = sum(1 for rank in top_ranks if rank == 1)
-        weights = ":".join(map(str, HEADLINE_WEIGHTS))
+        table = self.load_by_function
+        rows = table.as_dicts()
+        first = [row for row in rows if row["rank"] == 1]
+        top = first[0]
+        robust = self.tables["network-load-robustness"][1]
+        stable = sum(1 for rank in robust.rows[0][3:] if rank == 1) if robust.rows else 0
+        weights = ":".join(map(str, load.headline_weights()))
+        second = [row for row in rows if row["rank"] == 2]
+        counted, apart = self.counted_kinds()
+        twice = sum(row["listed_twice"] for row in rows)
+        who = " and ".join(f"{row['function_en']} ({row['function_zh']})" for row in first)
+        verb = "carry" if len(first) == 1 else "tie for"
         lines = [
-            f"Headline: across {_count(len(self.network.cities), 'city', 'cities')}, the {top['function_en']} ({top['function_zh']}) "
-            f"bodies carry the most coordinating load: they lead {top['lead']} tasks and co-operate on "
-            f"{top['cooperating']} (index {top[f'load_index_{HEADLINE_WEIGHTS[0]}_{HEADLINE_WEIGHTS[1]}']} at "
-            f"lead {weights} co-operating; {_count(top['bodies'], 'body', 'bodies')} in "
-            f"{_count(top['cities'], 'city', 'cities')}). It ranks first under "
-            f"{stable} of {len(WEIGHTINGS)} weightings.",
+            f"Headline: across {_count(len(self.network.cities), 'city', 'cities')}, the {who} bureaus {verb} the most "
+            f"coordinating load: they lead {top['lead']} tasks and only co-operate on {top['cooperating']} "
+            f"(index {top['load_index']} at lead {weights} co-operating; {_count(top['bodies'], 'bureau', 'bureaus')} in "
+            f"{_count(top['cities'], 'city', 'cities')}). It ranks first under {stable} of {len(load.WEIGHTINGS)} weightings."
+            + (" Second: " + ", ".join(f"{row['function_en']} ({row['function_zh']}, index {row['load_index']})"
+                                       for row in second) + "." if second else ""),
             "",
-            "Top 10 functions (collectives such as 各县区人民政府 left out):",
-            to_table(Answer(table.variables[1:], [row[1:] for row in table.rows]), limit=10),
+            f"Counted: government departments only — {', '.join(counted)}. Shown apart (other-bodies-load): "
+            f"{', '.join(apart) or 'none'}. A task on which one function is written both as lead and as co-operating "
+            f"counts once, as lead ({_count(twice, 'such listing', 'such listings')}).",
+            "",
+            "Formal coordination (coordination-roles; bracket load above is how often a bureau is named in the tasks' "
+            "brackets, not who the plan makes coordinate): " + self.formal_coordination() + ".",
+            "",
+            f"Top 10 functions (rank: equal indexes share a rank; the same order as `query {load.BY_FUNCTION}`):",
+            to_table(Answer(table.variables[:1] + table.variables[2:-1], [row[:1] + row[2:-1] for row in table.rows]),
+                     limit=10),
             "Robustness: rank of each under other weightings of lead vs co-operating:",
             to_table(Answer(robust.variables[1:], [row[1:] for row in robust.rows])),
         ]

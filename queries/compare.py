@@ -1,13 +1,16 @@
 """Two cities side by side: coverage per chain element, industry, function and indicator.
 
-For every concept: tasks, bodies and targets in each city, and which city covers it (both, or one
-only); plus the Jaccard similarity of the two cities' sets of functions.
+For every concept: tasks, bodies and targets in each city, the tasks as a share (per 100 tasks of that
+city: Liuzhou's plan has twice Laibin's tasks), and which city covers it (both, or one only); the
+coordinating load of each function in each city, ranked by its share; and the Jaccard similarity of the
+two cities' sets of functions. Functions count the bodies the coordinating load counts (government
+departments by default), as everywhere else.
 """
 from collections import defaultdict
 
-from queries import library
+from queries import library, load
 from queries.network import Network
-from queries.runner import run
+from queries.runner import ranked, run
 from queries.stores import Answer
 
 
@@ -18,8 +21,17 @@ class Comparison:
             raise ValueError("a comparison needs two cities in the graph")
         self.first, self.second = first or cities[0], second or cities[1]
         self.network = network
+        self.store = store
         self.coverage = run(library.get("chain-coverage"), store)
         self.targets = run(library.get("targets-by-year"), store)
+        self.city_tasks = defaultdict(set)
+        for task, city in network.task_city.items():
+            self.city_tasks[city].add(task)
+
+    def share(self, count: int, city: str) -> float:
+        """`count` tasks as tasks per 100 tasks of the city, to one decimal."""
+        total = len(self.city_tasks[city])
+        return round(100 * count / total, 1) if total else 0.0
 
     def table(self) -> Answer:
         a, b = self.first, self.second
@@ -31,6 +43,8 @@ class Comparison:
             labels[key] = (row["label_zh"], row["label_en"])
         tasks, bodies = defaultdict(set), defaultdict(set)
         for task, body, _ in self.network.edges:
+            if not self.network.bodies[body].counted:
+                continue
             for function in self.network.functions.get(body, []):
                 key = ("function", function)
                 tasks[(key, self.network.task_city[task])].add(task)
@@ -53,16 +67,42 @@ class Comparison:
                 continue
             covered = "both" if present_a and present_b else (f"{a} only" if present_a else f"{b} only")
             rows.append([key[0], key[1], labels[key][0], labels[key][1], c[("tasks", a)], c[("tasks", b)],
+                         self.share(c[("tasks", a)], a), self.share(c[("tasks", b)], b),
                          c[("bodies", a)], c[("bodies", b)], c[("targets", a)], c[("targets", b)], covered])
         order = {"element": 0, "industry": 1, "function": 2, "indicator": 3}
-        rows.sort(key=lambda r: (order[r[0]], r[10] != "both", r[1]))
+        rows.sort(key=lambda r: (order[r[0]], r[12] != "both", r[1]))
         return Answer(["dimension", "concept", "label_zh", "label_en", f"tasks {a}", f"tasks {b}",
+                       f"per 100 tasks {a}", f"per 100 tasks {b}",
                        f"bodies {a}", f"bodies {b}", f"targets {a}", f"targets {b}", "covered_by"], rows)
+
+    def function_load(self) -> Answer:
+        """Each function's coordinating load in each city, raw and per 100 tasks of that city, ranked by the
+        mean of the two cities' shares (each city weighs the same, whatever the size of its plan) beside
+        its rank when the cities are pooled (the headline's)."""
+        a, b = self.first, self.second
+        pooled = {row["function"]: row for row in load.by_function(self.store).as_dicts()}
+        per_city = {city: {row["function"]: row for row in load.by_function(self.store, city=city).as_dicts()}
+                    for city in (a, b)}
+        rows = []
+        for function, row in pooled.items():
+            cells, shares = [], []
+            for city in (a, b):
+                found = per_city[city].get(function, {})
+                index, lead, cooperating = (found.get(k, 0) for k in ("load_index", "lead", "cooperating"))
+                shares.append(self.share(index, city))
+                cells += [lead, cooperating, index, shares[-1]]
+            rows.append([function, row["function_zh"], row["function_en"]] + cells
+                        + [round(sum(shares) / 2, 1), row["rank"]])
+        rows.sort(key=lambda r: (-r[-2], -(r[3] + r[7]), r[2]))
+        return ranked(Answer(["function", "function_zh", "function_en",
+                              f"lead {a}", f"cooperating {a}", f"load {a}", f"load per 100 tasks {a}",
+                              f"lead {b}", f"cooperating {b}", f"load {b}", f"load per 100 tasks {b}",
+                              "mean load per 100 tasks", "rank pooled"], rows), "mean load per 100 tasks")
 
     def function_sets(self) -> tuple[set[str], set[str]]:
         sets = defaultdict(set)
         for body, functions in self.network.functions.items():
-            if body in self.network.bodies:
+            if body in self.network.bodies and self.network.bodies[body].counted:
                 sets[self.network.bodies[body].city].update(functions)
         return sets[self.first], sets[self.second]
 

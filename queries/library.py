@@ -6,9 +6,16 @@ Header lines, at the top of each file:
     # zh: the question in Chinese
     # en: the question in English
     # param keyword: what it means (default: 养老)
+    # param kinds: what it means (concepts of: kind) (default: government-department)
+    # param lead_weight: what it means (whole number) (default: 2)
+    # rank: load_index
     # row: what one row of the answer means
-A parameter is bound by rewriting the query's own `VALUES ?keyword { ... }` block with the value
-written as a SPARQL string literal, so a value can never change the query's structure.
+A parameter is bound by rewriting every `VALUES ?keyword { ... }` block of the query (a subquery that
+needs it has its own) with the value written as a SPARQL string literal, so a value can never change the
+query's structure. `(whole number)` values are checked here; `(concepts of: SCHEME)` values, a
+comma-separated list of ids of that concept scheme (or `all`), are checked against the store by the
+runner. `rank: VARIABLE` makes the runner add a first column `rank`: rows the query ordered by that
+variable, largest first, and equal values share a rank (1, 2, 2, 4).
 """
 import re
 from dataclasses import dataclass, field
@@ -20,8 +27,10 @@ QUERIES = Path(__file__).resolve().parent
 # in the text before reading it (SPARQL 1.1, 19.2; rdflib even inside an escaped backslash); \U00000075 is "u".
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _U_AFTER_BACKSLASH = {"u": "\\U00000075", "U": "\\U00000055"}   # 8 digits: rdflib reads up to 8
-HEADER = re.compile(r"^#\s*(title|zh|en|row|param\s+(\w+))\s*:\s*(.*)$")
+HEADER = re.compile(r"^#\s*(title|zh|en|row|rank|param\s+(\w+))\s*:\s*(.*)$")
 DEFAULT = re.compile(r"\(default:\s*(.*?)\)\s*$")
+CONCEPTS = re.compile(r"\(concepts of:\s*([\w-]+)\)")
+WHOLE_NUMBER = "(whole number)"
 
 
 class QueryError(ValueError):
@@ -38,6 +47,9 @@ class Query:
     row: str = ""
     params: dict[str, str] = field(default_factory=dict)      # name -> description
     defaults: dict[str, str] = field(default_factory=dict)
+    schemes: dict[str, str] = field(default_factory=dict)     # name -> concept scheme its values come from
+    whole_numbers: set[str] = field(default_factory=set)
+    rank_by: str = ""
 
     @property
     def is_check(self) -> bool:
@@ -57,11 +69,17 @@ class Query:
                 raise QueryError(f"{self.name}: parameter {name} needs a value (--param {name}=...)")
             if not value.isprintable() and not _is_unicode(value):
                 raise QueryError(f"{self.name}: the value of {name} is not valid text (bytes that are not UTF-8?)")
+            if name in self.whole_numbers and not (value.isascii() and value.isdigit()):
+                raise QueryError(f"{self.name}: {name} must be a whole number (0, 1, 2, ...), not {value!r}")
             block = re.compile(rf"VALUES\s+\?{name}\s*\{{[^}}]*\}}")
             if not block.search(text):
                 raise QueryError(f"{self.name}: the query has no VALUES ?{name} block to bind")
-            text = block.sub(lambda _: f"VALUES ?{name} {{ {sparql_string(value)} }}", text, count=1)
+            text = block.sub(lambda _: f"VALUES ?{name} {{ {sparql_string(value)} }}", text)
         return text
+
+    def values(self, values: dict[str, str] | None = None) -> dict[str, str]:
+        """Every parameter's value: the one given, else its default."""
+        return {name: (values or {}).get(name, self.defaults.get(name, "")) for name in self.params}
 
 
 def sparql_string(value: str) -> str:
@@ -94,10 +112,17 @@ def parse(path: Path) -> Query:
             continue
         key, param, value = match.group(1), match.group(2), match.group(3).strip()
         if param:
-            default = DEFAULT.search(value)
-            query.params[param] = DEFAULT.sub("", value).strip()
+            default, scheme = DEFAULT.search(value), CONCEPTS.search(value)
+            description = CONCEPTS.sub("", DEFAULT.sub("", value))
+            if WHOLE_NUMBER in description:
+                query.whole_numbers.add(param)
+            query.params[param] = description.replace(WHOLE_NUMBER, "").strip()
             if default:
                 query.defaults[param] = default.group(1)
+            if scheme:
+                query.schemes[param] = scheme.group(1)
+        elif key == "rank":
+            query.rank_by = value
         else:
             setattr(query, {"title": "title", "zh": "question_zh", "en": "question_en", "row": "row"}[key], value)
     return query

@@ -1,12 +1,10 @@
 """Network analysis of who works with whom (networkx), from the same store the queries ask.
 
 Per city, a bipartite graph of bodies and tasks (edges carry the role); its projection onto bodies
-links two bodies by the number of tasks they share. Collectives (各县区人民政府, 各有关部门) are not one
-bureau: they are kept out of rankings and projections and reported apart.
-
-The coordinating-load index of a body is `lead_weight * tasks led + cooperating_weight * tasks
-co-operated on`; the headline uses 2 : 1 (leading a task is the heavier job), and the ranking is
-recomputed under other weightings so a reader can see whether the answer depends on that choice.
+links two bodies by the number of tasks they share. Only the bodies the coordinating load counts
+(government departments by default: queries/load.py) enter the projection and its figures; the other
+bodies (companies, schools, development-zone committees, county governments, collectives) stay in the
+bipartite graph and are reported apart.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,14 +12,10 @@ from functools import cached_property
 
 import networkx as nx
 
-from queries import library
+from queries import library, load
 from queries.runner import run
 from queries.stores import Answer
 
-COLLECTIVE_KINDS = {"hkc:kind/county-collective", "hkc:kind/department-collective"}
-HEADLINE_WEIGHTS = (2, 1)
-WEIGHTINGS = {"lead 2 : co-op 1": (2, 1), "equal 1 : 1": (1, 1), "lead 3 : co-op 1": (3, 1),
-              "lead only 1 : 0": (1, 0), "co-op only 0 : 1": (0, 1)}
 LOUVAIN_SEED = 42
 
 
@@ -32,21 +26,19 @@ class Body:
     name_zh: str
     name_en: str
     kind: str
-
-    @property
-    def collective(self) -> bool:
-        return self.kind in COLLECTIVE_KINDS
+    counted: bool       # a kind the coordinating load counts (a government department by default)
 
 
 class Network:
     """Assignments and functions as read from a store, with the graphs and tables built from them."""
 
-    def __init__(self, assignments: Answer, functions: Answer):
+    def __init__(self, assignments: Answer, functions: Answer, counted: set[str]):
         self.bodies: dict[str, Body] = {}
         self.edges: set[tuple[str, str, str]] = set()        # (task, body, role)
         self.task_city: dict[str, str] = {}
         for row in assignments.as_dicts():
-            self.bodies[row["agency"]] = Body(row["agency"], row["city"], row["name_zh"], row["name_en"], row["kind"])
+            self.bodies[row["agency"]] = Body(row["agency"], row["city"], row["name_zh"], row["name_en"], row["kind"],
+                                              row["agency"] in counted)
             self.edges.add((row["task"], row["agency"], row["role"].rsplit("/", 1)[-1]))
             self.task_city[row["task"]] = row["city"]
         self.functions: dict[str, list[str]] = defaultdict(list)
@@ -56,8 +48,11 @@ class Network:
             self.function_labels[row["function"]] = (row["function_zh"], row["function_en"])
 
     @classmethod
-    def from_store(cls, store) -> "Network":
-        return cls(run(library.get("task-assignments"), store), run(library.get("agency-functions"), store))
+    def from_store(cls, store, kinds: str | None = None) -> "Network":
+        """The network of the store's assignments; the bodies `load.by_body` counts (of `kinds`, by default
+        government departments) are the ones its projection and figures rank."""
+        counted = {row["agency"] for row in load.by_body(store, kinds).as_dicts()}
+        return cls(run(library.get("task-assignments"), store), run(library.get("agency-functions"), store), counted)
 
     @property
     def cities(self) -> list[str]:
@@ -86,18 +81,18 @@ class Network:
         graph = nx.Graph()
         for task, body, role in self._city_edges.get(city, ()):
             graph.add_node(task, bipartite="task")
-            graph.add_node(body, bipartite="body", collective=self.bodies[body].collective)
+            graph.add_node(body, bipartite="body", counted=self.bodies[body].counted)
             graph.add_edge(task, body, role=role)
         return graph
 
     def projection(self, city: str) -> nx.Graph:
-        """Bodies (collectives left out) linked by the number of tasks they share."""
+        """The counted bodies linked by the number of tasks they share."""
         members: dict[str, set[str]] = defaultdict(set)
         for task, body, _ in self._city_edges.get(city, ()):
-            if not self.bodies[body].collective:
+            if self.bodies[body].counted:
                 members[task].add(body)
         graph = nx.Graph()
-        graph.add_nodes_from(sorted(b for b, body in self.bodies.items() if body.city == city and not body.collective))
+        graph.add_nodes_from(sorted(b for b, body in self.bodies.items() if body.city == city and body.counted))
         for task in sorted(members):
             bodies = sorted(members[task])
             for i, first in enumerate(bodies):
@@ -107,49 +102,6 @@ class Network:
         return graph
 
     # -- tables ------------------------------------------------------------------------------
-
-    def load_by_body(self) -> Answer:
-        """Lead and co-operating task counts per body, collectives marked (they are not one bureau)."""
-        rows = []
-        for body in sorted(self.bodies.values(), key=lambda b: (b.city, b.id)):
-            lead, cooperating = self.tasks_by_role(body.id)
-            rows.append([body.city, body.id, body.name_zh, body.name_en, "yes" if body.collective else "no",
-                         len(lead), len(cooperating), _index(len(lead), len(cooperating), HEADLINE_WEIGHTS)])
-        rows.sort(key=lambda r: (-r[7], -r[5], r[0], r[1]))
-        return Answer(["city", "agency", "name_zh", "name_en", "collective", "lead", "cooperating",
-                       "load_index_2_1"], rows)
-
-    def function_counts(self) -> dict[str, tuple[int, int, set[str]]]:
-        """function -> (distinct tasks led, distinct tasks co-operated on, bodies), collectives left out."""
-        led, cooperated, bodies = defaultdict(set), defaultdict(set), defaultdict(set)
-        for task, body, role in self.edges:
-            if self.bodies[body].collective:
-                continue
-            for function in self.functions.get(body, []):
-                (led if role == "lead" else cooperated)[function].add(task)
-                bodies[function].add(body)
-        return {f: (len(led[f]), len(cooperated[f]), bodies[f]) for f in bodies}
-
-    def load_by_function(self, weights: tuple[int, int] = HEADLINE_WEIGHTS) -> Answer:
-        rows = []
-        for function, (lead, cooperating, bodies) in self.function_counts().items():
-            zh, en = self.function_labels[function]
-            cities = len({self.bodies[b].city for b in bodies})
-            rows.append([function, zh, en, lead, cooperating, lead + cooperating, _index(lead, cooperating, weights),
-                         len(bodies), cities])
-        rows.sort(key=lambda r: (-r[6], -r[3], r[0]))
-        return Answer(["function", "function_zh", "function_en", "lead", "cooperating", "total",
-                       f"load_index_{weights[0]}_{weights[1]}", "bodies", "cities"], rows)
-
-    def robustness(self, top: int = 10) -> Answer:
-        """The rank of each function under every weighting; a robust answer keeps its rank."""
-        ranks = {}
-        for label, weights in WEIGHTINGS.items():
-            ordered = [row[0] for row in self.load_by_function(weights).rows]
-            ranks[label] = {function: ordered.index(function) + 1 for function in ordered}
-        headline = [row for row in self.load_by_function().rows][:top]
-        rows = [[row[0], row[1], row[2]] + [ranks[label][row[0]] for label in WEIGHTINGS] for row in headline]
-        return Answer(["function", "function_zh", "function_en"] + [f"rank ({label})" for label in WEIGHTINGS], rows)
 
     def centrality(self) -> Answer:
         rows = []
@@ -181,22 +133,13 @@ class Network:
             bipartite, projection = self.bipartite(city), self.projection(city)
             tasks = [n for n, d in bipartite.nodes(data=True) if d["bipartite"] == "task"]
             bodies = [n for n, d in bipartite.nodes(data=True) if d["bipartite"] == "body"]
-            collectives = [n for n in bodies if bipartite.nodes[n]["collective"]]
-            rows.append([city, len(tasks), len(bodies), len(collectives), bipartite.number_of_edges(),
+            apart = [n for n in bodies if not bipartite.nodes[n]["counted"]]
+            rows.append([city, len(tasks), len(bodies), len(apart), bipartite.number_of_edges(),
                          round(nx.bipartite.density(bipartite, tasks), 4) if tasks else 0,
                          projection.number_of_edges(), round(nx.density(projection), 4),
                          round(_degree_centralisation(projection), 4), len(self.communities(projection))])
-        return Answer(["city", "tasks", "bodies", "collectives", "assignments", "bipartite_density",
+        return Answer(["city", "tasks", "bodies", "bodies_not_counted", "assignments", "bipartite_density",
                        "body_links", "projection_density", "degree_centralisation", "communities"], rows)
-
-    def collectives(self) -> Answer:
-        table = self.load_by_body()
-        return Answer(table.variables, [row for row in table.rows if row[4] == "yes"])
-
-
-def _index(lead: int, cooperating: int, weights: tuple[int, int]) -> int:
-    return weights[0] * lead + weights[1] * cooperating
-
 
 def _eigenvector(graph: nx.Graph) -> dict[str, float]:
     if graph.number_of_edges() == 0:

@@ -4,12 +4,46 @@ import io
 import json
 from decimal import Decimal
 
-from queries.library import Query
+from queries.library import Query, QueryError
 from queries.stores import Answer
+
+CONCEPT_IDS = """SELECT ?concept WHERE {{ ?concept <http://www.w3.org/2004/02/skos/core#inScheme>
+  <https://w3id.org/healthkg/concept/scheme/{scheme}> }}"""
 
 
 def run(query: Query, store, params: dict[str, str] | None = None) -> Answer:
-    return store.select(query.bind(params))
+    text = query.bind(params)
+    values = query.values(params)
+    for name, scheme in query.schemes.items():
+        check_concepts(query, name, values[name], scheme, store)
+    answer = store.select(text)
+    return ranked(answer, query.rank_by) if query.rank_by else answer
+
+
+def check_concepts(query: Query, name: str, value: str, scheme: str, store) -> None:
+    """Each comma-separated id of `value` names a concept of the scheme in the store (or is `all`): an id
+    that names nothing would silently count nothing."""
+    wanted = [part.strip() for part in value.split(",") if part.strip()]
+    known = sorted(str(row[0]).rsplit("/", 1)[-1] for row in store.select(CONCEPT_IDS.format(scheme=scheme)).rows)
+    unknown = [part for part in wanted if part != "all" and part not in known]
+    if not wanted or unknown:
+        raise QueryError(f"{query.name}: {name}={value!r}: {', '.join(unknown) or 'no id'} is not a {scheme} in the "
+                         f"graph; give a comma-separated list of: all, {', '.join(known)}")
+
+
+def ranked(answer: Answer, variable: str) -> Answer:
+    """The answer with a first column `rank`: its rows come ordered by `variable`, largest first, and
+    equal values share a rank (1, 2, 2, 4); the query's ORDER BY breaks the tie for display."""
+    if variable not in answer.variables:
+        raise QueryError(f"the query ranks by ?{variable}, which its answer lacks")
+    column = answer.variables.index(variable)
+    values = [row[column] for row in answer.rows]
+    if any(later > earlier for earlier, later in zip(values, values[1:])):
+        raise QueryError(f"the query ranks by ?{variable} but does not order its rows by it, largest first")
+    ranks = []
+    for position, value in enumerate(values):
+        ranks.append(ranks[-1] if position and value == values[position - 1] else position + 1)
+    return Answer(["rank"] + answer.variables, [[rank] + list(row) for rank, row in zip(ranks, answer.rows)])
 
 
 def _text(value) -> str:

@@ -1,6 +1,8 @@
 """(b) The co-assignment network of bodies per city (queries.network.Network.projection): a link counts the
-tasks two bodies share; node size is the coordinating load (2 x led + co-operated), colour the Louvain
-community (fixed seed). Collectives (各县区人民政府 ...) are left out, as in the network tables."""
+tasks two bodies share; node size is the coordinating load index of the `coordinating-load` answer (the
+bureaus it counts, each task once), colour the Louvain community (fixed seed). Bodies that are not
+government departments (companies, development-zone committees, collectives ...) are left out, as in the
+load answers."""
 import math
 
 from pyvis.network import Network as PyvisNetwork
@@ -13,9 +15,10 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 CITY_GAP = 500
 
 
-def build(network) -> dict:
+def build(network, load_by_body) -> dict:
+    """`load_by_body`: the answer of the `coordinating-load` query, which sizes the nodes."""
     net = PyvisNetwork(cdn_resources="remote")      # a data builder only: never writes a file
-    loads = {row["agency"]: row for row in network.load_by_body().as_dicts()}
+    loads = {row["agency"]: row for row in load_by_body.as_dicts()}
     bodies, partners, communities, edges = {}, {}, {}, []
     offset = 0.0
     for city in network.cities:
@@ -34,7 +37,7 @@ def build(network) -> dict:
             x, y = positions[node]
             colour = PALETTE[(community[node] - 1) % len(PALETTE)]
             net.add_node(node, label=body.name_zh or node, shape="dot", color=colour,
-                         size=round(7 + 3.2 * math.sqrt(load["load_index_2_1"]), 1), x=round(x + offset, 1), y=y,
+                         size=round(7 + 3.2 * math.sqrt(load["load_index"]), 1), x=round(x + offset, 1), y=y,
                          font={"size": 13})
             neighbours = sorted(((other, graph[node][other]["weight"]) for other in graph[node]),
                                 key=lambda p: (-p[1], p[0]))
@@ -42,7 +45,8 @@ def build(network) -> dict:
             bodies[node] = {
                 "zh": body.name_zh, "en": body.name_en, "city": city,
                 "functions": [" / ".join(network.function_labels[f]) for f in network.functions.get(node, [])],
-                "lead": load["lead"], "cooperating": load["cooperating"], "load": load["load_index_2_1"],
+                "lead": load["lead"], "cooperating": load["cooperating"], "load": load["load_index"],
+                "rank": load["rank"], "listed_twice": load["listed_twice"],
                 "community": community[node], "degree": sum(w for _, w in neighbours), "partners": len(neighbours)}
         for first, second, weight in sorted(weighted):
             edges.append({"from": first, "to": second, "width": round(min(1 + 1.6 * math.log2(weight), 9), 2),
@@ -53,13 +57,14 @@ def build(network) -> dict:
             "communities": communities, "cities": network.cities}
 
 
-def page(network, title: str = "单位共同任务网络 | Co-assignment network of bodies") -> str:
-    payload = build(network)
+def page(network, load_by_body, weights: tuple[int, int],
+         title: str = "单位共同任务网络 | Co-assignment network of bodies") -> str:
+    payload = build(network, load_by_body)
     counts = ", ".join(f"{city}: {sum(1 for b in payload['bodies'].values() if b['city'] == city)} bodies, "
                        f"{len(payload['communities'][city])} communities" for city in payload["cities"])
     body = f"""<header class="bar">
 <h1>{esc(title)}</h1>
-<p class="lede">{esc(counts)}. 节点大小 = 协调负担指数 (size: coordinating load, lead 2 : co-op 1); 颜色 = Louvain 社群 (colour: community); 连线粗细 = 共同任务数 (width: shared tasks). 统称单位不计 (collectives left out).</p>
+<p class="lede">{esc(counts)}. 节点大小 = 协调负担指数 (size: coordinating load, lead {weights[0]} : co-op {weights[1]}, each task once); 颜色 = Louvain 社群 (colour: community); 连线粗细 = 共同任务数 (width: shared tasks). 只计政府部门：企业、开发区管委会、县区政府和统称另表列出 (government departments only; companies, development-zone committees, county governments and collectives are listed apart in the report).</p>
 <div class="controls">
 <label>城市 City <select id="filter-city"></select></label>
 <label>单位 Body <select id="filter-body"></select></label>

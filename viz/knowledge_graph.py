@@ -42,8 +42,10 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build(data: GraphData) -> dict:
-    """The page's data: vis nodes and edges (built with pyvis) plus the tables the tooltips and filters read."""
+def build(data: GraphData, load_by_body=None) -> dict:
+    """The page's data: vis nodes and edges (built with pyvis) plus the tables the tooltips and filters read.
+    `load_by_body`, the `coordinating-load` answer over every kind of body, gives each body's counts (each
+    task once, as lead when written as both), so the page says what the answers say."""
     positions = tree_layout(data)
     net = PyvisNetwork(directed=True, cdn_resources="remote")      # a data builder only: never writes a file
     net.node_ids = _IdList()
@@ -94,6 +96,10 @@ def build(data: GraphData) -> dict:
     # the nodes come from pyvis, the edges (checked above: both ends exist) are appended as it would.
     net.edges = edges
 
+    loads = {row["agency"]: row for row in load_by_body.as_dicts()} if load_by_body is not None else {}
+    bodies = {body_id: dict(body, **{key: loads.get(body_id, {}).get(key, 0)
+                                     for key in ("lead", "cooperating", "listed_twice")})
+              for body_id, body in data.bodies.items()}
     counts = data.counts()
     legend = [{"color": colour, "zh": zh, "en": en, "count": counts[kind]}
               for kind, (zh, en, colour, shape, size) in TYPES.items()]
@@ -101,14 +107,14 @@ def build(data: GraphData) -> dict:
                for kind, (zh, en, colour, dashed, width) in EDGES.items()]
     return {
         "nodes": net.nodes, "edges": net.edges, "legend": legend, "cities": data.cities,
-        "plans": data.plans, "sections": data.sections, "tasks": data.tasks, "bodies": data.bodies,
+        "plans": data.plans, "sections": data.sections, "tasks": data.tasks, "bodies": bodies,
         "functions": data.functions, "elements": data.elements, "industries": data.industries,
         "targets": data.targets, "counts": counts,
     }
 
 
-def page(data: GraphData, title: str = "健康产业政策知识图谱 | Knowledge graph of the plans") -> str:
-    payload = build(data)
+def page(data: GraphData, load_by_body=None, title: str = "健康产业政策知识图谱 | Knowledge graph of the plans") -> str:
+    payload = build(data, load_by_body)
     counts = payload["counts"]
     plural = {"plan": "plans", "section": "sections", "task": "tasks", "body": "bodies", "element": "chain elements",
               "target": "targets"}

@@ -5,7 +5,6 @@ compares like with like; the page recomputes sizes and links for a chosen chain 
 from collections import Counter
 from itertools import combinations
 
-from queries.network import COLLECTIVE_KINDS
 from viz.layout import force_layout
 from viz.model import GraphData
 from viz.page import esc, render
@@ -14,7 +13,8 @@ CITY_COLOURS = ["#2f6db5", "#d35400", "#27ae60", "#8e44ad"]
 EDGE_COLOURS = ["rgba(47,109,181,0.45)", "rgba(211,84,0,0.45)", "rgba(39,174,96,0.45)", "rgba(142,68,173,0.45)"]
 
 
-def build(data: GraphData, network, comparison) -> dict:
+def build(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1)) -> dict:
+    """`weights`: the load index's (queries.load.headline_weights), so the page sizes as the answers rank."""
     if comparison is not None:
         cities = [comparison.first, comparison.second]
         first, second = comparison.function_sets()
@@ -28,7 +28,7 @@ def build(data: GraphData, network, comparison) -> dict:
     for f in shown:
         functions.setdefault(f, {"zh": f, "en": ""})
     bodies = {b: {"zh": info["zh"], "en": info["en"], "city": info["city"], "functions": info["functions"],
-                  "collective": info["kind"] in COLLECTIVE_KINDS}
+                  "counted": b in network.bodies and network.bodies[b].counted}
               for b, info in data.bodies.items() if info["city"] in cities}
     tasks = [{"id": t, "city": task["city"], "elements": task["elements"], "industry": task["industry"],
               "lead": task["lead"], "cooperating": task["cooperating"]}
@@ -36,21 +36,21 @@ def build(data: GraphData, network, comparison) -> dict:
     wanted = set(shown)
     together = Counter()
     for task in tasks:
-        held = sorted({f for b in task["lead"] + task["cooperating"] if b in bodies and not bodies[b]["collective"]
+        held = sorted({f for b in task["lead"] + task["cooperating"] if b in bodies and bodies[b]["counted"]
                        for f in bodies[b]["functions"] if f in wanted})
         together.update(combinations(held, 2))
     position = force_layout(shown, [(a, b, n) for (a, b), n in together.items()], seed=42, scale=360)
     cities_en = {p["city"]: p["city_en"] for p in data.plans.values()}
     return {"single": comparison is None, "cities": cities, "citiesEn": {c: cities_en.get(c, c) for c in cities}, "shown": shown, "only": only,
             "functions": functions, "position": {f: list(xy) for f, xy in position.items()}, "tasks": tasks,
-            "bodies": bodies, "elements": data.elements, "industries": data.industries,
+            "bodies": bodies, "elements": data.elements, "industries": data.industries, "weights": list(weights),
             "colors": {c: CITY_COLOURS[i % len(CITY_COLOURS)] for i, c in enumerate(cities)},
             "edgeColors": {c: EDGE_COLOURS[i % len(EDGE_COLOURS)] for i, c in enumerate(cities)}}
 
 
-def page(data: GraphData, network, comparison,
+def page(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1),
          title: str = "两市对比(共同职能) | The cities side by side over the shared functions") -> str:
-    payload = build(data, network, comparison)
+    payload = build(data, network, comparison, weights)
     panels = []
     for index, city in enumerate(payload["cities"]):
         only = payload["only"].get(city, [])
@@ -66,7 +66,7 @@ def page(data: GraphData, network, comparison,
         lede = "图中只有一个城市，无法对比 (the graph has one city: nothing to compare); its functions are shown."
     else:
         lede = (f"{len(payload['shown'])} 个共同职能 functions both cities have. 节点大小 = 该市协调负担 (size: load in that "
-                "city, lead 2 : co-op 1); 连线 = 两职能单位共同承担的任务数 (link: tasks shared). 同一职能在两图中位置相同。")
+                f"city, lead {weights[0]} : co-op {weights[1]}, government departments, each task once); 连线 = 两职能单位共同承担的任务数 (link: tasks shared). 同一职能在两图中位置相同。")
     body = f"""<header class="bar">
 <h1>{esc(title)}</h1>
 <p class="lede">{esc(lede)}</p>

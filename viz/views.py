@@ -1,6 +1,7 @@
 """Write every view of one set of answers into a folder: the three graph pages, the report and an index."""
 from pathlib import Path
 
+from queries import load
 from viz import co_assignment, knowledge_graph, report, side_by_side
 from viz.model import GraphData
 from viz.page import esc, render
@@ -23,9 +24,10 @@ def write_views(answers, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     data = GraphData.from_store(answers.store)
     pages = {
-        "knowledge-graph.html": knowledge_graph.page(data),
-        "co-assignment.html": co_assignment.page(answers.network),
-        "cities-side-by-side.html": side_by_side.page(data, answers.network, answers.comparison),
+        "knowledge-graph.html": knowledge_graph.page(data, load.by_body(answers.store, kinds="all")),
+        "co-assignment.html": co_assignment.page(answers.network, answers.load_by_body, load.headline_weights()),
+        "cities-side-by-side.html": side_by_side.page(data, answers.network, answers.comparison,
+                                                      load.headline_weights()),
         "report.html": report.page(answers, data),
     }
     pages["index.html"] = index_page(data)

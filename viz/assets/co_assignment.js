@@ -11,8 +11,10 @@
     return el("div", {}, [
       el("h3", {text: "单位 Body · " + body.city}), hk.bilingual(body.zh, body.en),
       el("div", {text: "职能 Functions: " + body.functions.join("; ")}),
-      el("div", {text: "牵头 lead " + body.lead + " · 配合 co-op " + body.cooperating +
-                        " · 协调负担指数 load index (2:1) " + body.load}),
+      el("div", {text: "牵头 lead " + body.lead + " · 仅配合 only co-op " + body.cooperating +
+                        " · 协调负担指数 load index " + body.load + " · 排名 rank " + body.rank}),
+      body.listed_twice ? el("div", {className: "muted", text: "既牵头又配合(按牵头计) written as lead and co-op, counted as lead: " +
+                                                              body.listed_twice}) : null,
       el("div", {className: "muted", text: "社群 community " + body.community + " · 共同任务 shared tasks (weighted degree) " +
                                             body.degree + " · 合作单位 partners " + body.partners})
     ]);
@@ -23,7 +25,7 @@
   function fillBodies() {
     var city = select.city.value;
     hk.fillSelect(select.body, Object.keys(d.bodies).filter(function (b) { return !city || d.bodies[b].city === city; })
-      .sort(function (a, b) { return d.bodies[b].load - d.bodies[a].load || (a < b ? -1 : 1); })
+      .sort(function (a, b) { return d.bodies[a].rank - d.bodies[b].rank || (a < b ? -1 : 1); })
       .map(function (b) { return {value: b, text: d.bodies[b].zh + " · " + d.bodies[b].load}; }), "全部单位 all bodies");
   }
   function neighbourhood(id) {

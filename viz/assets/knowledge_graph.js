@@ -12,7 +12,8 @@
   var tasksOfBody = {};
   Object.keys(d.tasks).forEach(function (t) {
     var task = d.tasks[t];
-    task.lead.concat(task.cooperating).forEach(function (b) { (tasksOfBody[b] = tasksOfBody[b] || []).push(t); });
+    // A body written as lead and as co-operating on one task has that task once.
+    new Set(task.lead.concat(task.cooperating)).forEach(function (b) { (tasksOfBody[b] = tasksOfBody[b] || []).push(t); });
   });
   var targetsOf = {};
   Object.keys(d.targets).forEach(function (g) {
@@ -51,12 +52,13 @@
       ]);
     }
     if (type === "bodies") {
-      var body = d.bodies[id], tasks = tasksOfBody[id] || [];
-      var leads = tasks.filter(function (t) { return d.tasks[t].lead.indexOf(id) >= 0; }).length;
+      var body = d.bodies[id];
       return el("div", {}, [
         el("h3", {text: "单位 Body · " + body.city}), hk.bilingual(body.zh, body.en),
         el("div", {text: "职能 Functions: " + conceptNames(body.functions, d.functions)}),
-        el("div", {className: "muted", text: "牵头 leads " + leads + " · 配合 co-operates on " + (tasks.length - leads) + " tasks"})
+        el("div", {className: "muted", text: "牵头 leads " + body.lead + " · 仅配合 only co-operates on " + body.cooperating +
+                                              " tasks" + (body.listed_twice ? " · 既牵头又配合(按牵头计) written as both, counted as lead: " +
+                                              body.listed_twice : "")})
       ]);
     }
     if (type === "sections") {

@@ -1,5 +1,5 @@
 /* Two cities side by side over the functions both have: the same function stands in the same place in
-   both panels; its size is the coordinating load (2 x tasks led + tasks co-operated on) in that city, and a
+   both panels; its size is the coordinating load (weights from the answers: 2 x tasks led + tasks only co-operated on) in that city, and a
    link counts the tasks on which bodies of the two functions work together. */
 "use strict";
 (function () {
@@ -17,7 +17,7 @@
       [["lead", lead], ["cooperating", coop]].forEach(function (role) {
         task[role[0]].forEach(function (b) {
           var body = d.bodies[b];
-          if (!body || body.collective) return;
+          if (!body || !body.counted) return;
           body.functions.forEach(function (f) {
             (role[1][f] = role[1][f] || new Set()).add(task.id);
             all[f] = true;
@@ -32,8 +32,10 @@
     });
     var result = {};
     d.shown.forEach(function (f) {
-      var l = lead[f] ? lead[f].size : 0, c = coop[f] ? coop[f].size : 0;
-      result[f] = {lead: l, cooperating: c, load: 2 * l + c};
+      // Each task once per function: as lead when a body of the function leads it (as the answers count).
+      var led = lead[f] || new Set();
+      var l = led.size, c = coop[f] ? Array.from(coop[f]).filter(function (t) { return !led.has(t); }).length : 0;
+      result[f] = {lead: l, cooperating: c, load: d.weights[0] * l + d.weights[1] * c};
     });
     return {functions: result, pairs: pairs};
   }
@@ -123,7 +125,7 @@
     return {value: i, text: d.industries[i].zh + " " + d.industries[i].en}; }), "全部产业 all industries");
   hk.fillSelect(select.func, d.shown.map(function (f) {
     return {value: f, text: d.functions[f].zh + " " + d.functions[f].en}; }), "全部职能 all functions");
-  hk.fillSelect(select.body, Object.keys(d.bodies).filter(function (b) { return !d.bodies[b].collective; })
+  hk.fillSelect(select.body, Object.keys(d.bodies).filter(function (b) { return d.bodies[b].counted; })
     .map(function (b) { return {value: b, text: d.bodies[b].zh + " · " + d.bodies[b].city}; }), "全部单位 all bodies");
   select.element.addEventListener("change", apply);
   select.industry.addEventListener("change", apply);
