@@ -24,13 +24,12 @@ class Comparison:
         self.store = store
         self.coverage = run(library.get("chain-coverage"), store)
         self.targets = run(library.get("targets-by-year"), store)
-        self.city_tasks = defaultdict(set)
-        for task, city in network.task_city.items():
-            self.city_tasks[city].add(task)
+        # Every task of the city, also one that names no body: the denominator of its shares.
+        self.city_tasks = {row["city"]: row["tasks"] for row in run(library.get("plan-overview"), store).as_dicts()}
 
     def share(self, count: int, city: str) -> float:
         """`count` tasks as tasks per 100 tasks of the city, to one decimal."""
-        total = len(self.city_tasks[city])
+        total = self.city_tasks.get(city, 0)
         return round(100 * count / total, 1) if total else 0.0
 
     def table(self) -> Answer:

@@ -215,16 +215,18 @@ LAIBIN_CIVIL_AFFAIRS = "hkd:agency/laibin-civil-affairs-bureau"
 
 def test_cli_formats_coordinating_load():
     # the civil-affairs bureau of 来宾: its loads counted from the gold (hand reading)
-    lead, cooperating = body_loads("laibin")["laibin-civil-affairs-bureau"]
-    variables = ["city", "agency", "name_zh", "name_en", "kind", "lead", "cooperating", "total"]
+    lead, cooperating, _ = body_loads("laibin")["市民政局"]
+    variables = ["rank", "city", "agency", "name_zh", "name_en", "kind", "lead", "cooperating", "total", "load_index",
+                 "listed_twice", "kinds"]
 
     as_csv = cli("query", "coordinating-load", "--format", "csv")
     assert as_csv.returncode == 0, as_csv.stderr
     rows = list(csv.reader(io.StringIO(as_csv.stdout)))
     assert rows[0] == variables
-    body = {r[1]: r for r in rows[1:]}
-    assert body[LAIBIN_CIVIL_AFFAIRS][5:8] == [str(lead), str(cooperating), str(lead + cooperating)]
-    assert body[LAIBIN_CIVIL_AFFAIRS][0] == "来宾市"
+    body = {r[2]: r for r in rows[1:]}
+    assert body[LAIBIN_CIVIL_AFFAIRS][6:10] == [str(lead), str(cooperating), str(lead + cooperating),
+                                                str(2 * lead + cooperating)]
+    assert body[LAIBIN_CIVIL_AFFAIRS][1] == "来宾市"
 
     as_json = cli("query", "coordinating-load", "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
@@ -240,7 +242,7 @@ def test_cli_formats_coordinating_load():
     assert lines[0].split() == variables and set(lines[1].replace(" ", "")) == {"-"}
     assert len(lines) == 2 + len(data["rows"])
     line = next(line for line in lines if LAIBIN_CIVIL_AFFAIRS in line)
-    assert line.split()[-3:] == [str(lead), str(cooperating), str(lead + cooperating)]
+    assert line.split()[-6:-2] == [str(lead), str(cooperating), str(lead + cooperating), str(2 * lead + cooperating)]
 
 
 def test_cli_search_with_param():

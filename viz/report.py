@@ -210,7 +210,7 @@ def page(answers, data: GraphData, title: str = "两市大健康产业规划对�
            '<a href="#indicators">指标 Indicators</a><a href="#network">网络 Network</a></nav>',
            '<h2 id="plans">方案 | The plans</h2>']
     out.append(table(["city", "title", "number", "tasks"],
-                     [[p["city"], p["title"], p["number"], len(comparison.city_tasks[p["city"]]) if comparison else ""]
+                     [[p["city"], p["title"], p["number"], comparison.city_tasks.get(p["city"], "") if comparison else ""]
                       for p in sorted(data.plans.values(), key=lambda p: p["city"])],
                      {"city": "城市 city", "title": "标题 title", "number": "文号 number", "tasks": "任务 tasks"}))
     out.append(f'<p class="headline">{esc(answers.headline().splitlines()[0])}</p>')
