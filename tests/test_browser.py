@@ -144,6 +144,25 @@ def test_filtering_by_a_body_shows_its_tasks(browser, hostile_views, hostile_ans
         visit.close()
 
 
+def test_side_by_side_sizes_are_the_answers(browser, hostile_views, hostile_answers):
+    from queries import load
+
+    visit = Visit(browser, hostile_views["cities-side-by-side.html"])
+    try:
+        shown = visit.eval("hkCounts")
+        for city in hostile_answers.comparison.first, hostile_answers.comparison.second:
+            answer = {row["function"]: row for row in load.by_function(hostile_answers.store, city=city).as_dicts()}
+            assert shown[city]["functions"], city
+            for function, counts in shown[city]["functions"].items():
+                row = answer[function]
+                assert (counts["lead"], counts["cooperating"], counts["load"]) == (
+                    row["lead"], row["cooperating"], row["load_index"]), (city, function)
+        VIEW_REPORT.append(f"browser: side by side: {len(shown[hostile_answers.comparison.first]['functions'])} functions "
+                           "per city sized as coordinating-load-by-function (city=...) answers")
+    finally:
+        visit.close()
+
+
 def test_hostile_text_runs_nothing_and_shows_as_text(browser, hostile_views, screenshots):
     visit = Visit(browser, hostile_views["knowledge-graph.html"])
     try:

@@ -62,6 +62,7 @@
   window.hkView = panels[0];
   window.hkPanels = panels;
   var current = {};
+  window.hkCounts = current;      // per city, what the panels show (the browser tests compare it with the answers)
 
   function describe(f, city) {
     var name = d.functions[f];
