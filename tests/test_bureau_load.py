@@ -6,14 +6,13 @@ and its functions); tests/gold_loads.py counts them without the project's tables
 """
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT, RELEASE, extract_records, source_text
+from conftest import ROOT, extract_records, source_text
 from gold_loads import CITIES, WEIGHTINGS, body_loads, function_loads, hand_bodies, ranks
 from graph.agencies import align
 from graph.rdf import build_graph
