@@ -18,6 +18,7 @@ from graph.names import slug, title, title_words
 __all__ = ["Agency", "align", "city_id", "city_short", "slug", "title"]
 
 GOVERNMENT = re.compile(r"(人民政府|政府)$")
+COLLECTIVE_QUALIFIER = re.compile(r"^各(?:有关|相关)(?=[县区市乡镇城])")
 ZONE_COMMITTEE = re.compile(r"(管委会|管委|管理委员会)$")
 PLACE_LEVELS = {"县": ("county", "County"), "区": ("district", "District"), "市": ("city", "City")}
 ZONE_TYPES = (("高新区", "high-tech-zone", "High-tech Zone"), ("新区", "new-area", "New Area"),
@@ -71,13 +72,21 @@ def align(name: str, city_name: str) -> Agency:
     bare = core[len(mark.prefix):] if mark and len(core) - len(mark.prefix) >= 2 else core
     # The place's own name inside a name (共青团钦州市委员会) is a prefix written late.
     inner = written[:1] + written[1:].replace(place.short, "", 1) if place.short else written
-    known = tables.first_known(dict.fromkeys((written, core, bare, inner)))
+    # 各有关区、县级市 and 各相关部门 are the collectives 各区、县级市 and 各部门 name.
+    collective = COLLECTIVE_QUALIFIER.sub("各", written)
+    known = tables.first_known(dict.fromkeys((written, core, bare, inner, collective)))
     if known:
         kind = known.kind
     else:
         kind = next(filter(None, map(tables.kind_by_suffix, dict.fromkeys((bare, core, written)))), None) \
             or (tables.department_kind(mark.level) if mark else "other")
     level = _level(name, city_name, place, mark, known, kind)
+    if known and level == "central" and not known.level:
+        # A bare 卫生健康委 in a national plan is the 国家卫生健康委 its table row names.
+        central = tables.first_known(prefix + form for form in (bare, known.zh) for prefix in ("国家", "中国"))
+        known = central if central and central.level == "central" else known
+    if not known and not parent and (branch := tables.branch_in_place(written)):
+        return _branch_in_place(*branch, written, level, place)
     if kind in department_kinds() - {"county-department"} or (kind == "county-department" and level != "county"):
         kind = tables.department_kind(level)
     if known:
@@ -85,6 +94,12 @@ def align(name: str, city_name: str) -> Agency:
     if parent:
         return _branch_of(parent, name, core, city_name, kind, level, mark, place)
     return _unseen_agency(name, city_name, kind, level, mark, place)
+
+
+def _branch_in_place(office, place_written: str, written: str, level: str, place: Jurisdiction) -> Agency:
+    """合肥海关: the office a table lists, in a place the name gives."""
+    return Agency(f"{place.id}-{slug(place_written)}-{office.key}", office.kind, office.functions, written,
+                  _clean(f"{title(place_written)} {office.en}"), level)
 
 
 def _without_parent(name: str, city_name: str) -> tuple[tables.KnownBody | None, str]:

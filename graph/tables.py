@@ -137,6 +137,37 @@ def department_kind(level: str) -> str:
     return levels()[level]["department_kind"]
 
 
+def has_own_level(name: str) -> bool:
+    """Whether a name says its level of government itself: a level prefix (国家, 省, 自治区, 市, 团市委), a
+    province's name (安徽银保监局), a body whose row or kind fixes its level (民政部, 商务厅, 证监局)."""
+    name = normalise_brackets(name)
+    if any(pattern.match(name) for _, pattern in level_prefixes()):
+        return True
+    if any(name.startswith((row["zh"], row["short"])) for row in provinces().values()):
+        return True
+    # A vertically managed office (海关, 税务局) is never written under a local government's prefix.
+    known = first_known([name])
+    kind = known.kind if known else kind_by_suffix(name) or ""
+    return bool(known and known.level) or bool(kind_level(kind)) or kind == "higher-level-branch"
+
+
+@lru_cache(maxsize=None)
+def _branch_aliases() -> tuple[tuple[str, KnownBody], ...]:
+    pairs = [(alias, body) for alias, body in _aliases().items() if body.kind == "higher-level-branch"]
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
+
+
+def branch_in_place(name: str) -> tuple[KnownBody, str] | None:
+    """A vertically managed office named after the place it serves, which no table lists: 合肥海关 is the
+    customs office of Hefei. Returns the office and the place as written."""
+    name = normalise_brackets(name)
+    for alias, body in _branch_aliases():
+        place = name[: -len(alias)]
+        if name.endswith(alias) and 2 <= len(place) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", place):
+            return body, place
+    return None
+
+
 def kind_by_suffix(name: str) -> str | None:
     name = normalise_brackets(name)
     return next((kind for kind, pattern in _kind_patterns() if pattern.search(name)), None)
