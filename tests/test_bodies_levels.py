@@ -2,8 +2,8 @@
 
 Expected kinds, levels and functions are written by hand from what each body is (a ministry of the State
 Council, a provincial department, a vertically managed office, a Party organ, a former name of today's
-bureau); the three fixtures are invented plans (tests/fixtures/national-style.txt, provincial-style.txt,
-every-level-city.txt), not copies of real documents.
+bureau); the three fixtures are invented plans (tests/fixtures/levels-national.txt, levels-provincial.txt,
+levels-every-level-city.txt), not copies of real documents.
 """
 import re
 
@@ -186,7 +186,7 @@ def _bodies(records: dict) -> dict[tuple[str, str, str], tuple[str, str]]:
 
 
 def test_national_notice():
-    records = extract_file(FIXTURES / "national-style.txt")
+    records = extract_file(FIXTURES / "levels-national.txt")
     plan = records["plan"]
     assert (plan["city"], plan["jurisdiction"], plan["jurisdiction_id"], plan["jurisdiction_level"]) == \
         (None, "中国", "china", "central")
@@ -201,7 +201,7 @@ def test_national_notice():
 
 
 def test_provincial_notice():
-    records = extract_file(FIXTURES / "provincial-style.txt")
+    records = extract_file(FIXTURES / "levels-provincial.txt")
     plan = records["plan"]
     assert (plan["city"], plan["jurisdiction"], plan["jurisdiction_id"], plan["jurisdiction_level"]) == \
         (None, "安徽省", "anhui", "provincial")
@@ -226,7 +226,7 @@ def test_provincial_notice():
 
 
 def test_city_plan_naming_bodies_of_every_level():
-    records = extract_file(FIXTURES / "every-level-city.txt")
+    records = extract_file(FIXTURES / "levels-every-level-city.txt")
     plan = records["plan"]
     assert (plan["city"], plan["jurisdiction"], plan["jurisdiction_level"]) == ("江川市", "江川市", "municipal")
     bodies = _bodies(records)
@@ -247,8 +247,8 @@ def test_city_plan_naming_bodies_of_every_level():
 
 
 def test_graph_types_the_jurisdiction_and_gives_levels():
-    records = [extract_file(FIXTURES / name) for name in ("national-style.txt", "provincial-style.txt",
-                                                          "every-level-city.txt")]
+    records = [extract_file(FIXTURES / name) for name in ("levels-national.txt", "levels-provincial.txt",
+                                                          "levels-every-level-city.txt")]
     graph = build_graph(records)
     assert (HKD["country/china"], RDF.type, HK.Country) in graph
     assert (HKD["province/anhui"], RDF.type, HK.Province) in graph
