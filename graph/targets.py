@@ -231,10 +231,11 @@ class _Span:
 
     def year_before(self, position: int, default: int | None, carry_year: bool) -> int | None:
         """The due year: the last year named before the quantity in its sentence (an annual `每年` target
-        has none). In the goals part a year carries over to the sentences and paragraphs after it."""
+        has none, unless a year is named after the 每年: `每年培训500名，到2023年建成2个`). In the goals part a
+        year carries over to the sentences and paragraphs after it."""
         clause_start = max(self.start, _last_before(self._clause_ends, position) + 1)
         every_year = _last_before(self._every_year, position - 1)    # 每年 ending by `position`
-        if every_year >= clause_start:
+        if every_year >= clause_start and _last_before(self._year_starts, position) < every_year:
             return None
         sentence_start = self.start if carry_year else max(self.start, _last_before(self._full_stops, position) + 1)
         # The years YEAR.finditer finds in text[sentence_start:position]. Before the last character no
