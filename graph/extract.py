@@ -65,7 +65,7 @@ def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
         raise NoTasksFound("no task with a responsibility bracket (牵头单位/责任单位…) found")
     placed = list(_with_sections(paras, sections))
     goals = [p for p, section in placed if section["part"] == "goals" and p.kind != "level1"]
-    targets = find_targets(text, tasks, goals)
+    targets = find_targets(text, tasks, goals, (plan.get("period") or {}).get("end"))
     leads = find_chain_leads(text, [p for p, section in placed if section["part"] == "safeguards"], city_name)
     _harmonise_labels([b for t in tasks for b in t["lead"] + t["cooperating"]] + [c["agency"] for c in leads],
                       city_name)

@@ -120,6 +120,7 @@ class PlanWriter:
         self.plan_iri = HKD[f"plan/{self.plan['id']}"]
         self.source = HKD[f"plan/{self.plan['id']}/text"]
         self.city = HKD[f"city/{self.plan['city_id']}"]
+        self._later_mentions: dict[str, list[dict]] | None = None
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
@@ -187,10 +188,12 @@ class PlanWriter:
     def city_en(self) -> str:
         return agencies.title(agencies.city_short(self.plan["city"] or ""))
 
-    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None) -> None:
-        """oa:SpecificResource with a position and a quote selector: the record's span of the source."""
+    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None, base: str | None = None) -> None:
+        """oa:SpecificResource with a position and a quote selector: the record's span of the source. Its
+        IRIs extend `base` (the node's own IRI unless given: a target's later mentions have their own)."""
         quote = quote if quote is not None else (self.text[start:end] if self.text is not None else None)
-        selection, position, exact = URIRef(f"{node}/selection"), URIRef(f"{node}/position"), URIRef(f"{node}/quote")
+        base = base or str(node)
+        selection, position, exact = URIRef(f"{base}/selection"), URIRef(f"{base}/position"), URIRef(f"{base}/quote")
         self.add(node, HK.textSelection, selection)
         self.add(selection, RDF.type, OA.SpecificResource)
         self.add(selection, OA.hasSource, self.source)
@@ -273,7 +276,16 @@ class PlanWriter:
         return node
 
     def write_target(self, target: dict) -> None:
-        node = HKD[f"plan/{self.plan['id']}/target/{target['id']}"]
+        """One hk:Target per target, however often the plan states it: a mention that restates an earlier
+        one adds its span, its object as written and its task to the first mention's node."""
+        node = HKD[f"plan/{self.plan['id']}/target/{target['restates'] or target['id']}"]
+        if target["restates"]:
+            self.selection(node, target["start"], target["end"], target["text"], base=f"{node}/mention/{target['id']}")
+            self.add(node, HK.object, Literal(target["object"], lang="zh"))
+            if target["task"]:
+                self.add(node, HK.ofTask, self.task_iri(target["task"]))
+                self.add(node, HK.partOf, self.task_iri(target["task"]))
+            return
         dataset = HKD[f"plan/{self.plan['id']}/targets"]
         self.add(dataset, RDF.type, QB.DataSet)
         _labels(self.graph, dataset, f"{self.plan['title']}目标", f"Targets of {self.plan['doc_number']}")
@@ -284,10 +296,17 @@ class PlanWriter:
             _concept(self.graph, "indicator", str(indicator).rsplit("/", 1)[1], target["indicator"], None)
         self.add(node, HK.indicator, indicator)
         self.add(node, HK.refCity, self.city)
-        if target["year"] is None:
+        # The year one of its mentions names; else none, and the plan's target year when it is inferred.
+        year = next((m["year"] for m in [target] + self._restatements().get(target["id"], []) if m["year"]), None)
+        if year is None:
             self.add(node, HK.noYear, Literal(True))
+            if target["inferred_year"] is not None:
+                self.add(node, HK.inferredTargetYear, Literal(str(target["inferred_year"]), datatype=XSD.gYear))
         else:
-            self.add(node, HK.targetYear, Literal(str(target["year"]), datatype=XSD.gYear))
+            self.add(node, HK.targetYear, Literal(str(year), datatype=XSD.gYear))
+        self.add(node, HK.quantityKind, Literal(target["dimension"]))
+        if target["per"]:
+            self.add(node, HK.per, Literal(target["per"]))
         self.add(node, HK.value, Literal(Decimal(str(target["value"])), datatype=XSD.decimal))
         if target["value_max"] is not None:
             self.add(node, HK.valueMax, Literal(Decimal(str(target["value_max"])), datatype=XSD.decimal))
@@ -301,6 +320,15 @@ class PlanWriter:
         else:
             self.add(node, HK.partOf, self.plan_iri)
         self.selection(node, target["start"], target["end"], target["text"])
+
+    def _restatements(self) -> dict[str, list[dict]]:
+        """The later mentions of each target, by the id of its first mention (built once per plan)."""
+        if self._later_mentions is None:
+            self._later_mentions = {}
+            for target in self.records["targets"]:
+                if target.get("restates"):
+                    self._later_mentions.setdefault(target["restates"], []).append(target)
+        return self._later_mentions
 
     def write_chain_lead(self, index: int, lead: dict) -> None:
         node = HKD[f"plan/{self.plan['id']}/chain-lead/{index}"]

@@ -126,6 +126,7 @@ def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comp
     g.add((node, HK.value, Literal(Decimal(value), datatype=XSD.decimal)))
     g.add((node, HK.unit, Literal(unit)))
     g.add((node, HK.comparator, Literal(comparator)))
+    g.add((node, HK.quantityKind, Literal("area" if unit == "平方米" else "count")))
     g.add((node, HK.partOf, part_of))
     if part_of != PLAN:
         g.add((node, HK.ofTask, part_of))
@@ -336,6 +337,22 @@ SHAPE_CASES = {
     "target without comparator": (_drop((TARGET, HK.comparator, None)), TARGET, "hks:Target-comparator"),
     "target comparator >": (_set(TARGET, HK.comparator, Literal(">")), TARGET, "hks:Target-comparator"),
     "target without selection": (_drop((TARGET, HK.textSelection, None)), TARGET, "hks:Target-selection"),
+    "target selection not a resource": (_add((TARGET, HK.textSelection, TASK)), TARGET, "hks:Target-selection"),
+    "target without quantity kind": (_drop((TARGET, HK.quantityKind, None)), TARGET, "hks:Target-quantityKind"),
+    "target with two quantity kinds": (_add((TARGET, HK.quantityKind, Literal("area"))), TARGET,
+                                       "hks:Target-quantityKind"),
+    "target with an empty quantity kind": (_set(TARGET, HK.quantityKind, Literal("")), TARGET,
+                                           "hks:Target-quantityKind"),
+    "target with two frequencies": (_add((TARGET, HK.per, Literal("year")), (TARGET, HK.per, Literal("month"))),
+                                    TARGET, "hks:Target-per"),
+    "target frequency an IRI": (_add((TARGET, HK.per, HKC["function/health"])), TARGET, "hks:Target-per"),
+    "target with a stated and an inferred year": (_add((TARGET, HK.inferredTargetYear,
+                                                        Literal("2021", datatype=XSD.gYear))), TARGET, "hks:TargetShape"),
+    "target with two inferred years": (_add((TARGET2, HK.inferredTargetYear, Literal("2021", datatype=XSD.gYear)),
+                                            (TARGET2, HK.inferredTargetYear, Literal("2022", datatype=XSD.gYear))),
+                                       TARGET2, "hks:TargetShape"),
+    "target inferred year an integer": (_add((TARGET2, HK.inferredTargetYear, Literal(2021))), TARGET2,
+                                        "hks:TargetShape"),
     "agency without kind": (_drop((CIVIL, HK.kind, None)), CIVIL, "hks:Agency-kind"),
     "agency with two kinds": (_add((CIVIL, HK.kind, HKC["kind/other"])), CIVIL, "hks:Agency-kind"),
     "agency kind a function": (_set(CIVIL, HK.kind, HKC["function/health"]), CIVIL, "hks:Agency-kind"),
