@@ -98,12 +98,17 @@ def find_brackets(text: str, start: int, end: int) -> list[BracketSpan]:
         cut = min(following)
         spans = [s for s in spans if not at < s.start < cut]
         spans.append(BracketSpan(at, cut, False))
+    lines: list[BracketSpan] = []
     for line in LABEL_LINE.finditer(text, start, end):
         at = line.start(1)
-        if not any(s.start <= at < s.end for s in spans):
-            stop = text.find("\n", at, end)
-            spans.append(BracketSpan(at, _trim_end(text, at, stop if stop >= 0 else end), True))
-    return sorted(spans)
+        if any(s.start <= at < s.end for s in spans) or (lines and at < lines[-1].end):
+            continue
+        stop = text.find("\n", at, end)
+        span = BracketSpan(at, _trim_end(text, at, stop if stop >= 0 else end), True)
+        if lines and not text[lines[-1].end:at].strip():
+            span = BracketSpan(lines.pop().start, span.end, True)   # 责任单位：… then 完成时限：… : one
+        lines.append(span)
+    return sorted(spans + lines)
 
 
 def _trim_end(text: str, start: int, stop: int) -> int:
@@ -130,7 +135,7 @@ def covered_span(text: str, start: int, stop: int) -> tuple[int, int]:
 def parse_bracket(text: str, start: int, end: int, city_name: str = "", closed: bool = True) -> Bracket:
     """The roles (and deadline) of the bracket text[start:end], whichever grammar it is written in."""
     inner_start = start + 1 if text[start] in "(（" else start
-    inner_end = _inner_end(text, end)
+    inner_end = _inner_end(text, end) if inner_start > start else end
     labels = [m for m in LABEL.finditer(text, inner_start, inner_end) if _depth(text, inner_start, m.start()) == 0]
     bracket = Bracket(start, end, [], closed, "labels" if inner_start > start else "label-line")
     if labels:

@@ -23,7 +23,7 @@ BULLET = re.compile(r"[-－–—•·●▪■◆](?![-－–—])\s*")
 BRACKET_LABEL = roles.LABEL_WORDS
 BRACKET_OPEN = re.compile(r"[(（][^()（）\n]{0,24}?" + BRACKET_LABEL + r"\s*[:：]")
 # A line of labels without brackets (`责任单位：市民政局`), at a line's start or after a sentence.
-LABEL_LINE = re.compile(r"(?:^|(?<=\n)|(?<=[。；;]))[ \t\u3000]*(" + BRACKET_LABEL + r")\s*[:：]")
+LABEL_LINE = re.compile(r"(?:^|(?<=\n)|(?<=[。；;]))[ \t\u3000]*" + roles.LABEL.pattern)
 # A bracket of verbs on a line of its own, `（市民政局负责）`: the paragraph above is its task.
 VERB_BRACKET_LINE = re.compile(r"^[(（][^()（）]{2,120}[)）][。；;]?$")
 PARENTHESES = re.compile(r"[(（)）]")
