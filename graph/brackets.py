@@ -18,7 +18,7 @@ from graph.layout import BRACKET_OPEN, LABEL_LINE, unwrap
 
 LABEL = roles.LABEL
 OPENERS, CLOSERS = "(（〔[【《“", ")）〕]】》”"
-GROUP_SEPARATORS = ",，;；"
+GROUP_SEPARATORS = ",，;；。"
 ITEM_SEPARATOR = "、"
 TRIM = " \t\n\u3000\xa0,，;；。、.:："   # a line end too: a bracket may wrap after a separator
 # A collective written with a 、 inside it: 各区、县级市 / 各县、区人民政府 are one body each.
@@ -179,30 +179,38 @@ def _read_labels(text, bracket, labels, inner_start, inner_end, city_name) -> No
                 lead_seen = _add_clause(text, bracket, clause, lead_seen, city_name)
                 continue
             role = "lead" if kind == "lead" or (kind == "responsible" and not lead_seen) else "cooperating"
-            items = _merge_collectives(text, _split(text, group[0], group[1], ITEM_SEPARATOR))
-            bracket.mentions.extend(_restore(text, items, role, word, city_name, kind != "responsible"))
+            lead_seen = _add_items(text, bracket, group, role, word, city_name, kind != "responsible") or lead_seen
         lead_seen = lead_seen or kind == "lead"
 
 
 def _read_clauses(text, bracket, groups, city_name) -> None:
     """Clauses with verbs after the names, names alone, or deadlines; any other clause is left unread
-    and then the bracket names no body (it is not a responsibility bracket, or not one read)."""
-    lead_seen, pending = False, []
+    and then the bracket names no body (it is not a responsibility bracket, or not one read). Names
+    before a comma join the next verb's names (`市民政局，市卫生健康委负责`)."""
+    pending, carried = [], None
     for group in groups:
         if _deadline(text, bracket, group):
             continue
         clause = roles.verb_clause(text, *group)
         if clause and _all_bodies(text, clause):
+            if carried:
+                pending.append(clause._replace(names=carried, others=None,
+                                               kind="lead" if clause.kind == "joint-with" else clause.kind))
+                carried = None
             pending.append(clause)
-        elif _after_sentence(text, bracket.start) and _names_only(text, group, roles.looks_like_named_body):
-            pending.append(roles.Clause("names", group, ""))
+        elif _names_only(text, group):
+            carried = (carried[0], group[1]) if carried else group
         else:
             bracket.unread.append(text[group[0]:group[1]])
+    if carried:
+        if not pending and _after_sentence(text, bracket.start) and _names_only(text, carried, roles.looks_like_named_body):
+            pending.append(roles.Clause("names", carried, ""))
+            bracket.form = "names"
+        else:
+            bracket.unread.append(text[carried[0]:carried[1]])
     if bracket.unread or not pending:
-        bracket.mentions = []
         return
-    if all(clause.kind == "names" for clause in pending):
-        bracket.form = "names"
+    lead_seen = False
     for clause in pending:
         lead_seen = _add_clause(text, bracket, clause, lead_seen, city_name)
 
@@ -210,8 +218,7 @@ def _read_clauses(text, bracket, groups, city_name) -> None:
 def _add_clause(text, bracket, clause, lead_seen: bool, city_name: str) -> bool:
     """Adds the clause's bodies; returns whether a lead clause has now been seen in the bracket."""
     def add(span, role, differentiated):
-        items = _merge_collectives(text, _split(text, span[0], span[1], ITEM_SEPARATOR))
-        bracket.mentions.extend(_restore(text, items, role, clause.verb, city_name, differentiated))
+        return _add_items(text, bracket, span, role, clause.verb, city_name, differentiated)
 
     if clause.kind == "joint-with":      # 甲会同乙负责: 甲 leads, 乙 co-operates
         add(clause.names, "lead", True)
@@ -225,10 +232,40 @@ def _add_clause(text, bracket, clause, lead_seen: bool, city_name: str) -> bool:
         return lead_seen
     # 负责, 按职责分工负责, 共同负责, names alone: lead, or co-operating after a lead clause.
     if lead_seen and clause.kind != "joint":
-        add(clause.names, "cooperating", True)
-    else:
-        add(clause.names, "lead", False)
-    return lead_seen
+        return add(clause.names, "cooperating", True) or lead_seen
+    return add(clause.names, "lead", False)
+
+
+def _items(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """The spans of the names listed in text[span]: split at 、 (a collective such as 各区、县级市 kept
+    whole), then at 和/及/与 or a space between two names of bodies."""
+    items = []
+    for start, stop in _merge_collectives(text, _split(text, span[0], span[1], ITEM_SEPARATOR)):
+        pieces, at = [], start
+        for joint in roles.JOINED.finditer(text, start, stop):
+            if roles.looks_like_body(unwrap(text[at:joint.start()])) and roles.looks_like_body(
+                    unwrap(text[joint.end():stop])):
+                pieces.append((at, joint.start()))
+                at = joint.end()
+        items.extend(pieces + [(at, stop)])
+    return items
+
+
+def _add_items(text, bracket, span, role, word, city_name, differentiated) -> bool:
+    """Adds the bodies listed in text[span] in `role`; a list in which one is marked `（牵头）` gives that
+    one the lead and the others co-operating. Returns whether such a mark was found."""
+    items = _items(text, span)
+    marks = [roles.LEAD_MARK.search(text, start, stop) for start, stop in items]
+    if not any(marks):
+        bracket.mentions.extend(_restore(text, items, role, word, city_name, differentiated))
+        return False
+    trimmed = [(start, mark.start() if mark else stop) for (start, stop), mark in zip(items, marks)]
+    mentions = _restore(text, trimmed, role, word, city_name, True)
+    for mention, mark in zip(mentions, marks):
+        mention.role = "lead" if mark else "cooperating"
+        mention.label = "牵头" if mark else word
+    bracket.mentions.extend(mentions)
+    return True
 
 
 def _all_bodies(text: str, clause: roles.Clause) -> bool:
@@ -237,7 +274,7 @@ def _all_bodies(text: str, clause: roles.Clause) -> bool:
 
 
 def _names_only(text: str, span: tuple[int, int], looks_like=roles.looks_like_body) -> bool:
-    items = _merge_collectives(text, _split(text, span[0], span[1], ITEM_SEPARATOR))
+    items = _items(text, span)
     return bool(items) and all(looks_like(unwrap(text[a:b])) for a, b in items)
 
 

@@ -21,7 +21,7 @@ ITEM = re.compile(r"(?:(\d{1,3})\s*[.、．](?!\d)|[(（]\s*(\d{1,3})\s*[)）]|(
 BULLET = re.compile(r"[-－–—•·●▪■◆](?![-－–—])\s*")
 # A responsibility bracket holds a label and a colon, at its start or after a short note (a deadline).
 BRACKET_LABEL = roles.LABEL_WORDS
-BRACKET_OPEN = re.compile(r"[(（][^()（）\n]{0,24}?" + BRACKET_LABEL + r"\s*[:：]")
+BRACKET_OPEN = re.compile(r"[(（][^()（）\n]{0,24}?" + BRACKET_LABEL + r"\s*" + roles.COLON)
 # A line of labels without brackets (`责任单位：市民政局`), at a line's start or after a sentence.
 LABEL_LINE = re.compile(r"(?:^|(?<=\n)|(?<=[。；;]))[ \t\u3000]*" + roles.LABEL.pattern)
 # A bracket of verbs on a line of its own, `（市民政局负责）`: the paragraph above is its task.
@@ -89,17 +89,20 @@ def paragraphs(text: str) -> list[Paragraph]:
     furniture) every line is its own paragraph; hard-wrapped lines are joined only in the plan body."""
     result: list[Paragraph] = []
     in_body, level2 = False, 0        # the last level-2 number under the current level-1 heading
+    last_level2 = 0                   # the last level-2 number of the plan
     for start, end in _lines(text):
         line = text[start:end]
         kind, number, marker = classify(line)
         note = None
         unclosed = LEVEL2_UNCLOSED.match(line) if in_body and kind == "plain" else None
-        if unclosed and chinese_number(unclosed.group(1)) == level2 + 1:
+        if unclosed and chinese_number(unclosed.group(1)) in (level2 + 1, last_level2 + 1):
             kind, number, marker = "level2", unclosed.group(1), unclosed.end()
             note = f"the heading marker {line[:unclosed.end()].strip()} has no closing parenthesis; read as a heading"
         in_body = in_body or kind == "level1"
         if kind in ("level1", "level2"):
             level2 = chinese_number(number) if kind == "level2" else 0
+            # Numbering may run on across parts: （四） right under 二、 after （三） under 一、.
+            last_level2 = level2 or last_level2
         previous = result[-1] if result else None
         if previous and in_body and kind == "plain" and _continues(previous, text[previous.end - 1], line):
             previous.end = end     # its text is cut once at the end: copying it per line was quadratic

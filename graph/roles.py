@@ -19,19 +19,21 @@ from typing import NamedTuple
 LABEL_WORDS = (r"(?:主要)?(?:牵头考核|牵头|责任|主责|主办|配合|协办|参与|协同|协助|参加|支持)"
                r"(?:单位|部门|机构|处室|科室)?")
 DEADLINE_LABEL_WORDS = r"(?:完成时限|完成时间|时间要求|时限要求|时间节点|时限|进度安排)"
-LABEL = re.compile(r"(" + LABEL_WORDS + r"|" + DEADLINE_LABEL_WORDS + r")\s*[:：]")
+COLON = r"[:：∶︰]"
+LABEL = re.compile(r"(" + LABEL_WORDS + r"|" + DEADLINE_LABEL_WORDS + r")\s*" + COLON)
 LEAD_LABEL_WORDS = ("牵头", "主责", "主办")
 RESPONSIBLE_LABEL_WORDS = ("责任",)
 
 # Verbs at the end of a clause, tried longest first by the regular expression's alternation order.
 VERBS = {
-    "lead": ("牵头负责", "牵头落实", "牵头实施", "牵头推进", "牵头组织实施", "牵头组织", "负责牵头", "牵头抓总",
+    "lead": ("为牵头单位", "为牵头部门", "为主责单位", "牵头负责", "牵头落实", "牵头实施", "牵头推进", "牵头组织实施", "牵头组织", "负责牵头", "牵头抓总",
              "牵头"),
     "joint": ("共同负责", "共同牵头", "联合牵头"),
     "by-duty": ("按职责分工负责", "按职责分工落实", "按职责分工推进", "按职能分工负责", "按照职责分工负责",
                 "按职责负责", "按职责落实", "按职责分工", "分工负责", "分别负责", "各负其责", "负责落实",
-                "负责实施", "负责推进", "负责组织实施", "组织实施", "具体负责", "负责"),
-    "cooperating": ("协同配合", "配合落实", "配合实施", "配合推进", "共同参与", "参与实施", "配合", "协助",
+                "负责实施", "负责推进", "负责组织实施", "组织实施", "具体负责", "负责", "为责任单位", "为责任部门",
+                "组织落实", "具体落实", "抓好落实", "落实"),
+    "cooperating": ("为配合单位", "为配合部门", "为参与单位", "协同配合", "配合落实", "配合实施", "配合推进", "共同参与", "参与实施", "配合", "协助",
                     "参与", "协同", "协办"),
 }
 VERB = re.compile(r"(?P<names>.+?)\s*(?P<verb>" + "|".join(
@@ -105,3 +107,10 @@ def looks_like_named_body(name: str) -> bool:
     """Stricter than looks_like_body: for names written alone, without a role word."""
     name = name.strip()
     return looks_like_body(name) and bool(STRICT_BODY_END.search(name)) and not GLOSS_START.match(name)
+
+
+# `市发展改革委（牵头）、市财政局`: a lead marked after its name in a list that tells no roles otherwise.
+LEAD_MARK = re.compile(r"\s*[(（]\s*牵头(?:单位|部门)?\s*[)）]\s*$")
+# Two bodies joined by 和/及/与 (`市民政局和市财政局`), or by a space: split only where the left part
+# ends as a body does, so 市住房和城乡建设局, 工业和信息化局 stay whole.
+JOINED = re.compile(r"(?<=[局委厅部办署府会室心队司行])(?:[ \u3000]*(?:和|及|与|以及)[ \u3000]*|[ \u3000]+)(?=\S)")
