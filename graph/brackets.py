@@ -10,6 +10,7 @@ before it, back to the previous one or the paragraph's start. A bracket of anoth
 `（含技工学校）`) is none of these; one that names a role word but cannot be read is reported, not guessed.
 """
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -74,8 +75,9 @@ class BracketSpan(NamedTuple):
 
 def find_brackets(text: str, start: int, end: int) -> list[BracketSpan]:
     """Every top-level bracket of text[start:end], in order, and every line of labels outside brackets.
-    A responsibility bracket that is never closed runs to the next bracket or the paragraph's end;
-    another unclosed parenthesis is ignored. One pass over the paragraph, with a stack."""
+    A responsibility bracket that is never closed runs to the next responsibility bracket or the paragraph's
+    end (brackets inside it, `（市、区）`, are its own); another unclosed parenthesis is ignored. One pass
+    over the paragraph, with a stack."""
     pairs, stack = [], []
     for position in range(start, end):
         char = text[position]
@@ -84,27 +86,41 @@ def find_brackets(text: str, start: int, end: int) -> list[BracketSpan]:
         elif char in ")）" and stack:
             pairs.append((stack.pop(), position + 1))
     pairs.sort()
-    spans: list[BracketSpan] = []
+    closed: list[BracketSpan] = []
     reach = start
     for open_at, close in pairs:
         if open_at >= reach:
-            spans.append(BracketSpan(open_at, close, True))
+            closed.append(BracketSpan(open_at, close, True))
             reach = close
-    unclosed = [at for at in stack if BRACKET_OPEN.match(text, at)]
-    for at in unclosed:
-        if any(span.start < at < span.end for span in spans):
-            continue
-        following = [s.start for s in spans if s.start > at] + [u for u in unclosed if u > at] + [end]
-        cut = min(following)
-        spans = [s for s in spans if not at < s.start < cut]
+    unclosed = [at for at in stack if BRACKET_OPEN.match(text, at)]   # in order: a stack
+    spans: list[BracketSpan] = []
+    index = 0
+    for at, following in zip(unclosed, unclosed[1:] + [end]):
+        while index < len(closed) and closed[index].start < at:
+            spans.append(closed[index])
+            index += 1
+        if spans and spans[-1].end > at:
+            continue                        # an opener inside a closed bracket
+        cut = following
+        while index < len(closed) and closed[index].start < cut:
+            if BRACKET_OPEN.match(text, closed[index].start):
+                cut = closed[index].start
+                break
+            index += 1                      # nested in the unclosed bracket
         spans.append(BracketSpan(at, cut, False))
+    spans.extend(closed[index:])
+    spans.sort()
+    starts = [span.start for span in spans]
     lines: list[BracketSpan] = []
     for line in LABEL_LINE.finditer(text, start, end):
         at = line.start(1)
-        if any(s.start <= at < s.end for s in spans) or (lines and at < lines[-1].end):
+        after = bisect_right(starts, at)      # spans[after] is the first bracket opening after the label
+        if (after and spans[after - 1].end > at) or (lines and at < lines[-1].end):
             continue
         stop = text.find("\n", at, end)
-        span = BracketSpan(at, _trim_end(text, at, stop if stop >= 0 else end), True)
+        # a line of labels ends with its line, or where a bracket after it opens
+        stop = min(stop if stop >= 0 else end, starts[after] if after < len(starts) else end)
+        span = BracketSpan(at, _trim_end(text, at, stop), True)
         if lines and not text[lines[-1].end:at].strip():
             span = BracketSpan(lines.pop().start, span.end, True)   # 责任单位：… then 完成时限：… : one
         lines.append(span)
@@ -129,14 +145,14 @@ def covered_span(text: str, start: int, stop: int) -> tuple[int, int]:
         start += 1
     while stop > start and text[stop - 1] in " \t\n\u3000\xa0":
         stop -= 1
-    return start, stop
+    return start, max(start, stop)
 
 
 def parse_bracket(text: str, start: int, end: int, city_name: str = "", closed: bool = True) -> Bracket:
     """The roles (and deadline) of the bracket text[start:end], whichever grammar it is written in."""
     inner_start = start + 1 if text[start] in "(（" else start
     inner_end = _inner_end(text, end) if inner_start > start else end
-    labels = [m for m in LABEL.finditer(text, inner_start, inner_end) if _depth(text, inner_start, m.start()) == 0]
+    labels = _top_level(text, LABEL.finditer(text, inner_start, inner_end), inner_start)
     bracket = Bracket(start, end, [], closed, "labels" if inner_start > start else "label-line")
     if labels:
         _read_labels(text, bracket, labels, inner_start, inner_end, city_name)
@@ -146,14 +162,19 @@ def parse_bracket(text: str, start: int, end: int, city_name: str = "", closed: 
     return bracket
 
 
-def _depth(text: str, start: int, stop: int) -> int:
-    depth = 0
-    for char in text[start:stop]:
-        if char in OPENERS:
-            depth += 1
-        elif char in CLOSERS:
-            depth = max(0, depth - 1)
-    return depth
+def _top_level(text: str, matches, start: int) -> list[re.Match]:
+    """The matches (in order) that lie outside any inner brackets or quotes, the text read once."""
+    kept, depth, position = [], 0, start
+    for match in matches:
+        for char in text[position:match.start()]:
+            if char in OPENERS:
+                depth += 1
+            elif char in CLOSERS:
+                depth = max(0, depth - 1)
+        position = match.start()
+        if depth == 0:
+            kept.append(match)
+    return kept
 
 
 def _read_labels(text, bracket, labels, inner_start, inner_end, city_name) -> None:
