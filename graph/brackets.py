@@ -195,7 +195,7 @@ def _read_labels(text, bracket, labels, inner_start, inner_end, city_name) -> No
             if _deadline(text, bracket, group):
                 continue
             clause = roles.verb_clause(text, *group)
-            if clause and _all_bodies(text, clause):
+            if clause:
                 # 责任单位：市发展改革委牵头，市财政局配合 — the verbs tell the roles.
                 lead_seen = _add_clause(text, bracket, clause, lead_seen, city_name)
                 continue
@@ -275,7 +275,9 @@ def _items(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
 def _add_items(text, bracket, span, role, word, city_name, differentiated) -> bool:
     """Adds the bodies listed in text[span] in `role`; a list in which one is marked `（牵头）` gives that
     one the lead and the others co-operating. Returns whether such a mark was found."""
-    items = _items(text, span)
+    items = [item for item in _items(text, span) if not roles.is_role_word(text[item[0]:item[1]])]
+    if not items:
+        return False
     marks = [roles.LEAD_MARK.search(text, start, stop) for start, stop in items]
     if not any(marks):
         bracket.mentions.extend(_restore(text, items, role, word, city_name, differentiated))

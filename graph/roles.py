@@ -88,6 +88,8 @@ def verb_clause(text: str, start: int, stop: int) -> Clause | None:
         return None
     names = (match.start("names"), match.end("names"))
     verb = match.group("verb")
+    while (again := VERB.match(text, *names)) is not None:     # 市民政局牵头负责 written as 牵头牵头
+        names = (again.start("names"), again.end("names"))
     jointly = JOINTLY.search(text, *names)
     if jointly and jointly.start() > names[0]:
         return Clause("joint-with", (names[0], jointly.start()), verb, (jointly.end(), names[1]))
@@ -114,3 +116,9 @@ LEAD_MARK = re.compile(r"\s*[(（]\s*牵头(?:单位|部门)?\s*[)）]\s*$")
 # Two bodies joined by 和/及/与 (`市民政局和市财政局`), or by a space: split only where the left part
 # ends as a body does, so 市住房和城乡建设局, 工业和信息化局 stay whole.
 JOINED = re.compile(r"(?<=[局委厅部办署府会室心队司行])(?:[ \u3000]*(?:和|及|与|以及)[ \u3000]*|[ \u3000]+)(?=\S)")
+
+
+def is_role_word(text: str) -> bool:
+    """Whether text is a role word and nothing else (`牵头`, `配合单位`): never a body's name."""
+    word = text.strip()
+    return word in KIND_OF_VERB or bool(re.fullmatch(LABEL_WORDS, word))
