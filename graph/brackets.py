@@ -179,9 +179,15 @@ def _top_level(text: str, matches, start: int) -> list[re.Match]:
 
 def _read_labels(text, bracket, labels, inner_start, inner_end, city_name) -> None:
     # What comes before the first label: a deadline or a note (`2022年6月底前完成，牵头考核单位：…`).
-    for group in _split(text, inner_start, labels[0].start(), GROUP_SEPARATORS):
-        _deadline_or_unread(text, bracket, group)
     lead_seen = False
+    for group in _split(text, inner_start, labels[0].start(), GROUP_SEPARATORS):
+        if _deadline(text, bracket, group):
+            continue
+        clause = roles.verb_clause(text, *group)
+        if clause and _all_bodies(text, clause):     # 市民政局牵头；配合单位：…
+            lead_seen = _add_clause(text, bracket, clause, lead_seen, city_name)
+        else:
+            bracket.unread.append(text[group[0]:group[1]])
     for index, label in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else inner_end
         word = label.group(1)
@@ -229,7 +235,9 @@ def _read_clauses(text, bracket, groups, city_name) -> None:
             bracket.form = "names"
         else:
             bracket.unread.append(text[carried[0]:carried[1]])
-    if bracket.unread or not pending:
+    # A clause read as nothing is a note (2022—2025年分步实施, 列入督查) unless it names a role word: then the
+    # bracket is one this reader does not understand, and it gives no body rather than a wrong one.
+    if not pending or any(ROLE_HINT.search(clause) for clause in bracket.unread):
         return
     lead_seen = False
     for clause in pending:
@@ -310,8 +318,9 @@ def _after_sentence(text: str, at: int) -> bool:
 
 
 def _deadline(text: str, bracket: Bracket, group: tuple[int, int]) -> bool:
+    """Whether the clause is a deadline; the last one of a bracket is its deadline (2022年启动，2025年完成)."""
     found = deadlines.parse(text, *group)
-    if found and bracket.deadline is None:
+    if found:
         bracket.deadline = found
     return found is not None
 

@@ -24,8 +24,8 @@ STARTING = re.compile(r"^\s*" + YEAR + r"(?:\d{1,2}月)?\s*(?:起|开始|以来)
 ONGOING = re.compile(r"^\s*(?:[\w]{0,6}?)(长期坚持|长期推进|长期实施|长期|持续推进|持续实施|持续开展|持续|常态化(?:推进|开展|实施)?|"
                      r"逐步推进|逐年推进|不断推进|稳步推进|久久为功)")
 RECURRING = re.compile(r"^\s*(每年|每季度|每个季度|每半年|每月|每两年|每三年|每年度|年度)")
-# A clause that is a deadline has nothing after it but these (持续推进、2021年底前完成 …).
-CLAUSE_TAIL = re.compile(r"^[\w]{0,8}$")
+# What never follows a date in a deadline clause: a body's name.
+BODY_WORD = re.compile(r"(局|委|厅|部|办|政府|中心|单位|负责|牵头|配合)")
 
 
 def parse(text: str, start: int, end: int) -> dict | None:
@@ -40,12 +40,14 @@ def parse(text: str, start: int, end: int) -> dict | None:
         record["kind"] = "recurring"
         return record
     match = DATE.match(stripped)
-    if match and DATE_TAIL.match(stripped, match.end()):
-        if _ongoing_after(stripped, match.end()):
+    if match:
+        rest = stripped[match.end():]
+        if _ongoing_after(stripped, match.end()) or ONGOING.match(rest):   # 2021年起, 2022—2025年持续推进
             record["kind"] = "ongoing"
             return record
-        record.update(kind="by-date", date=_last_day(match))
-        return record
+        if DATE_TAIL.match(stripped, match.end()) or (len(rest) <= 12 and not BODY_WORD.search(rest)):
+            record.update(kind="by-date", date=_last_day(match))    # 2022年6月底前完成并验收
+            return record
     if STARTING.match(stripped) or (ONGOING.match(stripped) and _only_words(stripped)):
         record["kind"] = "ongoing"
         return record

@@ -239,11 +239,11 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
 
 
 def _level2_parts(candidates) -> set[str]:
-    """Level-1 parts of tasks whose level-2 items (with text of their own) mostly carry brackets: their
-    items without one are tasks without bodies."""
+    """Level-1 parts (not the safeguards) whose level-2 items with text of their own mostly carry brackets:
+    their items without one are tasks without bodies."""
     counts: dict[str, list[int]] = {}
     for paragraph, section, brackets, _ in candidates:
-        if paragraph.kind == "level2" and section["part"] == "tasks" \
+        if paragraph.kind == "level2" and section["part"] != "safeguards" \
                 and _heading(paragraph) != paragraph.body.strip().rstrip("。"):
             count = counts.setdefault(section["parent"], [0, 0])
             count[0] += bool(_understood(brackets))

@@ -5,7 +5,9 @@ The fixtures are invented plans written for these tests (not copies of real ones
 hezhou-verbs.txt (roles as verbs, （四）…（十一） tasks right under 二、, several brackets a task, 会同,
 共同负责, deadlines), beihai-role-agnostic.txt (负责 alone: the plan never tells lead from co-operating),
 baise-label-variants.txt (label variants, labels after a deadline, a score bracket, a line of labels, a body
-whose name holds a role word, a bracket that cannot be read), roles-not-understood.txt (no task understood).
+whose name holds a role word, a bracket that cannot be read), national-style.txt (a State Council opinion:
+central bodies in their short forms, numbering running on across parts, a level-2 item without a bracket),
+roles-not-understood.txt (no task understood).
 Every expected value below was written by reading the fixture, following graph/RECORDS.md.
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ from rdflib.namespace import RDF
 from conftest import FIXTURES, LAIBIN, LIUZHOU, ROOT, extract_records
 
 from graph.deadlines import parse as parse_deadline
-from graph.extract import NoTasksFound, extract_file
+from graph.extract import NoTasksFound, extract_file, extract_text
 from graph.rdf import build_graph
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -32,6 +34,7 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytes
 HEZHOU = FIXTURES / "hezhou-verbs.txt"
 BEIHAI = FIXTURES / "beihai-role-agnostic.txt"
 BAISE = FIXTURES / "baise-label-variants.txt"
+NATIONAL = FIXTURES / "national-style.txt"
 NOT_UNDERSTOOD = FIXTURES / "roles-not-understood.txt"
 
 
@@ -133,7 +136,28 @@ BAISE_TASKS = {
           ["市大健康产业发展工作专班牵头单位"], ["市直有关部门"])]),
 }
 
-EXPECTED = {HEZHOU: HEZHOU_TASKS, BEIHAI: BEIHAI_TASKS, BAISE: BAISE_TASKS}
+NATIONAL_TASKS = {
+    # numbering runs on across parts: （四）…（六） under 二、, （七）…（九） under 三、
+    "s2.4-p1": T("四", "发展社区健康服务", ["国家卫生健康委", "国家发展改革委", "民政部"], [], [
+        B("（国家卫生健康委负责）", "（四）发展社区健康服务。支持社区卫生服务机构开设老年病科。", ["国家卫生健康委"], []),
+        B("（国家发展改革委、民政部按职责分工负责，2025年底前完成）", "推动社区嵌入式服务设施建设。",
+          ["国家发展改革委", "民政部"], [], ("2025年底前完成", "2025-12-31", "by-date"))]),
+    "s2.5-p1": T("五", "培育服务机构", ["民政部"], ["国家卫生健康委", "市场监管总局"], [
+        B("（民政部牵头，国家卫生健康委、市场监管总局等按职责分工负责）", "（五）培育服务机构。鼓励社会力量举办康复护理机构",
+          ["民政部"], ["国家卫生健康委", "市场监管总局"])]),
+    # a level-2 item without a bracket among items with one: a task without bodies, flagged
+    "s2.6-p1": T("六", "加强人才队伍建设", [], [], [], flags=["no-bracket"]),
+    "s3.7-p1": T("七", "加大金融支持", ["人民银行", "金融监管总局"], [], [
+        B("（人民银行、金融监管总局负责；持续推进）", "（七）加大金融支持。引导金融机构创新适老金融产品",
+          ["人民银行", "金融监管总局"], [], ("持续推进", None, "ongoing"))]),
+    "s3.8-p1": T("八", "保障设施用地", ["自然资源部"], ["住房城乡建设部"], [
+        B("（自然资源部会同住房城乡建设部负责）", "（八）保障设施用地。", ["自然资源部"], ["住房城乡建设部"])]),
+    "s3.9-p1": T("九", "完善价格政策", ["国家发展改革委"], ["国家医保局", "国家卫生健康委"], [
+        B("（国家发展改革委牵头，国家医保局、国家卫生健康委配合，每年）", "（九）完善价格政策。建立护理服务价格形成机制。",
+          ["国家发展改革委"], ["国家医保局", "国家卫生健康委"], ("每年", None, "recurring"))]),
+}
+
+EXPECTED = {HEZHOU: HEZHOU_TASKS, BEIHAI: BEIHAI_TASKS, BAISE: BAISE_TASKS, NATIONAL: NATIONAL_TASKS}
 CASES = [pytest.param(path, tid, exp, id=f"{path.stem}:{tid}") for path, tasks in EXPECTED.items()
          for tid, exp in tasks.items()]
 
@@ -177,7 +201,8 @@ def test_task_brackets(path, tid, exp):
         assert names(got["lead"]) == want["lead"] and names(got["cooperating"]) == want["coop"]
         for body in got["lead"] + got["cooperating"]:
             assert got["start"] <= body["start"] < body["end"] <= got["end"]
-            assert text[body["start"]:body["end"]] == body["name"]
+            written = text[body["start"]:body["end"]]      # as written: 市场监管总局等 is 市场监管总局
+            assert written == body["name"] or written == body["name"] + "等", (written, body["name"])
         if want["deadline"] is None:
             assert got["deadline"] is None
         else:
@@ -261,6 +286,41 @@ def test_cli_partial_result_and_refusal():
     assert "first bracket seen" in refused.stderr
 
 
+# -- one bracket at a time ---------------------------------------------------------------------------
+PLAN_HEAD = "某市人民政府关于印发某市大健康产业发展实施方案的通知\n\n一、重点任务\n（一）发展健康养老产业\n"
+
+
+@pytest.mark.parametrize("bracket,lead,coop", [
+    ("（市民政局，市卫生健康委负责）", ["市民政局", "市卫生健康委"], []),          # names before a comma join the verb's
+    ("（市民政局和市财政局负责）", ["市民政局", "市财政局"], []),                # 和 between two bodies
+    ("（市住房和城乡建设局负责）", ["市住房和城乡建设局"], []),                  # 和 inside one name
+    ("（责任单位：市发展改革委（牵头）、市财政局、市自然资源局）", ["市发展改革委"], ["市财政局", "市自然资源局"]),
+    ("（牵头单位∶市民政局 配合单位∶市财政局 市卫健委）", ["市民政局"], ["市财政局", "市卫健委"]),
+    ("（【牵头单位】市民政局【配合单位】市财政局）", ["市民政局"], ["市财政局"]),
+    ("（市民政局牵头；配合单位：市财政局）", ["市民政局"], ["市财政局"]),           # a verb, then a label
+    ("（市民政局为牵头单位，市财政局为配合单位）", ["市民政局"], ["市财政局"]),
+    ("（市发展改革委牵头，各县（市、区）人民政府落实）", ["市发展改革委"], ["各县（市、区）人民政府"]),
+    ("（牵头单位：市发展改革委；责任单位：市直有关部门）", ["市发展改革委"], ["市直有关部门"]),
+    ("（市民政局主责，市财政局协办）", ["市民政局"], ["市财政局"]),
+    ("（具体由市民政局负责）", ["市民政局"], []),
+    ("（各市、县人民政府负总责）", ["各市、县人民政府"], []),                    # a collective written with 、
+    ("（市卫健委负责，2022—2025年分步实施）", ["市卫健委"], []),                  # a note is no role
+    ("（团市委、市委宣传部牵头，市总工会、市妇联配合）", ["团市委", "市委宣传部"], ["市总工会", "市妇联"]),
+])
+def test_one_bracket(bracket, lead, coop):
+    task = extract_text(PLAN_HEAD + "1、建设养老服务设施。" + bracket + "\n")["tasks"][0]
+    assert (names(task["lead"]), names(task["cooperating"])) == (lead, coop)
+
+
+@pytest.mark.parametrize("bracket", ["（含技工学校）", "（0.25分）", "（设在市发改委）", "（以下简称市卫健委）",
+                                     "（城中区除外）", "（2022年底前）", "（城区、县城负责）"])
+def test_not_a_role_bracket(bracket):
+    text = PLAN_HEAD + "1、建设养老服务设施" + bracket + "。（牵头单位：市民政局）\n"
+    task = extract_text(text)["tasks"][0]
+    assert [text[b["start"]:b["end"]] for b in task["brackets"]] == ["（牵头单位：市民政局）"]
+    assert names(task["lead"]) == ["市民政局"] and task["cooperating"] == []
+
+
 # -- deadlines ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("written,date,kind", [
@@ -276,6 +336,8 @@ def test_cli_partial_result_and_refusal():
     ("长期坚持", None, "ongoing"),
     ("持续推进", None, "ongoing"),
     ("2021年起持续推进", None, "ongoing"),
+    ("2022—2025年持续推进", None, "ongoing"),
+    ("2022年6月底前完成并验收", "2022-06-30", "by-date"),
     ("每年", None, "recurring"),
     ("每季度", None, "recurring"),
 ])
