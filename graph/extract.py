@@ -183,6 +183,7 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
     bracketed_sections = {section["id"] for _, section, brackets, _ in candidates if _understood(brackets)}
     # Parts whose tasks are their level-2 items, （四）…（十九）, with no 1. level under them.
     level2_parts = _level2_parts(candidates)
+    task_parts = {_part_of(section) for _, section, brackets, _ in candidates if _understood(brackets)}
     line_number = LineNumbers(text)
     by_id = {section["id"]: section for section in sections}
     tasks, warnings, unparsed, ordinals, repeats = [], [], [], {}, {}
@@ -191,12 +192,21 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
         understood = _understood(brackets)
         numbered = paragraph.kind == "item"
         unread = [b for b in brackets if not b.understood and b.role_hint]
-        if unread:
-            first = unread[0]
-            warnings.append(f"line {line_number(first.start)}: the bracket {_snippet(text, first.start, first.end)} "
-                            f"names a role but was not understood; its bodies are left out")
+        # A numbered item of a part that holds tasks, in a section where nothing is understood: it looks like
+        # a task whose bracket (if any) is written in a form not read here.
+        looks_like_task = numbered and not understood and section["id"] not in bracketed_sections \
+            and section["part"] != "safeguards" and _part_of(section) in task_parts
+        if unread or looks_like_task:
+            if unread:
+                first = unread[0]
+                reason = f"the bracket {_snippet(text, first.start, first.end)} names a role but was not understood"
+            else:
+                reason = f"{_snippet(text, paragraph.start, paragraph.end)} looks like a task, but no bracket was understood"
+            warnings.append(f"line {line_number(paragraph.start if not unread else unread[0].start)}: {reason}; "
+                            f"its bodies are left out")
             unparsed.append({"start": paragraph.start, "end": paragraph.end, "snippet": _snippet(text, paragraph.start,
-                             paragraph.end, 40), "brackets": [{"start": b.start, "end": b.end} for b in unread]})
+                             paragraph.end, 40), "reason": reason,
+                             "brackets": [{"start": b.start, "end": b.end} for b in unread]})
         level2_task = paragraph.kind == "level2" and section["parent"] in level2_parts \
             and section["id"] not in bracketed_sections and not FRAMEWORK.search(_heading(paragraph)) \
             and _heading(paragraph) != paragraph.body.strip().rstrip("。")
@@ -236,6 +246,11 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
             warnings.append(f"{task_id}: numbered task without a responsibility bracket; lead left empty")
         tasks.append(task)
     return tasks, warnings, unparsed, bool(tasks) and not differentiated, _first_bracket(text, candidates)
+
+
+def _part_of(section: dict) -> str:
+    """The id of the level-1 part a section is in."""
+    return section["parent"] or section["id"]
 
 
 def _level2_parts(candidates) -> set[str]:

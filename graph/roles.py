@@ -41,7 +41,8 @@ VERB = re.compile(r"(?P<names>.+?)\s*(?P<verb>" + "|".join(
     sorted((v for vs in VERBS.values() for v in vs), key=len, reverse=True)) + r")\s*$", re.S)
 KIND_OF_VERB = {verb: kind for kind, verbs in VERBS.items() for verb in verbs}
 JOINTLY = re.compile(r"\s*会同\s*")
-LEADING_WORDS = re.compile(r"^(?:具体由|分别由|统一由|并由|均由|由|请)\s*")
+# Words before the names: 由…负责, 以上任务均由…牵头, 请…配合.
+LEADING_WORDS = re.compile(r"^(?:(?:以上|上述|本项|该项|各项)?(?:任务|工作|事项)?\s*(?:具体|分别|统一|并|均)?\s*由|请)\s*")
 
 # What a body's name ends with: a bureau, commission, ministry, office, government, enterprise, collective ...
 BODY_END = re.compile(

@@ -256,6 +256,19 @@ def test_a_bracket_not_understood_is_listed_and_warned_about():
         "its bodies are left out"]
 
 
+def test_numbered_items_of_a_section_with_no_bracket_understood_are_listed():
+    text = (PLAN_HEAD + "1、建设养老服务设施。（市民政局负责）\n"
+            "（二）发展健康医疗产业\n1、建设区域医疗中心。\n2、发展互联网医院。\n三、保障措施\n1、加强组织领导。\n")
+    records = extract_text(text)
+    assert [t["id"] for t in records["tasks"]] == ["s1.1-t1"]
+    first, second = text.index("1、建设区域医疗中心。"), text.index("2、发展互联网医院。")
+    assert [(u["start"], u["end"], u["brackets"]) for u in records["unparsed"]] == [
+        (first, first + len("1、建设区域医疗中心。"), []), (second, second + len("2、发展互联网医院。"), [])]
+    assert [w for w in records["warnings"] if "looks like a task" in w] == [
+        "line 7: 1、建设区域医疗中心。 looks like a task, but no bracket was understood; its bodies are left out",
+        "line 8: 2、发展互联网医院。 looks like a task, but no bracket was understood; its bodies are left out"]
+
+
 def test_the_bundled_plans_have_nothing_unparsed():
     for path in (LAIBIN, LIUZHOU):
         assert extract_records(path)["unparsed"] == []
