@@ -401,3 +401,25 @@ def test_deadlines_in_owl_time(hezhou_graph):
     assert graph.value(every, TIME.unitType) == TIME.unitYear
     assert graph.value(every, TIME.numericDuration).toPython() == 1
     assert (URIRef(plan), HK.roleAgnostic, Literal(False)) in graph
+
+
+def test_the_deadlines_question(hezhou_graph, tmp_path):
+    from queries import library, runner
+    from queries.stores import OxigraphStore
+
+    records, graph = hezhou_graph
+    path = tmp_path / "hezhou.nt"
+    graph.serialize(path, format="nt", encoding="utf-8")
+    answer = runner.run(library.get("deadlines"), OxigraphStore(path))
+    rows = [dict(zip(answer.variables, row)) for row in answer.rows]
+    plan = f"hkd:plan/{records['plan']['id']}/task/"
+    due = sorted((r["date"], r["deadline_zh"], r["task"].replace(plan, ""), r["role"], r["name_zh"]) for r in rows
+                 if r["date"])
+    assert due == [
+        ("2022-06-30", "2022年6月底前", "s2.10-p1", "hkc:role/lead", "贺州市乡村振兴工作领导小组成员单位"),
+        ("2023-12-31", "2023年底前完成", "s2.5-p1", "hkc:role/cooperating", "贺州市民政局"),
+        ("2023-12-31", "2023年底前完成", "s2.5-p1", "hkc:role/lead", "贺州市卫生健康委")]
+    yearly = {(r["task"].replace(plan, ""), r["name_zh"]) for r in rows if r["kind"].endswith("recurring")}
+    assert yearly == {("s2.7-p1", "贺州市商务局"), ("s2.7-p1", "贺州市民政局")}
+    undated = {r["task"].replace(plan, "") for r in rows if r["kind"] == ""}
+    assert undated == {"s2.4-p1", "s2.6-p1", "s2.9-p1", "s2.11-p1"}
