@@ -423,3 +423,11 @@ def test_the_deadlines_question(hezhou_graph, tmp_path):
     assert yearly == {("s2.7-p1", "贺州市商务局"), ("s2.7-p1", "贺州市民政局")}
     undated = {r["task"].replace(plan, "") for r in rows if r["kind"] == ""}
     assert undated == {"s2.4-p1", "s2.6-p1", "s2.9-p1", "s2.11-p1"}
+
+
+def test_a_bracket_of_verbs_on_a_line_of_its_own_belongs_to_the_task_above():
+    text = PLAN_HEAD + "1、建设养老服务设施。\n（市民政局牵头，市财政局配合）\n2、发展老年助餐。\n（市商务局负责）\n"
+    first, second = extract_text(text)["tasks"]
+    assert (names(first["lead"]), names(first["cooperating"])) == (["市民政局"], ["市财政局"])
+    assert text[first["start"]:first["end"]] == "1、建设养老服务设施。\n（市民政局牵头，市财政局配合）"
+    assert (names(second["lead"]), second["cooperating"]) == (["市商务局"], [])
