@@ -26,6 +26,12 @@ ROLES = {"lead": ("牵头单位", "Lead unit"), "cooperating": ("配合单位", 
          "industry-lead": ("产业牵头部门", "Industry-chain lead"),
          "overall-coordination": ("综合统筹", "Overall coordination"),
          "joint-meeting-office": ("联席会议办公室", "Joint-meeting office host")}
+DEADLINE_KINDS = {"by-date": ("限期完成", "By a date"), "ongoing": ("持续推进", "Ongoing"),
+                  "recurring": ("定期", "Recurring")}
+# How often a recurring deadline comes round (每年, 每季度 …), as an OWL-Time duration: (number, unit).
+RECURRENCES = (("每季度", 3, "unitMonth"), ("每个季度", 3, "unitMonth"), ("每半年", 6, "unitMonth"),
+               ("每月", 1, "unitMonth"), ("每两年", 2, "unitYear"), ("每三年", 3, "unitYear"),
+               ("每年", 1, "unitYear"), ("年度", 1, "unitYear"))
 
 
 def new_graph() -> Graph:
@@ -82,6 +88,7 @@ def add_concept_schemes(graph: Graph) -> None:
     schemes = {"element": ("医养管食游动产业链要素", "Elements of the 医养管食游动 industry chain"),
                "industry": ("健康产业", "Health industries"), "function": ("政府职能", "Government functions"),
                "kind": ("机构类型", "Kinds of body"), "role": ("角色", "Roles"),
+               "deadline-kind": ("完成时限类型", "Kinds of deadline"),
                "indicator": ("目标指标", "Target indicators")}
     for key, (zh, en) in schemes.items():
         node = HKC[f"scheme/{key}"]
@@ -107,6 +114,8 @@ def add_concept_schemes(graph: Graph) -> None:
     _concept(graph, "kind", "city-government", "市人民政府", "City government (the plan's issuer)")
     for key, (zh, en) in ROLES.items():
         _concept(graph, "role", key, zh, en)
+    for key, (zh, en) in DEADLINE_KINDS.items():
+        _concept(graph, "deadline-kind", key, zh, en)
     for row in tables.read_tsv("indicators.tsv"):
         _concept(graph, "indicator", row["id"], row["zh"], row["en"])
 
@@ -159,6 +168,8 @@ class PlanWriter:
             self.add(document, DCTERMS.identifier, Literal(number))
             self.add(document, RDF.type, ELI.LegalResource)
         self.add(node, HK.city, self.city)
+        if "role_agnostic" in plan:
+            self.add(node, HK.roleAgnostic, Literal(bool(plan["role_agnostic"])))
         government = HKD[f"agency/{self.plan['city_id']}-government"]
         self.add(node, ELI.passed_by, government)
         self.add(government, RDF.type, HK.CityGovernment)
@@ -188,13 +199,17 @@ class PlanWriter:
     def city_en(self) -> str:
         return agencies.title(agencies.city_short(self.plan["city"] or ""))
 
-    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None, base: str | None = None) -> None:
-        """oa:SpecificResource with a position and a quote selector: the record's span of the source. Its
-        IRIs extend `base` (the node's own IRI unless given: a target's later mentions have their own)."""
+    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None,
+                  predicate: URIRef = HK.textSelection, name: str = "selection", base: str | None = None) -> None:
+        """oa:SpecificResource with a position and a quote selector: the record's span of the source
+        (`<base>/selection`, `<base>/position`, `<base>/quote`, where `base` is the node's own IRI unless given: a
+        target's later mentions have their own; another name gives `<base>/<name>/…`)."""
         quote = quote if quote is not None else (self.text[start:end] if self.text is not None else None)
         base = base or str(node)
-        selection, position, exact = URIRef(f"{base}/selection"), URIRef(f"{base}/position"), URIRef(f"{base}/quote")
-        self.add(node, HK.textSelection, selection)
+        selection = URIRef(f"{base}/{name}")
+        stem = base if name == "selection" else selection
+        position, exact = URIRef(f"{stem}/position"), URIRef(f"{stem}/quote")
+        self.add(node, predicate, selection)
         self.add(selection, RDF.type, OA.SpecificResource)
         self.add(selection, OA.hasSource, self.source)
         self.add(selection, OA.hasSelector, position)
@@ -246,6 +261,8 @@ class PlanWriter:
             self.add(classification, HK.element, HKC[f"element/{element}"])
             for item in evidence:
                 self.add(classification, HK.evidence, Literal(item))
+        brackets = [self.write_bracket(node, number, bracket)
+                    for number, bracket in enumerate(task.get("brackets", []), 1)]
         for role, shortcut in (("lead", HK.leadUnit), ("cooperating", HK.cooperatingUnit)):
             for body in task[role]:
                 agency = self.write_agency(body)
@@ -259,8 +276,49 @@ class PlanWriter:
                 self.add(assignment, PROV.hadRole, HKC[f"role/{role}"])
                 self.add(assignment, HK.position, Literal(body["position"], datatype=XSD.integer))
                 self.add(assignment, HK.nameAsWritten, Literal(body["name"], lang="zh"))
+                for number in body.get("brackets", []):
+                    self.add(assignment, HK.fromBracket, brackets[number - 1])
                 self.selection(assignment, body["start"], body["end"])
         self.selection(node, task["start"], task["end"])
+
+    def write_bracket(self, task: URIRef, number: int, bracket: dict) -> URIRef:
+        """One responsibility bracket of a task: its span, the text it assigns, its deadline."""
+        node = URIRef(f"{task}/bracket/{number}")
+        self.add(task, HK.hasBracket, node)
+        self.add(node, RDF.type, HK.Bracket)
+        self.add(node, HK.partOf, task)
+        self.add(node, HK.bracketNumber, Literal(number, datatype=XSD.integer))
+        self.add(node, HK.bracketForm, Literal(bracket["form"]))
+        self.selection(node, bracket["start"], bracket["end"])
+        covers = bracket["covers"]
+        if covers["end"] > covers["start"]:
+            self.selection(node, covers["start"], covers["end"], predicate=HK.covers, name="covers")
+        if bracket.get("deadline"):
+            self.write_deadline(node, bracket["deadline"])
+        return node
+
+    def write_deadline(self, bracket: URIRef, deadline: dict) -> None:
+        """The deadline as OWL-Time: by a date, a time:Instant (time:inXSDDate); ongoing, a time:Interval
+        with no end; recurring, how often it comes round (hk:recursEvery a time:Duration)."""
+        node = URIRef(f"{bracket}/deadline")
+        self.add(bracket, HK.deadline, node)
+        self.add(node, RDF.type, HK.Deadline)
+        self.add(node, RDFS.label, Literal(deadline["text"], lang="zh"))
+        self.add(node, HK.deadlineKind, HKC[f"deadline-kind/{deadline['kind']}"])
+        if deadline["kind"] == "by-date" and deadline["date"]:
+            self.add(node, RDF.type, TIME.Instant)
+            self.add(node, TIME.inXSDDate, Literal(deadline["date"], datatype=XSD.date))
+        elif deadline["kind"] == "ongoing":
+            self.add(node, RDF.type, TIME.Interval)
+        elif deadline["kind"] == "recurring":
+            every = next(((n, unit) for word, n, unit in RECURRENCES if deadline["text"].startswith(word)), None)
+            if every:
+                duration = URIRef(f"{node}/every")
+                self.add(node, HK.recursEvery, duration)
+                self.add(duration, RDF.type, TIME.Duration)
+                self.add(duration, TIME.numericDuration, Literal(Decimal(every[0]), datatype=XSD.decimal))
+                self.add(duration, TIME.unitType, TIME[every[1]])
+        self.selection(node, deadline["start"], deadline["end"], deadline["text"])
 
     def write_agency(self, body: dict) -> URIRef:
         node = HKD[f"agency/{body['id']}"]
