@@ -222,6 +222,8 @@ def run_query(args) -> int:
     if args.list or not args.name:
         for name, query in library.all_queries().items():
             print(f"{name:<40} {query.title or '(quality check: returns zero rows)'}")
+            for param, description in query.params.items():
+                print(f"    --param {param}={query.defaults.get(param, '')}  ({description})")
         return 0
     query = library.get(args.name)
     params = dict(_key_value(item) for item in args.param)

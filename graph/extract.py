@@ -8,7 +8,7 @@ from bisect import bisect_left
 from pathlib import Path
 
 from graph import agencies, tables
-from graph.brackets import find_bracket, parse_bracket
+from graph.brackets import covered_span, find_brackets, parse_bracket
 from graph.chain_leads import find_chain_leads
 from graph.control_chars import CleanText, has_control_chars
 from graph.decode import read_text
@@ -20,6 +20,10 @@ HEADING_END = re.compile(r"[。；;!！?？]")
 # Level-1 headings name the part of the plan they open.
 PART_WORDS = (("safeguards", ("保障", "组织实施", "实施保障")), ("tasks", ("任务", "工程", "行动", "举措", "重点")),
               ("goals", ("目标", "要求", "原则", "思想", "形势", "基础")))
+
+
+LABELS_LOOKED_FOR = "牵头单位/牵头部门/牵头考核单位/责任单位/配合单位/配合部门/参与单位…："
+VERBS_LOOKED_FOR = "甲牵头，乙配合 / 甲负责 / 甲会同乙负责 / 甲、乙共同负责 / 乙按职责分工负责"
 
 
 class NoTasksFound(ValueError):
@@ -58,14 +62,18 @@ def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
     plan["city_id"] = plan["jurisdiction_id"]
     plan["id"] = _plan_id(plan)
     sections = _sections(text, paras)
-    tasks, warnings = _tasks(text, _with_sections(paras, sections), sections, city_name)
+    tasks, warnings, unparsed, role_agnostic, first_bracket = _tasks(
+        text, _with_sections(paras, sections), sections, city_name)
     line_number = LineNumbers(text)
     warnings[:0] = [f"line {line_number(p.start)}: {p.note}" for p in paras if p.note]
     if not tasks:
-        raise NoTasksFound("no task with a responsibility bracket (牵头单位/责任单位…) found")
+        raise NoTasksFound(f"no task understood: looked for responsibility brackets with labels ({LABELS_LOOKED_FOR}), "
+                           f"roles as verbs after the names ({VERBS_LOOKED_FOR}) and lines of labels (责任单位：…); "
+                           + (f"first bracket seen: {first_bracket}" if first_bracket else "no bracket seen in the plan body"))
+    plan["role_agnostic"] = role_agnostic
     placed = list(_with_sections(paras, sections))
     goals = [p for p, section in placed if section["part"] == "goals" and p.kind != "level1"]
-    targets = find_targets(text, tasks, goals)
+    targets = find_targets(text, tasks, goals, (plan.get("period") or {}).get("end"))
     leads = find_chain_leads(text, [p for p, section in placed if section["part"] == "safeguards"], city_name)
     _harmonise_labels([b for t in tasks for b in t["lead"] + t["cooperating"]] + [c["agency"] for c in leads],
                       city_name)
@@ -76,6 +84,7 @@ def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
         "targets": targets,
         "chain_leads": leads,
         "unknown_agencies": _unknown_agencies(tasks, leads),
+        "unparsed": unparsed,
         "warnings": warnings,
     }
 
@@ -167,36 +176,114 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
             # A paragraph right under a heading line of its own is that heading's text (保障措施 items).
             under_heading = previous is not None and previous.kind == "level2" \
                 and _heading(previous) == previous.body.strip().rstrip("。")
-            candidates.append((paragraph, section, find_bracket(text, paragraph.start, paragraph.end), under_heading))
+            brackets = [parse_bracket(text, span.start, span.end, city_name, span.closed)
+                        for span in find_brackets(text, paragraph.start, paragraph.end)]
+            candidates.append((paragraph, section, brackets, under_heading))
         previous = paragraph
-    bracketed_sections = {section["id"] for _, section, bracket, _ in candidates if bracket}
+    bracketed_sections = {section["id"] for _, section, brackets, _ in candidates if _understood(brackets)}
+    # Parts whose tasks are their level-2 items, （四）…（十九）, with no 1. level under them.
+    level2_parts = _level2_parts(candidates)
+    task_parts = {_part_of(section) for _, section, brackets, _ in candidates if _understood(brackets)}
     line_number = LineNumbers(text)
     by_id = {section["id"]: section for section in sections}
-    tasks, warnings, ordinals, repeats = [], [], {}, {}
-    for paragraph, section, bracket, under_heading in candidates:
+    tasks, warnings, unparsed, ordinals, repeats = [], [], [], {}, {}
+    differentiated = False
+    for paragraph, section, brackets, under_heading in candidates:
+        understood = _understood(brackets)
         numbered = paragraph.kind == "item"
-        if not bracket and not (numbered and section["id"] in bracketed_sections):
+        unread = [b for b in brackets if not b.understood and b.role_hint]
+        # A numbered item of a part that holds tasks, in a section where nothing is understood: it looks like
+        # a task whose bracket (if any) is written in a form not read here.
+        looks_like_task = numbered and not understood and section["id"] not in bracketed_sections \
+            and section["part"] != "safeguards" and _part_of(section) in task_parts
+        if unread or looks_like_task:
+            if unread:
+                first = unread[0]
+                reason = f"the bracket {_snippet(text, first.start, first.end)} names a role but was not understood"
+            else:
+                reason = f"{_snippet(text, paragraph.start, paragraph.end)} looks like a task, but no bracket was understood"
+            warnings.append(f"line {line_number(paragraph.start if not unread else unread[0].start)}: {reason}; "
+                            f"its bodies are left out")
+            unparsed.append({"start": paragraph.start, "end": paragraph.end, "snippet": _snippet(text, paragraph.start,
+                             paragraph.end, 40), "reason": reason,
+                             "brackets": [{"start": b.start, "end": b.end} for b in unread]})
+        level2_task = paragraph.kind == "level2" and section["parent"] in level2_parts \
+            and section["id"] not in bracketed_sections and not FRAMEWORK.search(_heading(paragraph)) \
+            and _heading(paragraph) != paragraph.body.strip().rstrip("。")
+        if not understood and not (numbered and section["id"] in bracketed_sections) and not level2_task:
             continue
         task_id = _task_id(paragraph, section, ordinals, repeats)
-        end = bracket[1] if bracket else paragraph.end
-        task = {"id": task_id, "section": section["id"], "number": paragraph.number if numbered else None,
+        last = understood[-1] if understood else None
+        task = {"id": task_id, "section": section["id"],
+                "number": paragraph.number if numbered or paragraph.kind == "level2" else None,
                 "heading": section["heading"] if paragraph.kind == "level2" or (under_heading and not numbered)
                 else _heading(paragraph),
                 "industry": section["industry"] or by_id.get(section.get("parent"), {}).get("industry") or "cross-cutting",
-                "lead": [], "cooperating": [], "flags": [] if bracket else ["no-bracket"],
-                "bracket": {"start": bracket[0], "end": bracket[1]} if bracket else None,
-                "start": paragraph.start, "end": end}
-        if bracket and not bracket.closed:
-            warnings.append(f"{task_id}: line {line_number(bracket.start)}: the responsibility bracket "
-                            f"{text[bracket.start:bracket.end][:16]}… is not closed; closed at the end of the line")
-        if bracket:
-            assigned = {"lead": set(), "cooperating": set()}
-            for mention in parse_bracket(text, bracket[0], bracket[1], city_name).mentions:
-                _assign(task, mention, city_name, warnings, assigned)
-        else:
+                "lead": [], "cooperating": [], "flags": [] if last else ["no-bracket"],
+                "bracket": {"start": last.start, "end": last.end} if last else None,
+                "brackets": [],
+                "start": paragraph.start, "end": last.end if last else paragraph.end}
+        assigned = {"lead": {}, "cooperating": {}}
+        covered_from = paragraph.start
+        for index, bracket in enumerate(understood, 1):
+            if not bracket.closed:
+                warnings.append(f"{task_id}: line {line_number(bracket.start)}: the responsibility bracket "
+                                f"{text[bracket.start:bracket.end][:16]}… is not closed; closed at the end of the line")
+            covers = covered_span(text, covered_from, bracket.start)
+            covered_from = bracket.end
+            entry = {"start": bracket.start, "end": bracket.end, "form": bracket.form,
+                     "covers": {"start": covers[0], "end": covers[1]},
+                     "lead": [], "cooperating": [], "deadline": bracket.deadline}
+            in_bracket = {"lead": set(), "cooperating": set()}
+            for mention in bracket.mentions:
+                differentiated = differentiated or mention.differentiated
+                body = _assign(task, mention, city_name, warnings, assigned, in_bracket, index)
+                if body is not None:
+                    entry[mention.role].append({key: body[key] for key in ("name", "id")}
+                                               | {"start": mention.start, "end": mention.end})
+            task["brackets"].append(entry)
+        if not last:
             warnings.append(f"{task_id}: numbered task without a responsibility bracket; lead left empty")
         tasks.append(task)
-    return tasks, warnings
+    return tasks, warnings, unparsed, bool(tasks) and not differentiated, _first_bracket(text, candidates)
+
+
+def _part_of(section: dict) -> str:
+    """The id of the level-1 part a section is in."""
+    return section["parent"] or section["id"]
+
+
+def _level2_parts(candidates) -> set[str]:
+    """Level-1 parts (not the safeguards) whose level-2 items with text of their own mostly carry brackets:
+    their items without one are tasks without bodies."""
+    counts: dict[str, list[int]] = {}
+    for paragraph, section, brackets, _ in candidates:
+        if paragraph.kind == "level2" and section["part"] != "safeguards" \
+                and _heading(paragraph) != paragraph.body.strip().rstrip("。"):
+            count = counts.setdefault(section["parent"], [0, 0])
+            count[0] += bool(_understood(brackets))
+            count[1] += 1
+    return {part for part, (bracketed, total) in counts.items() if 2 * bracketed > total}
+
+
+FRAMEWORK = re.compile(r"指导思想|基本原则|总体要求|发展目标|主要目标|总体目标|工作目标|目标任务|发展定位|总体思路")
+
+
+def _understood(brackets) -> list:
+    return [bracket for bracket in brackets if bracket.understood]
+
+
+def _snippet(text: str, start: int, end: int, length: int = 24) -> str:
+    quote = re.sub(r"\s+", " ", text[start:end])
+    return quote if len(quote) <= length else quote[:length] + "…"
+
+
+def _first_bracket(text: str, candidates) -> str | None:
+    """The first bracket of the plan body that names a role, else the first bracket at all."""
+    brackets = [b for _, _, found, _ in candidates for b in found]
+    hinted = [b for b in brackets if b.role_hint]
+    first = (hinted or brackets or [None])[0]
+    return _snippet(text, first.start, first.end, 40) if first else None
 
 
 class LineNumbers:
@@ -225,23 +312,32 @@ def _task_id(paragraph: Paragraph, section: dict, ordinals: dict, repeats: dict)
     return base if repeats[base] == 1 else f"{base}.{repeats[base]}"
 
 
-def _assign(task: dict, mention, city_name: str, warnings: list[str], assigned: dict[str, set]) -> None:
-    """Add the mention's body to the task's role list; `assigned` holds the ids in each list."""
+def _assign(task: dict, mention, city_name: str, warnings: list[str], assigned: dict[str, dict],
+            in_bracket: dict[str, set], bracket_number: int) -> dict | None:
+    """Add the mention's body to the task's role list (the union of its brackets); `assigned` maps the ids
+    in each list to their records, `in_bracket` holds the ids this bracket has named in each role. A body
+    named in two brackets is one record listing both; named twice in one bracket it is warned about."""
     agency = agencies.align(mention.name, city_name)
     role_list = task[mention.role]
     for note in mention.notes:
         warnings.append(f"{task['id']}: {note}")
     other_role = "cooperating" if mention.role == "lead" else "lead"
-    if agency.id in assigned[other_role]:
+    if agency.id in in_bracket[other_role]:
         warnings.append(f"{task['id']}: {mention.name} is listed both as lead and as cooperating; kept in both")
-    if agency.id in assigned[mention.role]:
+    if agency.id in in_bracket[mention.role]:
         warnings.append(f"{task['id']}: {mention.name} listed twice as {mention.role}; kept once")
-        return
+        return None
+    in_bracket[mention.role].add(agency.id)
+    if agency.id in assigned[mention.role]:
+        record = assigned[mention.role][agency.id]
+        record["brackets"].append(bracket_number)
+        return record
     record = agency.as_record(mention.name)
     record.update({"position": len(role_list) + 1, "written": mention.written,
-                   "start": mention.start, "end": mention.end, "label": mention.label})
+                   "start": mention.start, "end": mention.end, "label": mention.label, "brackets": [bracket_number]})
     role_list.append(record)
-    assigned[mention.role].add(agency.id)
+    assigned[mention.role][agency.id] = record
+    return record
 
 
 def _harmonise_labels(bodies: list[dict], city_name: str) -> None:

@@ -9,6 +9,8 @@ paragraphs after it.
 import re
 from dataclasses import dataclass, field
 
+from graph import roles
+
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 LEVEL1 = re.compile(r"([一二三四五六七八九十]{1,3})\s*[、．.](?!\d)\s*")
@@ -17,9 +19,13 @@ LEVEL2 = re.compile(r"[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]\
 LEVEL2_UNCLOSED = re.compile(r"[(（]\s*([一二三四五六七八九十]{1,3})\s*(?=[\u4e00-\u9fff])")
 ITEM = re.compile(r"(?:(\d{1,3})\s*[.、．](?!\d)|[(（]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
 BULLET = re.compile(r"[-－–—•·●▪■◆](?![-－–—])\s*")
-# A responsibility bracket opens with one of these labels and a colon.
-BRACKET_LABEL = r"(?:牵头考核单位|牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位|参与单位|协同单位)"
-BRACKET_OPEN = re.compile(r"[(（]\s*" + BRACKET_LABEL + r"\s*[:：]")
+# A responsibility bracket holds a label and a colon, at its start or after a short note (a deadline).
+BRACKET_LABEL = roles.LABEL_WORDS
+BRACKET_OPEN = re.compile(r"[(（][^()（）\n]{0,24}?" + BRACKET_LABEL + r"\s*" + roles.COLON)
+# A line of labels without brackets (`责任单位：市民政局`), at a line's start or after a sentence.
+LABEL_LINE = re.compile(r"(?:^|(?<=\n)|(?<=[。；;]))[ \t\u3000]*" + roles.LABEL.pattern)
+# A bracket of verbs on a line of its own, `（市民政局负责）`: the paragraph above is its task.
+VERB_BRACKET_LINE = re.compile(r"^[(（][^()（）]{2,120}[)）][。；;]?$")
 PARENTHESES = re.compile(r"[(（)）]")
 SENTENCE_END = tuple("。；;！!？?）)」”\"：:")
 # Lines after which the plan itself is over: attachments, distribution, page furniture.
@@ -83,17 +89,20 @@ def paragraphs(text: str) -> list[Paragraph]:
     furniture) every line is its own paragraph; hard-wrapped lines are joined only in the plan body."""
     result: list[Paragraph] = []
     in_body, level2 = False, 0        # the last level-2 number under the current level-1 heading
+    last_level2 = 0                   # the last level-2 number of the plan
     for start, end in _lines(text):
         line = text[start:end]
         kind, number, marker = classify(line)
         note = None
         unclosed = LEVEL2_UNCLOSED.match(line) if in_body and kind == "plain" else None
-        if unclosed and chinese_number(unclosed.group(1)) == level2 + 1:
+        if unclosed and chinese_number(unclosed.group(1)) in (level2 + 1, last_level2 + 1):
             kind, number, marker = "level2", unclosed.group(1), unclosed.end()
             note = f"the heading marker {line[:unclosed.end()].strip()} has no closing parenthesis; read as a heading"
         in_body = in_body or kind == "level1"
         if kind in ("level1", "level2"):
             level2 = chinese_number(number) if kind == "level2" else 0
+            # Numbering may run on across parts: （四） right under 二、 after （三） under 一、.
+            last_level2 = level2 or last_level2
         previous = result[-1] if result else None
         if previous and in_body and kind == "plain" and _continues(previous, text[previous.end - 1], line):
             previous.end = end     # its text is cut once at the end: copying it per line was quadratic
@@ -128,11 +137,18 @@ def _continues(previous: Paragraph, last_char: str, line: str) -> bool:
     """Whether `line` continues the paragraph `previous`, whose last character is `last_char`."""
     if previous.open_depth:
         return bracket_depth(line, previous.open_depth)[0]
-    if BRACKET_OPEN.match(line):
+    if BRACKET_OPEN.match(line) or LABEL_LINE.match(line) or _verb_bracket_line(line):
         return previous.kind != "level1"
     if previous.kind in ("level1", "level2"):
         return False
     return last_char not in SENTENCE_END
+
+
+def _verb_bracket_line(line: str) -> bool:
+    if not VERB_BRACKET_LINE.match(line):
+        return False
+    clauses = [c for c in re.split(r"[，,；;]", line.strip("（()）。；;")) if c]
+    return any(roles.verb_clause(c, 0, len(c)) for c in clauses)
 
 
 def is_end_of_plan(paragraph: Paragraph) -> bool:

@@ -26,6 +26,12 @@ ROLES = {"lead": ("牵头单位", "Lead unit"), "cooperating": ("配合单位", 
          "industry-lead": ("产业牵头部门", "Industry-chain lead"),
          "overall-coordination": ("综合统筹", "Overall coordination"),
          "joint-meeting-office": ("联席会议办公室", "Joint-meeting office host")}
+DEADLINE_KINDS = {"by-date": ("限期完成", "By a date"), "ongoing": ("持续推进", "Ongoing"),
+                  "recurring": ("定期", "Recurring")}
+# How often a recurring deadline comes round (每年, 每季度 …), as an OWL-Time duration: (number, unit).
+RECURRENCES = (("每季度", 3, "unitMonth"), ("每个季度", 3, "unitMonth"), ("每半年", 6, "unitMonth"),
+               ("每月", 1, "unitMonth"), ("每两年", 2, "unitYear"), ("每三年", 3, "unitYear"),
+               ("每年", 1, "unitYear"), ("年度", 1, "unitYear"))
 
 
 # The class of the plan's jurisdiction and of its government, by jurisdiction type.
@@ -91,6 +97,7 @@ def add_concept_schemes(graph: Graph) -> None:
                "industry": ("健康产业", "Health industries"), "function": ("政府职能", "Government functions"),
                "kind": ("机构类型", "Kinds of body"), "role": ("角色", "Roles"),
                "level": ("政府层级", "Levels of government"),
+               "deadline-kind": ("完成时限类型", "Kinds of deadline"),
                "indicator": ("目标指标", "Target indicators")}
     for key, (zh, en) in schemes.items():
         node = HKC[f"scheme/{key}"]
@@ -120,6 +127,8 @@ def add_concept_schemes(graph: Graph) -> None:
         _concept(graph, "level", key, row["zh"], row["en"], str(rank))
     for key, (zh, en) in ROLES.items():
         _concept(graph, "role", key, zh, en)
+    for key, (zh, en) in DEADLINE_KINDS.items():
+        _concept(graph, "deadline-kind", key, zh, en)
     for row in tables.read_tsv("indicators.tsv"):
         _concept(graph, "indicator", row["id"], row["zh"], row["en"])
 
@@ -137,6 +146,7 @@ class PlanWriter:
         self.place = jurisdictions.parse(self.plan.get("jurisdiction", self.plan["city"]) or "")
         self.place_type = self.plan.get("jurisdiction_type", "city")
         self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
+        self._later_mentions: dict[str, list[dict]] | None = None
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
@@ -174,6 +184,8 @@ class PlanWriter:
             self.add(document, DCTERMS.identifier, Literal(number))
             self.add(document, RDF.type, ELI.LegalResource)
         self.add(node, HK.city, self.city)
+        if "role_agnostic" in plan:
+            self.add(node, HK.roleAgnostic, Literal(bool(plan["role_agnostic"])))
         government = HKD[f"agency/{self.plan['city_id']}-government"]
         self.add(node, ELI.passed_by, government)
         government_class, government_kind, government_en = GOVERNMENTS[self.place_type]
@@ -207,11 +219,17 @@ class PlanWriter:
     def city_en(self) -> str:
         return self.place.en
 
-    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None) -> None:
-        """oa:SpecificResource with a position and a quote selector: the record's span of the source."""
+    def selection(self, node: URIRef, start: int, end: int, quote: str | None = None,
+                  predicate: URIRef = HK.textSelection, name: str = "selection", base: str | None = None) -> None:
+        """oa:SpecificResource with a position and a quote selector: the record's span of the source
+        (`<base>/selection`, `<base>/position`, `<base>/quote`, where `base` is the node's own IRI unless given: a
+        target's later mentions have their own; another name gives `<base>/<name>/…`)."""
         quote = quote if quote is not None else (self.text[start:end] if self.text is not None else None)
-        selection, position, exact = URIRef(f"{node}/selection"), URIRef(f"{node}/position"), URIRef(f"{node}/quote")
-        self.add(node, HK.textSelection, selection)
+        base = base or str(node)
+        selection = URIRef(f"{base}/{name}")
+        stem = base if name == "selection" else selection
+        position, exact = URIRef(f"{stem}/position"), URIRef(f"{stem}/quote")
+        self.add(node, predicate, selection)
         self.add(selection, RDF.type, OA.SpecificResource)
         self.add(selection, OA.hasSource, self.source)
         self.add(selection, OA.hasSelector, position)
@@ -263,6 +281,8 @@ class PlanWriter:
             self.add(classification, HK.element, HKC[f"element/{element}"])
             for item in evidence:
                 self.add(classification, HK.evidence, Literal(item))
+        brackets = [self.write_bracket(node, number, bracket)
+                    for number, bracket in enumerate(task.get("brackets", []), 1)]
         for role, shortcut in (("lead", HK.leadUnit), ("cooperating", HK.cooperatingUnit)):
             for body in task[role]:
                 agency = self.write_agency(body)
@@ -276,8 +296,49 @@ class PlanWriter:
                 self.add(assignment, PROV.hadRole, HKC[f"role/{role}"])
                 self.add(assignment, HK.position, Literal(body["position"], datatype=XSD.integer))
                 self.add(assignment, HK.nameAsWritten, Literal(body["name"], lang="zh"))
+                for number in body.get("brackets", []):
+                    self.add(assignment, HK.fromBracket, brackets[number - 1])
                 self.selection(assignment, body["start"], body["end"])
         self.selection(node, task["start"], task["end"])
+
+    def write_bracket(self, task: URIRef, number: int, bracket: dict) -> URIRef:
+        """One responsibility bracket of a task: its span, the text it assigns, its deadline."""
+        node = URIRef(f"{task}/bracket/{number}")
+        self.add(task, HK.hasBracket, node)
+        self.add(node, RDF.type, HK.Bracket)
+        self.add(node, HK.partOf, task)
+        self.add(node, HK.bracketNumber, Literal(number, datatype=XSD.integer))
+        self.add(node, HK.bracketForm, Literal(bracket["form"]))
+        self.selection(node, bracket["start"], bracket["end"])
+        covers = bracket["covers"]
+        if covers["end"] > covers["start"]:
+            self.selection(node, covers["start"], covers["end"], predicate=HK.covers, name="covers")
+        if bracket.get("deadline"):
+            self.write_deadline(node, bracket["deadline"])
+        return node
+
+    def write_deadline(self, bracket: URIRef, deadline: dict) -> None:
+        """The deadline as OWL-Time: by a date, a time:Instant (time:inXSDDate); ongoing, a time:Interval
+        with no end; recurring, how often it comes round (hk:recursEvery a time:Duration)."""
+        node = URIRef(f"{bracket}/deadline")
+        self.add(bracket, HK.deadline, node)
+        self.add(node, RDF.type, HK.Deadline)
+        self.add(node, RDFS.label, Literal(deadline["text"], lang="zh"))
+        self.add(node, HK.deadlineKind, HKC[f"deadline-kind/{deadline['kind']}"])
+        if deadline["kind"] == "by-date" and deadline["date"]:
+            self.add(node, RDF.type, TIME.Instant)
+            self.add(node, TIME.inXSDDate, Literal(deadline["date"], datatype=XSD.date))
+        elif deadline["kind"] == "ongoing":
+            self.add(node, RDF.type, TIME.Interval)
+        elif deadline["kind"] == "recurring":
+            every = next(((n, unit) for word, n, unit in RECURRENCES if deadline["text"].startswith(word)), None)
+            if every:
+                duration = URIRef(f"{node}/every")
+                self.add(node, HK.recursEvery, duration)
+                self.add(duration, RDF.type, TIME.Duration)
+                self.add(duration, TIME.numericDuration, Literal(Decimal(every[0]), datatype=XSD.decimal))
+                self.add(duration, TIME.unitType, TIME[every[1]])
+        self.selection(node, deadline["start"], deadline["end"], deadline["text"])
 
     def write_agency(self, body: dict) -> URIRef:
         node = HKD[f"agency/{body['id']}"]
@@ -302,7 +363,16 @@ class PlanWriter:
         return order.index(level) >= order.index(self.plan.get("jurisdiction_level", "municipal"))
 
     def write_target(self, target: dict) -> None:
-        node = HKD[f"plan/{self.plan['id']}/target/{target['id']}"]
+        """One hk:Target per target, however often the plan states it: a mention that restates an earlier
+        one adds its span, its object as written and its task to the first mention's node."""
+        node = HKD[f"plan/{self.plan['id']}/target/{target['restates'] or target['id']}"]
+        if target["restates"]:
+            self.selection(node, target["start"], target["end"], target["text"], base=f"{node}/mention/{target['id']}")
+            self.add(node, HK.object, Literal(target["object"], lang="zh"))
+            if target["task"]:
+                self.add(node, HK.ofTask, self.task_iri(target["task"]))
+                self.add(node, HK.partOf, self.task_iri(target["task"]))
+            return
         dataset = HKD[f"plan/{self.plan['id']}/targets"]
         self.add(dataset, RDF.type, QB.DataSet)
         _labels(self.graph, dataset, f"{self.plan['title']}目标", f"Targets of {self.plan['doc_number']}")
@@ -313,10 +383,17 @@ class PlanWriter:
             _concept(self.graph, "indicator", str(indicator).rsplit("/", 1)[1], target["indicator"], None)
         self.add(node, HK.indicator, indicator)
         self.add(node, HK.refCity, self.city)
-        if target["year"] is None:
+        # The year one of its mentions names; else none, and the plan's target year when it is inferred.
+        year = next((m["year"] for m in [target] + self._restatements().get(target["id"], []) if m["year"]), None)
+        if year is None:
             self.add(node, HK.noYear, Literal(True))
+            if target["inferred_year"] is not None:
+                self.add(node, HK.inferredTargetYear, Literal(str(target["inferred_year"]), datatype=XSD.gYear))
         else:
-            self.add(node, HK.targetYear, Literal(str(target["year"]), datatype=XSD.gYear))
+            self.add(node, HK.targetYear, Literal(str(year), datatype=XSD.gYear))
+        self.add(node, HK.quantityKind, Literal(target["dimension"]))
+        if target["per"]:
+            self.add(node, HK.per, Literal(target["per"]))
         self.add(node, HK.value, Literal(Decimal(str(target["value"])), datatype=XSD.decimal))
         if target["value_max"] is not None:
             self.add(node, HK.valueMax, Literal(Decimal(str(target["value_max"])), datatype=XSD.decimal))
@@ -330,6 +407,15 @@ class PlanWriter:
         else:
             self.add(node, HK.partOf, self.plan_iri)
         self.selection(node, target["start"], target["end"], target["text"])
+
+    def _restatements(self) -> dict[str, list[dict]]:
+        """The later mentions of each target, by the id of its first mention (built once per plan)."""
+        if self._later_mentions is None:
+            self._later_mentions = {}
+            for target in self.records["targets"]:
+                if target.get("restates"):
+                    self._later_mentions.setdefault(target["restates"], []).append(target)
+        return self._later_mentions
 
     def write_chain_lead(self, index: int, lead: dict) -> None:
         node = HKD[f"plan/{self.plan['id']}/chain-lead/{index}"]

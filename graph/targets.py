@@ -4,6 +4,11 @@ A target is a number with a unit from data/units.tsv (`建成10个养老服务�
 `约720亿元`). Not targets: dates and years, document numbers, durations, ages, ordinals, numbers inside
 quotes or titles, the size of a thing whose count is the target (`一个500张床位养老项目`), and the
 thresholds of eligibility rules and building standards (`500张以上的项目`, `按不低于15平方米的标准`).
+
+Every mention is a record with its own span. On top of that: a recurring target keeps its frequency
+(`每年举办1-2次`: per year); a task's target with no year of its own gets the plan's target year as
+`inferred_year`; and a mention that states again a target stated earlier in the plan (same indicator,
+value, range, comparable unit, year or inferred year, comparator and frequency) names it in `restates`.
 """
 import re
 from bisect import bisect_left, bisect_right
@@ -48,6 +53,19 @@ BACKWARD_STOP_CHAR = re.compile(f"[{re.escape(BACKWARD_STOP)}]")
 OBJECT_END_CANDIDATE = re.compile(f"[{re.escape(CLAUSE_STOP)}、和及与]")
 BY_RULE = re.compile(r"按照?(不低于|不少于|不超过|每|人均)")
 YEAR_RUN = re.compile(r"[\d\s\-—–~至]+")      # the characters a YEAR match is made of, 年 aside
+# How often a recurring target is due: 每年, 每两年, 每半年, 每季度, 每个月, 每周, 每天 ... It holds for
+# the quantities after it in its sentence, up to a year named in between (`每年举办1~2次…会，组织2~3次…`).
+FREQUENCY = re.compile(r"每(?:(?P<n>[两二三四五六七八九十]|\d+)个?|个)?(?P<period>半年|年度?|季度?|月|周|星期|天|日)")
+PERIODS = {"年": "year", "年度": "year", "半年": "half-year", "季": "quarter", "季度": "quarter", "月": "month",
+           "周": "week", "星期": "week", "天": "day", "日": "day"}
+# An annual flow written with a leading 年 (`年出栏家禽660万羽`, `年接待游客`, `年均增长`): per year,
+# within its clause. A 年 after a digit or numeral closes a date (`2022年产值`), not a flow.
+ANNUAL_FLOW = re.compile(r"(?<![\d一二三四五六七八九十〇零每])年(?:均|出栏|产量|产值|接待|销售|营业收入|收入|新增)")
+# Verbs an indicator name never starts with (`1个以上培育国家森林康养基地`, `至少培育和引入养老服务品牌`).
+INDICATOR_VERBS = re.compile(r"^(?:至少|力争)?(?:(?:培育|引进|引入|新建|建成|打造|创建|争创)(?:和|或|及|并)?)+")
+# Units that are measure words (个, 家, 所, 次 ...; 人, 名) name the same count whatever the word: 2个 and
+# 2家 森林康养体验基地 are one figure. Units with a scale (亩, 公顷, 元, %) are compared as written.
+COUNTED_DIMENSIONS = ("count", "people")
 NEAR = 8                  # characters around a quantity its comparator and qualifier checks read (at most 6)
 OBJECT_REACH = 200        # an object is read within this many characters of its quantity
 
@@ -72,7 +90,14 @@ def _indicators() -> list[tuple[re.Pattern, dict]]:
     return [(re.compile(row["pattern"]), row) for row in tables.read_tsv("indicators.tsv")]
 
 
-def find_targets(text: str, tasks: list[dict], goal_paragraphs) -> list[dict]:
+@lru_cache(maxsize=None)
+def _spellings() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(row["pattern"]), row["replacement"]) for row in tables.read_tsv("indicator_spellings.tsv")]
+
+
+def find_targets(text: str, tasks: list[dict], goal_paragraphs, plan_end: int | None = None) -> list[dict]:
+    """Every target mention, in text order (the goals part comes before the tasks). `plan_end`, the last
+    year of the plan's period, is the year a task's target with no year of its own is due by."""
     goals, year = [], None
     for paragraph in goal_paragraphs:
         span = _Span(text, paragraph.start, paragraph.end)
@@ -83,6 +108,8 @@ def find_targets(text: str, tasks: list[dict], goal_paragraphs) -> list[dict]:
         stop = task["bracket"]["start"] if task["bracket"] else task["end"]
         found = _targets_in(_Span(text, task["start"], stop), None, carry_year=False)
         targets.extend(_numbered(found, task["id"], task["id"]))
+    _infer_years(targets, plan_end)
+    _link_restatements(targets)
     return targets
 
 
@@ -90,8 +117,46 @@ def _numbered(found: list[dict], task_id: str | None, owner: str) -> list[dict]:
     for index, target in enumerate(found, 1):
         target["id"] = f"{owner}-g{index}"
         target["task"] = task_id
+        target["inferred_year"] = target["restates"] = None
     return [{k: t[k] for k in ("id", "task", "object", "indicator", "indicator_id", "value", "value_max", "unit",
-                               "dimension", "comparator", "year", "text", "start", "end")} for t in found]
+                               "dimension", "comparator", "per", "year", "inferred_year", "restates", "text",
+                               "start", "end")} for t in found]
+
+
+def _infer_years(targets: list[dict], plan_end: int | None) -> None:
+    """A task's target that names no year and does not recur is due by the plan's target year: the end of
+    its period, else the latest year of the goals part's targets. Kept apart from `year` (what the
+    text says) as `inferred_year`."""
+    goal_years = [t["year"] for t in targets if t["task"] is None and t["year"] is not None]
+    due = plan_end if plan_end is not None else max(goal_years, default=None)
+    for target in targets:
+        if target["task"] is not None and target["year"] is None and target["per"] is None:
+            target["inferred_year"] = due
+
+
+def comparable_unit(unit: str) -> str:
+    """The unit two figures must share to be compared: the dimension of a measure word (count, people),
+    else the unit as written."""
+    dimension = _units().get(unit, {}).get("dimension", "count")
+    return dimension if dimension in COUNTED_DIMENSIONS else unit
+
+
+def _restatement_key(target: dict) -> tuple:
+    year = target["year"] if target["year"] is not None else target["inferred_year"]
+    return (target["indicator_id"] or target["indicator"], target["value"], target["value_max"],
+            comparable_unit(target["unit"]), year, target["comparator"], target["per"])
+
+
+def _link_restatements(targets: list[dict]) -> None:
+    """A mention that states again a target stated before it in the plan (the goals part's figure
+    repeated in a task, or one task's figure in another) names the first mention in `restates`."""
+    first: dict[tuple, str] = {}
+    for target in targets:
+        key = _restatement_key(target)
+        if key in first:
+            target["restates"] = first[key]
+        else:
+            first[key] = target["id"]
 
 
 def _masked(text: str, start: int, stop: int) -> list[tuple[int, int]]:
@@ -142,6 +207,11 @@ class _Span:
         self._clause_ends = _positions(CLAUSE_END, text, start, stop)
         self._full_stops = _positions(FULL_STOP, text, start, stop)
         self._every_year = _positions(EVERY_YEAR, text, start, stop)
+        frequencies = [m for m in FREQUENCY.finditer(text, start, stop) if not self.masked(m.start())]
+        self._frequency_starts = [m.start() for m in frequencies]
+        self._frequencies = [(m.end(), _period(m)) for m in frequencies]
+        flows = [m for m in ANNUAL_FLOW.finditer(text, start, stop) if not self.masked(m.start())]
+        self._flow_starts = [m.start() for m in flows]
         self._qualifier_breaks = _positions(QUALIFIER_BREAK, text, start, stop)
         self._backward_stops = _positions(BACKWARD_STOP_CHAR, text, start, stop)
         rules = list(BY_RULE.finditer(text, start, stop))
@@ -161,10 +231,11 @@ class _Span:
 
     def year_before(self, position: int, default: int | None, carry_year: bool) -> int | None:
         """The due year: the last year named before the quantity in its sentence (an annual `每年` target
-        has none). In the goals part a year carries over to the sentences and paragraphs after it."""
+        has none, unless a year is named after the 每年: `每年培训500名，到2023年建成2个`). In the goals part a
+        year carries over to the sentences and paragraphs after it."""
         clause_start = max(self.start, _last_before(self._clause_ends, position) + 1)
         every_year = _last_before(self._every_year, position - 1)    # 每年 ending by `position`
-        if every_year >= clause_start:
+        if every_year >= clause_start and _last_before(self._year_starts, position) < every_year:
             return None
         sentence_start = self.start if carry_year else max(self.start, _last_before(self._full_stops, position) + 1)
         # The years YEAR.finditer finds in text[sentence_start:position]. Before the last character no
@@ -180,6 +251,20 @@ class _Span:
             return int(local[-1].group(2))
         index = bisect_left(self._year_starts, resume) - 1
         return self._years[index] if index >= 0 and self._year_starts[index] >= sentence_start else default
+
+    def per(self, position: int) -> str | None:
+        """How often the quantity at `position` recurs: the last frequency before it in its sentence with
+        no year named between them, or an annual flow (年出栏…) in its clause; None for a one-off."""
+        index = bisect_left(self._frequency_starts, position) - 1
+        if index >= 0:
+            end, period = self._frequencies[index]
+            sentence_start = _last_before(self._clause_ends, position) + 1
+            year = bisect_left(self._year_starts, end)
+            no_year_between = year == len(self._year_starts) or self._year_starts[year] >= position
+            if end <= position and self._frequency_starts[index] >= sentence_start and no_year_between:
+                return period
+        flow = _last_before(self._flow_starts, position)
+        return "year" if flow >= 0 and flow >= self.clause_start(position) else None
 
     def clause_start(self, position: int) -> int:
         """Where the clause holding `position` starts (after the last ，,;；。 before it)."""
@@ -246,7 +331,15 @@ def _target(span: _Span, match: re.Match, year: int | None) -> dict | None:
     return {"object": obj, "indicator": indicator, "indicator_id": indicator_id,
             "value": _number(value * multiplier), "value_max": _number(upper * multiplier) if upper else None,
             "unit": unit, "dimension": _units().get(unit, {}).get("dimension", "count"), "comparator": comparator,
-            "year": year, "text": text[span_start:span_end], "start": span_start, "end": span_end}
+            "per": span.per(match.start()), "year": year,
+            "text": text[span_start:span_end], "start": span_start, "end": span_end}
+
+
+def _period(match: re.Match) -> str:
+    """每年 -> "year", 每两年 -> "2 years", 每半年 -> "half-year", 每3个月 -> "3 months"."""
+    period, count = PERIODS[match.group("period")], match.group("n")
+    number = int(count) if count and count.isdigit() else CN_VALUES.get(count or "一", 1)
+    return period if number == 1 else f"{number} {period}s"
 
 
 def _number(value: Decimal) -> int | float:
@@ -345,11 +438,22 @@ def _next_count(text: str, position: int) -> bool:
     return text[position] in "、和及与" and bool(_quantity_pattern().match(text, position + 1))
 
 
+def indicator_name(obj: str) -> str:
+    """The object as an indicator name: one spelling of the words written several ways
+    (data/indicator_spellings.tsv), one kind of bracket, no spaces, no leading scope or verb."""
+    name = re.sub(r"\s+", "", tables.normalise_brackets(obj))
+    name = re.sub(r"^(全市|我市|全区|全县|市级以上?)", "", name)
+    name = INDICATOR_VERBS.sub("", name) or name
+    for pattern, replacement in _spellings():
+        name = pattern.sub(replacement, name)
+    return name
+
+
 def _indicator(obj: str, unit: str) -> tuple[str, str | None]:
+    name = indicator_name(obj)
     for pattern, row in _indicators():
-        if pattern.search(obj):
+        if pattern.search(obj) or pattern.search(name):
             return row["zh"], row["id"]
-    name = re.sub(r"^(全市|我市|全区|全县|市级以上?)", "", obj)
     if _units().get(unit, {}).get("dimension") == "area" and not name.endswith("面积"):
         name += "面积"
     return name, None

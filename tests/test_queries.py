@@ -204,10 +204,14 @@ def test_unknown_parameter_and_unknown_query_raise_query_error(release_store):
 def test_cli_list_names_every_query():
     proc = cli("query", "--list")
     assert proc.returncode == 0, proc.stderr
-    listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
+    listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip() and not line.startswith(" ")}
     assert listed == {p.stem for p in ALL_FILES}
-    for path in QUESTIONS:   # a question is listed with its title
-        assert library.parse(path).title in proc.stdout
+    for path in QUESTIONS:   # a question is listed with its title and each parameter with its default
+        query = library.parse(path)
+        assert query.title in proc.stdout
+        for param in query.params:
+            assert f"    --param {param}={query.defaults.get(param, '')}  (" in proc.stdout
+    assert "    --param kinds=government-department  (" in proc.stdout
 
 
 LAIBIN_CIVIL_AFFAIRS = "hkd:agency/laibin-civil-affairs-bureau"

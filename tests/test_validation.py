@@ -35,6 +35,7 @@ PPLAN = Namespace("http://purl.org/net/p-plan#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes
 QB = Namespace("http://purl.org/linked-data/cube#")
+TIME = Namespace("http://www.w3.org/2006/time#")
 ONTOLOGY_FILE = ROOT / "ontology" / "healthkg.ttl"
 
 # A tiny plan. "𠀀" (U+20000, outside the BMP) comes before every span: SUBSTR must count it as one
@@ -63,6 +64,8 @@ COOP = URIRef(f"{TASK}/cooperating/1")
 TARGET = HKD["plan/testcity-2019-1/target/s1.1-t1-g1"]
 TARGET2 = HKD["plan/testcity-2019-1/target/goals-g1"]
 CHAIN_LEAD = HKD["plan/testcity-2019-1/chain-lead/1"]
+BRACKET = URIRef(f"{TASK}/bracket/1")
+DEADLINE = URIRef(f"{BRACKET}/deadline")
 CIVIL = HKD["agency/testcity-civil-affairs-bureau"]
 HEALTH = HKD["agency/testcity-health-commission"]
 OTHER_CITY = HKD["city/othercity"]
@@ -75,9 +78,12 @@ def span(text: str, occurrence: int = 0) -> tuple[int, int]:
     return start, start + len(text)
 
 
-def add_selection(g: Graph, node: URIRef, start: int, end: int) -> None:
-    selection, position, quote = (URIRef(f"{node}/{x}") for x in ("selection", "position", "quote"))
-    g.add((node, HK.textSelection, selection))
+def add_selection(g: Graph, node: URIRef, start: int, end: int, predicate=HK.textSelection,
+                  name: str = "selection") -> None:
+    stem = node if name == "selection" else URIRef(f"{node}/{name}")
+    selection = URIRef(f"{node}/{name}")
+    position, quote = (URIRef(f"{stem}/{x}") for x in ("position", "quote"))
+    g.add((node, predicate, selection))
     g.add((selection, RDF.type, OA.SpecificResource))
     g.add((selection, OA.hasSource, SOURCE))
     g.add((selection, OA.hasSelector, position))
@@ -113,6 +119,26 @@ def add_assignment(g: Graph, task: URIRef, node: URIRef, unit: URIRef, role: str
     add_selection(g, node, *span(written, 1 if written == "市民政局" else 0))
 
 
+def add_bracket(g: Graph) -> None:
+    """The task's one bracket, the text it covers, its deadline (the bracket sets none; the graph borrows
+    到2021年 from the task's text as a hand-made deadline), and the bracket each assignment came from."""
+    g.add((TASK, HK.hasBracket, BRACKET))
+    g.add((BRACKET, RDF.type, HK.Bracket))
+    g.add((BRACKET, HK.partOf, TASK))
+    g.add((BRACKET, HK.bracketNumber, Literal(1, datatype=XSD.integer)))
+    g.add((BRACKET, HK.bracketForm, Literal("labels")))
+    add_selection(g, BRACKET, *span("(牵头单位：市民政局；配合单位：市卫生健康委)"))
+    add_selection(g, BRACKET, *span("1.健全养老服务体系，到2021年建成3个养老服务示范机构。"), HK.covers, "covers")
+    g.add((BRACKET, HK.deadline, DEADLINE))
+    g.add((DEADLINE, RDF.type, HK.Deadline))
+    g.add((DEADLINE, RDFS.label, Literal("到2021年", lang="zh")))
+    g.add((DEADLINE, HK.deadlineKind, HKC["deadline-kind/by-date"]))
+    g.add((DEADLINE, TIME.inXSDDate, Literal("2021-12-31", datatype=XSD.date)))
+    add_selection(g, DEADLINE, *span("到2021年"))
+    for assignment in (LEAD, COOP):
+        g.add((assignment, HK.fromBracket, BRACKET))
+
+
 def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comparator: str,
                year: int | None, part_of: URIRef) -> None:
     g.add((node, RDF.type, HK.Target))
@@ -126,6 +152,7 @@ def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comp
     g.add((node, HK.value, Literal(Decimal(value), datatype=XSD.decimal)))
     g.add((node, HK.unit, Literal(unit)))
     g.add((node, HK.comparator, Literal(comparator)))
+    g.add((node, HK.quantityKind, Literal("area" if unit == "平方米" else "count")))
     g.add((node, HK.partOf, part_of))
     if part_of != PLAN:
         g.add((node, HK.ofTask, part_of))
@@ -172,6 +199,7 @@ def valid_graph() -> Graph:
     add_assignment(g, TASK, LEAD, CIVIL, "lead", 1, "市民政局")
     add_assignment(g, TASK, COOP, HEALTH, "cooperating", 1, "市卫生健康委")
     add_selection(g, TASK, TEXT.index("1.健全"), TEXT.index("卫生健康委)") + len("卫生健康委)"))
+    add_bracket(g)
     # task 2: numbered, without a bracket
     g.add((TASK2, RDF.type, HK.Task))
     g.add((TASK2, PPLAN.isStepOfPlan, PLAN))
@@ -316,6 +344,25 @@ SHAPE_CASES = {
     "assignment without selection": (_drop((LEAD, HK.textSelection, None)), LEAD, "hks:Assignment-selection"),
     "assignment of no task": (_drop((TASK, HK.hasAssignment, LEAD)), LEAD, "hks:Assignment-task"),
     "assignment of two tasks": (_add((TASK2, HK.hasAssignment, LEAD)), LEAD, "hks:Assignment-task"),
+    "assignment from no bracket": (_drop((LEAD, HK.fromBracket, None)), LEAD, "hks:Assignment-bracket"),
+    "assignment from a task": (_set(LEAD, HK.fromBracket, TASK), LEAD, "hks:Assignment-bracket"),
+    "bracket of no task": (_drop((TASK, HK.hasBracket, BRACKET)), BRACKET, "hks:Bracket-task"),
+    "bracket of two tasks": (_add((TASK2, HK.hasBracket, BRACKET)), BRACKET, "hks:Bracket-task"),
+    "bracket without number": (_drop((BRACKET, HK.bracketNumber, None)), BRACKET, "hks:Bracket-number"),
+    "bracket number zero": (_set(BRACKET, HK.bracketNumber, Literal(0)), BRACKET, "hks:Bracket-number"),
+    "bracket of another form": (_set(BRACKET, HK.bracketForm, Literal("table")), BRACKET, "hks:Bracket-form"),
+    "bracket without selection": (_drop((BRACKET, HK.textSelection, None)), BRACKET, "hks:Bracket-selection"),
+    "bracket covering two texts": (_add((BRACKET, HK.covers, selection(TASK))), BRACKET, "hks:Bracket-covers"),
+    "bracket with two deadlines": (_add((BRACKET, HK.deadline, URIRef(f"{DEADLINE}2")),
+                                        (URIRef(f"{DEADLINE}2"), RDF.type, HK.Deadline)), BRACKET,
+                                   "hks:Bracket-deadline"),
+    "bracket deadline a literal": (_set(BRACKET, HK.deadline, Literal("2021年")), BRACKET, "hks:Bracket-deadline"),
+    "deadline without kind": (_drop((DEADLINE, HK.deadlineKind, None)), DEADLINE, "hks:Deadline-kind"),
+    "deadline of a role kind": (_set(DEADLINE, HK.deadlineKind, HKC["role/lead"]), DEADLINE, "hks:Deadline-kind"),
+    "deadline date a year": (_set(DEADLINE, TIME.inXSDDate, Literal("2021", datatype=XSD.gYear)), DEADLINE,
+                             "hks:Deadline-date"),
+    "deadline without text": (_drop((DEADLINE, RDFS.label, None)), DEADLINE, "hks:Deadline-label"),
+    "deadline without selection": (_drop((DEADLINE, HK.textSelection, None)), DEADLINE, "hks:Deadline-selection"),
     "target without value": (_drop((TARGET, HK.value, None)), TARGET, "hks:Target-value"),
     "target value a double": (_set(TARGET, HK.value, Literal(3.0)), TARGET, "hks:Target-value"),
     "target with two values": (_add((TARGET, HK.value, Literal(Decimal("4")))), TARGET, "hks:Target-value"),
@@ -336,6 +383,22 @@ SHAPE_CASES = {
     "target without comparator": (_drop((TARGET, HK.comparator, None)), TARGET, "hks:Target-comparator"),
     "target comparator >": (_set(TARGET, HK.comparator, Literal(">")), TARGET, "hks:Target-comparator"),
     "target without selection": (_drop((TARGET, HK.textSelection, None)), TARGET, "hks:Target-selection"),
+    "target selection not a resource": (_add((TARGET, HK.textSelection, TASK)), TARGET, "hks:Target-selection"),
+    "target without quantity kind": (_drop((TARGET, HK.quantityKind, None)), TARGET, "hks:Target-quantityKind"),
+    "target with two quantity kinds": (_add((TARGET, HK.quantityKind, Literal("area"))), TARGET,
+                                       "hks:Target-quantityKind"),
+    "target with an empty quantity kind": (_set(TARGET, HK.quantityKind, Literal("")), TARGET,
+                                           "hks:Target-quantityKind"),
+    "target with two frequencies": (_add((TARGET, HK.per, Literal("year")), (TARGET, HK.per, Literal("month"))),
+                                    TARGET, "hks:Target-per"),
+    "target frequency an IRI": (_add((TARGET, HK.per, HKC["function/health"])), TARGET, "hks:Target-per"),
+    "target with a stated and an inferred year": (_add((TARGET, HK.inferredTargetYear,
+                                                        Literal("2021", datatype=XSD.gYear))), TARGET, "hks:TargetShape"),
+    "target with two inferred years": (_add((TARGET2, HK.inferredTargetYear, Literal("2021", datatype=XSD.gYear)),
+                                            (TARGET2, HK.inferredTargetYear, Literal("2022", datatype=XSD.gYear))),
+                                       TARGET2, "hks:TargetShape"),
+    "target inferred year an integer": (_add((TARGET2, HK.inferredTargetYear, Literal(2021))), TARGET2,
+                                        "hks:TargetShape"),
     "agency without kind": (_drop((CIVIL, HK.kind, None)), CIVIL, "hks:Agency-kind"),
     "agency with two kinds": (_add((CIVIL, HK.kind, HKC["kind/other"])), CIVIL, "hks:Agency-kind"),
     "agency kind a function": (_set(CIVIL, HK.kind, HKC["function/health"]), CIVIL, "hks:Agency-kind"),

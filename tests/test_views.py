@@ -207,3 +207,20 @@ def test_document_text_with_scheme_relative_references_stays_text(text):
     # the page's own code naming an external resource is still caught
     with pytest.raises(ExternalReference):
         render("t", '<img src="//host/x.png">')
+
+
+def test_a_restated_target_hangs_on_every_task_that_states_it():
+    # 柳州: 10个老年人宜居社区 in the goals part, in 3.1-1 (到2022年,全面完成…建成10个老年人宜居社区) and in 3.1-2
+    # (到2022年,建成10个老年人宜居社区): one target, drawn beside both tasks
+    from conftest import RELEASE
+    from queries.stores import OxigraphStore
+    from viz import knowledge_graph
+    from viz.model import GraphData
+
+    data = GraphData.from_store(OxigraphStore(RELEASE))
+    found = [t for t, info in data.targets.items() if info["city"] == "柳州市" and "宜居社区" in info["indicator"]]
+    assert len(found) == 1
+    tasks = data.targets[found[0]]["tasks"]
+    assert [t.rsplit("/", 1)[-1] for t in tasks] == ["s3.1-t1", "s3.1-t2"]
+    edges = {(e["from"], e["to"]) for e in knowledge_graph.build(data)["edges"]}
+    assert {(found[0], task) for task in tasks} <= edges

@@ -91,7 +91,8 @@ def build(data: GraphData, load_by_body=None) -> dict:
             if element_id in data.elements:
                 edge(task_id, element_id, "element")
     for target_id, target in data.targets.items():
-        edge(target_id, target["task"] or target["plan"], "target")
+        for owner in target["tasks"] or [target["plan"]]:
+            edge(target_id, owner, "target")
     # pyvis's add_edge checks every edge against every node: fine for a few hundred, slow at thousands;
     # the nodes come from pyvis, the edges (checked above: both ends exist) are appended as it would.
     net.edges = edges

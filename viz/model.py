@@ -77,10 +77,16 @@ class GraphData:
             plan = data.tasks[task]["plan"] if task else row["plan"]
             if plan not in data.plans:
                 continue
+            known = data.targets.get(row["target"])
+            if known:           # a restated target: one more task it belongs to (rows come ordered by task)
+                if task and task not in known["tasks"]:
+                    known["tasks"].append(task)
+                continue
             data.targets[row["target"]] = {
-                "task": task, "plan": plan, "label": _text(row["label"]), "indicator": _text(row["indicator_zh"]),
-                "value": _text(row["value"]), "value_max": _text(row["value_max"]), "unit": _text(row["unit"]),
-                "comparator": _text(row["comparator"]), "year": _text(row["year"]),
+                "task": task, "tasks": [task] if task else [], "plan": plan, "label": _text(row["label"]),
+                "indicator": _text(row["indicator_zh"]), "value": _text(row["value"]),
+                "value_max": _text(row["value_max"]), "unit": _text(row["unit"]), "comparator": _text(row["comparator"]),
+                "per": _text(row["per"]), "year": _text(row["year"]), "year_inferred": row["year_inferred"] is True,
                 "city": _text(row["city"]) or data.plans[plan]["city"]}
         return data
 

@@ -128,9 +128,10 @@ WHERE {
 ORDER BY ?industry
 """
 
-# A target of a task (hk:ofTask) or of the plan's goals part (hk:partOf the plan only).
+# A target of a task (hk:ofTask) or of the plan's goals part (hk:partOf the plan only); a target the plan
+# restates has a row per task and per mention's label.
 TARGETS = PREFIXES + """
-SELECT ?target ?task ?plan ?label ?indicator_zh ?value ?value_max ?unit ?comparator ?year ?city
+SELECT ?target ?task ?plan ?label ?indicator_zh ?value ?value_max ?unit ?comparator ?per ?year ?year_inferred ?city
 WHERE {
   ?target a hk:Target .
   OPTIONAL { ?target hk:ofTask ?task }
@@ -142,9 +143,12 @@ WHERE {
   OPTIONAL { ?target hk:valueMax ?value_max }
   OPTIONAL { ?target hk:unit ?unit }
   OPTIONAL { ?target hk:comparator ?comparator }
+  OPTIONAL { ?target hk:per ?per }
   OPTIONAL { ?target hk:targetYear ?gyear }
-  BIND (COALESCE(STR(?gyear), "") AS ?year)
+  OPTIONAL { ?target hk:inferredTargetYear ?inferred }
+  BIND (COALESCE(STR(?gyear), STR(?inferred), "") AS ?year)
+  BIND (BOUND(?inferred) && !BOUND(?gyear) AS ?year_inferred)
   OPTIONAL { ?target hk:refCity ?cityNode . ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
 }
-ORDER BY ?target
+ORDER BY ?target ?task ?label
 """

@@ -138,11 +138,13 @@ def indicator_chart(rows: list[dict], cities: list[str], colours: dict[str, str]
     by_indicator = defaultdict(dict)
     units = {}
     for row in rows:
+        # a frequency is part of what is compared: 1-2 events a year is not 1-2 events
+        indicator = row["indicator_zh"] + (f" (per {row['per']})" if row.get("per") else "")
         value = max(_number(row["value"]), _number(row.get("value_max")))
-        current = by_indicator[row["indicator_zh"]].get(row["city"])
+        current = by_indicator[indicator].get(row["city"])
         if current is None or value > current:
-            by_indicator[row["indicator_zh"]][row["city"]] = value
-            units[(row["indicator_zh"], row["city"])] = row["unit"] or ""
+            by_indicator[indicator][row["city"]] = value
+            units[(indicator, row["city"])] = row["unit"] or ""
     if not by_indicator:
         return ""
     label_width, bar_width, row_height = 200, 380, 14 * len(cities) + 10
@@ -301,7 +303,7 @@ def page(answers, data: GraphData, title: str = "两市大健康产业规划对�
         out.append("<p>没有两市都设定的指标 (no indicator is set by more than one city).</p>")
     else:
         out.append(indicator_chart(indicators.as_dicts(), cities, colours))
-        out.append(answer_table(indicators, drop=("indicator", "target"), limit=40,
+        out.append(answer_table(indicators, drop=("indicator", "target"), limit=60,
                                 headers={"indicator_zh": "指标 indicator", "value_max": "value max"}))
 
     out.append('<h2 id="network">网络指标 | Network figures per city</h2>')

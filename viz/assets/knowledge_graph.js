@@ -17,8 +17,10 @@
   });
   var targetsOf = {};
   Object.keys(d.targets).forEach(function (g) {
-    var owner = d.targets[g].task || d.targets[g].plan;
-    (targetsOf[owner] = targetsOf[owner] || []).push(g);
+    // a target the plan restates in several tasks belongs to each of them
+    (d.targets[g].tasks.length ? d.targets[g].tasks : [d.targets[g].plan]).forEach(function (owner) {
+      (targetsOf[owner] = targetsOf[owner] || []).push(g);
+    });
   });
 
   function bodyLine(b) {
@@ -33,7 +35,7 @@
     var t = d.targets[g];
     var value = t.value + (t.value_max ? "–" + t.value_max : "");
     return (t.comparator && t.comparator !== "=" ? t.comparator + " " : "") + value + " " + t.unit +
-           (t.year ? " (" + t.year + ")" : "");
+           (t.per ? " per " + t.per : "") + (t.year ? " (" + t.year + (t.year_inferred ? ", inferred" : "") + ")" : "");
   }
 
   view.describe = function (id) {
@@ -82,8 +84,9 @@
       var target = d.targets[id];
       return el("div", {}, [el("h3", {text: "目标 Target · " + target.city}), el("div", {text: target.label}),
                             el("div", {text: target.indicator + ": " + targetText(id)}),
-                            target.task ? el("div", {className: "muted", text: "任务 " + d.tasks[target.task].heading}) :
-                                          el("div", {className: "muted", text: "总体目标 goals part"})]);
+                            target.tasks.length ? el("div", {className: "muted", text: "任务 " + target.tasks.map(function (t) {
+                                                      return d.tasks[t].heading; }).join("; ")}) :
+                                                  el("div", {className: "muted", text: "总体目标 goals part"})]);
     }
     return null;
   };
