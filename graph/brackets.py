@@ -23,7 +23,7 @@ GROUP_SEPARATORS = ",，;；。"
 ITEM_SEPARATOR = "、"
 TRIM = " \t\n\u3000\xa0,，;；。、.:："   # a line end too: a bracket may wrap after a separator
 # A collective written with a 、 inside it: 各区、县级市 / 各县、区人民政府 are one body each.
-COLLECTIVE_STUB = re.compile(r"^各[县区市乡镇城]{1,3}$")
+COLLECTIVE_STUB = re.compile(r"^各(?:有关|相关)?[县区市乡镇城]{1,3}$")
 COLLECTIVE_TAIL = re.compile(r"^(县级市|县区|城区|县|区|市|乡镇|开发区|管委会)")
 SHARED_SUFFIXES = ("人民政府", "政府", "管委会", "管委")
 BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(县|区|市|新区|开发区|乡|镇)$")
@@ -415,7 +415,8 @@ def _lacks_prefix(name: str, prefix: str, city_name: str) -> bool:
     """Whether a list item is a bare department name that shares the first item's prefix."""
     if name.startswith(prefix) and not (prefix == "市" and name.startswith("市场")):
         return False
-    if name.startswith(("各", "自治区", "省", "国家", "中央")) or (city_name and name.startswith(city_name[:2])):
+    # A name that says its own level (省商务厅, 民政部, 安徽银保监局, 团市委) keeps it.
+    if name.startswith("各") or tables.has_own_level(name) or (city_name and name.startswith(city_name[:2])):
         return False
     return tables.known_body(name) is not None or tables.kind_by_suffix(name) in (
         "municipal-department", "mass-organisation", "state-owned-enterprise")

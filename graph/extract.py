@@ -58,8 +58,8 @@ def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
     if body_start is None:
         raise NoTasksFound("no level-1 heading (一、…) found: this does not look like a plan")
     plan = plan_metadata(text, body_start, None, extra)
-    city_name = plan["city"] or ""
-    plan["city_id"] = agencies.city_id(city_name) if city_name else "unknown"
+    city_name = plan["jurisdiction"] or ""      # the city, province or country whose plan it is
+    plan["city_id"] = plan["jurisdiction_id"]
     plan["id"] = _plan_id(plan)
     sections = _sections(text, paras)
     tasks, warnings, unparsed, role_agnostic, first_bracket = _tasks(

@@ -308,7 +308,7 @@ def summary(records: dict) -> str:
     tasks = Counter(t["section"] for t in records["tasks"])
     section_of_task = {t["id"]: t["section"] for t in records["tasks"]}
     targets = Counter(section_of_task.get(t["task"], "goals") for t in records["targets"])
-    lines = [f"{plan['city']} {plan['doc_number']} 《{plan['title']}》: {len(records['tasks'])} tasks, "
+    lines = [f"{plan.get('jurisdiction') or plan['city']} {plan['doc_number']} 《{plan['title']}》: {len(records['tasks'])} tasks, "
              f"{len(records['targets'])} targets, {len(records['unknown_agencies'])} unknown agencies, "
              f"{len(records['warnings'])} warnings"]
     if targets["goals"]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from graph import agencies, chain, tables
+from graph import agencies, chain, jurisdictions, tables
 from graph.triples import TripleSet
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -32,6 +32,14 @@ DEADLINE_KINDS = {"by-date": ("限期完成", "By a date"), "ongoing": ("持续�
 RECURRENCES = (("每季度", 3, "unitMonth"), ("每个季度", 3, "unitMonth"), ("每半年", 6, "unitMonth"),
                ("每月", 1, "unitMonth"), ("每两年", 2, "unitYear"), ("每三年", 3, "unitYear"),
                ("每年", 1, "unitYear"), ("年度", 1, "unitYear"))
+
+
+# The class of the plan's jurisdiction and of its government, by jurisdiction type.
+JURISDICTION_CLASSES = {"city": HK.City, "province": HK.Province, "country": HK.Country, "county": HK.County}
+GOVERNMENTS = {"city": (HK.CityGovernment, "city-government", "{place} People's Government"),
+               "province": (HK.Government, "provincial-government", "{place} People's Government"),
+               "country": (HK.Government, "central-government", "State Council"),
+               "county": (HK.Government, "county-government", "{place} County People's Government")}
 
 
 def new_graph() -> Graph:
@@ -88,6 +96,7 @@ def add_concept_schemes(graph: Graph) -> None:
     schemes = {"element": ("医养管食游动产业链要素", "Elements of the 医养管食游动 industry chain"),
                "industry": ("健康产业", "Health industries"), "function": ("政府职能", "Government functions"),
                "kind": ("机构类型", "Kinds of body"), "role": ("角色", "Roles"),
+               "level": ("政府层级", "Levels of government"),
                "deadline-kind": ("完成时限类型", "Kinds of deadline"),
                "indicator": ("目标指标", "Target indicators")}
     for key, (zh, en) in schemes.items():
@@ -112,6 +121,10 @@ def add_concept_schemes(graph: Graph) -> None:
             graph.add((node, SKOS.broader, HKC[f"kind/{row['group']}"]))
     _concept(graph, "kind", "other", "其他", "Other")
     _concept(graph, "kind", "city-government", "市人民政府", "City government (the plan's issuer)")
+    _concept(graph, "kind", "provincial-government", "省(自治区)人民政府", "Provincial government (the plan's issuer)")
+    _concept(graph, "kind", "central-government", "国务院", "State Council (the plan's issuer)")
+    for rank, (key, row) in enumerate(tables.levels().items(), 1):    # notation: 1 for the highest
+        _concept(graph, "level", key, row["zh"], row["en"], str(rank))
     for key, (zh, en) in ROLES.items():
         _concept(graph, "role", key, zh, en)
     for key, (zh, en) in DEADLINE_KINDS.items():
@@ -128,7 +141,11 @@ class PlanWriter:
         self.plan = records["plan"]
         self.plan_iri = HKD[f"plan/{self.plan['id']}"]
         self.source = HKD[f"plan/{self.plan['id']}/text"]
-        self.city = HKD[f"city/{self.plan['city_id']}"]
+        # The plan's jurisdiction: a city (hkd:city/…), a province or the country; hk:city points to it
+        # whatever its type, so a question grouping by city gives one row per jurisdiction.
+        self.place = jurisdictions.parse(self.plan.get("jurisdiction", self.plan["city"]) or "")
+        self.place_type = self.plan.get("jurisdiction_type", "city")
+        self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
         self._later_mentions: dict[str, list[dict]] | None = None
 
     def add(self, s, p, o) -> None:
@@ -148,8 +165,7 @@ class PlanWriter:
     def write_plan(self) -> None:
         plan, node = self.plan, self.plan_iri
         self.add(node, RDF.type, HK.Plan)
-        _labels(self.graph, node, plan["title"], f"{agencies.title(agencies.city_short(plan['city'] or ''))} "
-                f"big-health industry plan {plan['doc_number'] or ''}".strip())
+        _labels(self.graph, node, plan["title"], f"{self.city_en} big-health industry plan {plan['doc_number'] or ''}".strip())
         self.add(node, DCTERMS.title, Literal(plan["title"], lang="zh"))
         if plan["doc_number"]:
             self.add(node, DCTERMS.identifier, Literal(plan["doc_number"]))
@@ -172,13 +188,17 @@ class PlanWriter:
             self.add(node, HK.roleAgnostic, Literal(bool(plan["role_agnostic"])))
         government = HKD[f"agency/{self.plan['city_id']}-government"]
         self.add(node, ELI.passed_by, government)
-        self.add(government, RDF.type, HK.CityGovernment)
-        self.add(government, HK.kind, HKC["kind/city-government"])
+        government_class, government_kind, government_en = GOVERNMENTS[self.place_type]
+        self.add(government, RDF.type, government_class)
+        self.add(government, HK.kind, HKC[f"kind/{government_kind}"])
         self.add(government, ORG.classification, HKC["function/local-government"])
-        _labels(self.graph, government, plan["issuer"], f"{self.city_en} People's Government")
+        _labels(self.graph, government, plan["issuer"], government_en.format(place=self.city_en))
         self.add(government, HK.city, self.city)
-        self.add(self.city, RDF.type, HK.City)
-        _labels(self.graph, self.city, plan["city"], self.city_en)
+        self.add(self.city, RDF.type, JURISDICTION_CLASSES[self.place_type])
+        _labels(self.graph, self.city, plan.get("jurisdiction", plan["city"]), self.city_en)
+        if "jurisdiction_level" in plan:
+            self.add(self.city, HK.level, HKC[f"level/{plan['jurisdiction_level']}"])
+            self.add(government, HK.level, HKC[f"level/{plan['jurisdiction_level']}"])
         period = plan.get("period")
         if period:
             interval = HKD[f"plan/{plan['id']}/period"]
@@ -197,7 +217,7 @@ class PlanWriter:
 
     @property
     def city_en(self) -> str:
-        return agencies.title(agencies.city_short(self.plan["city"] or ""))
+        return self.place.en
 
     def selection(self, node: URIRef, start: int, end: int, quote: str | None = None,
                   predicate: URIRef = HK.textSelection, name: str = "selection", base: str | None = None) -> None:
@@ -328,10 +348,19 @@ class PlanWriter:
         self.add(node, HK.kind, HKC[f"kind/{body['kind']}"])
         for function in body["functions"]:
             self.add(node, ORG.classification, HKC[f"function/{function}"])
-        self.add(node, ORG.subOrganizationOf, HKD[f"agency/{self.plan['city_id']}-government"])
+        level = body.get("level")
+        if level:
+            self.add(node, HK.level, HKC[f"level/{level}"])
+        # A body of a higher level than the plan's (a ministry in a city plan) is no part of its government.
+        if not level or self.under_plan_government(level):
+            self.add(node, ORG.subOrganizationOf, HKD[f"agency/{self.plan['city_id']}-government"])
         self.add(node, HK.city, self.city)
         self.add(node, HK.alias, Literal(body["name"], lang="zh"))
         return node
+
+    def under_plan_government(self, level: str) -> bool:
+        order = list(tables.levels())          # highest first
+        return order.index(level) >= order.index(self.plan.get("jurisdiction_level", "municipal"))
 
     def write_target(self, target: dict) -> None:
         """One hk:Target per target, however often the plan states it: a mention that restates an earlier

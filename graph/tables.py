@@ -1,4 +1,5 @@
-"""The curated tables in graph/data/, read once: bodies, kinds, functions, industries, typos."""
+"""The curated tables in graph/data/, read once: bodies, kinds, functions, levels, jurisdictions, industries,
+typos."""
 import csv
 import re
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ class KnownBody:
     functions: tuple[str, ...]
     zh: str
     en: str
+    level: str = ""        # fixed level (central, provincial), "" when the name and the plan give it
+    successor: str = ""    # for a former name: the key of the body that does its work today
 
 
 @lru_cache(maxsize=None)
@@ -42,6 +45,23 @@ def kinds() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=None)
+def levels() -> dict[str, dict[str, str]]:
+    """Levels of government, highest first (levels.tsv)."""
+    return {row["id"]: row for row in read_tsv("levels.tsv")}
+
+
+@lru_cache(maxsize=None)
+def provinces() -> dict[str, dict[str, str]]:
+    """Provincial-level divisions (jurisdictions.tsv), by id."""
+    return {row["id"]: row for row in read_tsv("jurisdictions.tsv")}
+
+
+@lru_cache(maxsize=None)
+def level_prefixes() -> list[tuple[str, re.Pattern]]:
+    return [(key, re.compile(row["prefix"])) for key, row in levels().items()]
+
+
+@lru_cache(maxsize=None)
 def industries() -> dict[str, dict[str, str]]:
     return {row["id"]: row for row in read_tsv("industries.tsv")}
 
@@ -50,7 +70,8 @@ def industries() -> dict[str, dict[str, str]]:
 def _aliases() -> dict[str, KnownBody]:
     aliases = {}
     for row in read_tsv("bodies.tsv"):
-        body = KnownBody(row["key"], row["kind"], tuple(split_list(row["functions"])), row["zh"], row["en"])
+        body = KnownBody(row["key"], row["kind"], tuple(split_list(row["functions"])), row["zh"], row["en"],
+                         row["level"], row["successor"])
         for alias in split_list(row["aliases"]):
             aliases[normalise_brackets(alias)] = body
     return aliases
@@ -90,8 +111,61 @@ def bare_names(name: str, city_name: str = "") -> list[str]:
 
 @lru_cache(maxsize=4096)
 def known_body(name: str, city_name: str = "") -> KnownBody | None:
+    return first_known(bare_names(name, city_name))
+
+
+def first_known(candidates) -> KnownBody | None:
+    """The known body of the first candidate name listed as an alias."""
     aliases = _aliases()
-    return next((aliases[c] for c in bare_names(name, city_name) if c in aliases), None)
+    return next((aliases[c] for c in map(normalise_brackets, candidates) if c in aliases), None)
+
+
+@lru_cache(maxsize=None)
+def central_names() -> tuple[str, ...]:
+    """Aliases of central bodies, longest first: a vertically managed office is often written under its
+    parent's name (国家税务总局钦州市税务局)."""
+    names = {alias for alias, body in _aliases().items() if body.level == "central"}
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))
+
+
+def kind_level(kind: str) -> str:
+    """The level a kind implies by itself ("" when the name or the plan gives it)."""
+    return kinds().get(kind, {}).get("level", "")
+
+
+def department_kind(level: str) -> str:
+    return levels()[level]["department_kind"]
+
+
+def has_own_level(name: str) -> bool:
+    """Whether a name says its level of government itself: a level prefix (国家, 省, 自治区, 市, 团市委), a
+    province's name (安徽银保监局), a body whose row or kind fixes its level (民政部, 商务厅, 证监局)."""
+    name = normalise_brackets(name)
+    if any(pattern.match(name) for _, pattern in level_prefixes()):
+        return True
+    if any(name.startswith((row["zh"], row["short"])) for row in provinces().values()):
+        return True
+    # A vertically managed office (海关, 税务局) is never written under a local government's prefix.
+    known = first_known([name])
+    kind = known.kind if known else kind_by_suffix(name) or ""
+    return bool(known and known.level) or bool(kind_level(kind)) or kind == "higher-level-branch"
+
+
+@lru_cache(maxsize=None)
+def _branch_aliases() -> tuple[tuple[str, KnownBody], ...]:
+    pairs = [(alias, body) for alias, body in _aliases().items() if body.kind == "higher-level-branch"]
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
+
+
+def branch_in_place(name: str) -> tuple[KnownBody, str] | None:
+    """A vertically managed office named after the place it serves, which no table lists: 合肥海关 is the
+    customs office of Hefei. Returns the office and the place as written."""
+    name = normalise_brackets(name)
+    for alias, body in _branch_aliases():
+        place = name[: -len(alias)]
+        if name.endswith(alias) and 2 <= len(place) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", place):
+            return body, place
+    return None
 
 
 def kind_by_suffix(name: str) -> str | None:
@@ -122,7 +196,8 @@ def fix_typos(name: str) -> tuple[str, bool]:
 
 # --- Keeping the tables in their canonical form (run: python -m graph.tables --check / --fix) ---
 
-SORTED_TABLES = ("bodies.tsv", "chain_elements.tsv", "chain_rules.tsv", "functions.tsv", "indicators.tsv", "typos.tsv")
+SORTED_TABLES = ("bodies.tsv", "chain_elements.tsv", "chain_rules.tsv", "functions.tsv", "indicators.tsv", "typos.tsv",
+                 "jurisdictions.tsv")
 
 
 def _sorted_lines(name: str) -> tuple[list[str], list[str]]:
@@ -153,11 +228,20 @@ def table_problems() -> list[str]:
             seen[key] = row["key"]
         if not row["key"].isascii() or not row["en"]:
             problems.append(f"bodies.tsv {row['key']}: key must be ASCII and en label present")
+        if row["level"] and row["level"] not in levels():
+            problems.append(f"bodies.tsv {row['key']}: unknown level {row['level']!r}")
+        if row["successor"] and row["successor"] not in {r["key"] for r in read_tsv("bodies.tsv")}:
+            problems.append(f"bodies.tsv {row['key']}: successor {row['successor']!r} is no body's key")
+    for row in levels().values():
+        if row["department_kind"] not in kinds():
+            problems.append(f"levels.tsv {row['id']}: unknown department kind {row['department_kind']!r}")
     for row in read_tsv("kinds.tsv"):
         if row["default_function"] and row["default_function"] not in functions():
             problems.append(f"kinds.tsv {row['id']}: unknown default function {row['default_function']!r}")
         if row["group"] not in KIND_GROUPS:
             problems.append(f"kinds.tsv {row['id']}: group {row['group']!r} is none of {sorted(KIND_GROUPS)}")
+        if row["level"] and row["level"] not in levels():
+            problems.append(f"kinds.tsv {row['id']}: unknown level {row['level']!r}")
     return problems
 
 

@@ -147,7 +147,8 @@ def test_kinds_on_purpose(release_store):
     kinds = runner.run(library.get("kinds-of-body"), release_store).as_dicts()
     groups = {row["kind"].rsplit("/", 1)[-1]: row["group"] for row in kinds}
     assert {k for k, g in groups.items() if g == "government-department"} == {
-        "municipal-department", "higher-level-branch", "county-department"}
+        "municipal-department", "higher-level-branch", "county-department",
+        "central-department", "provincial-department"}          # issue 16: departments of every level
 
 
 @pytest.mark.parametrize("params, message", [
