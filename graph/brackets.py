@@ -5,7 +5,8 @@ lead 市民政局 and co-operating 市住建局, 市卫生健康委, 各县〔�
 for several bodies is restored, as is a shared suffix (`融水县、鹿寨县人民政府`). The other grammars
 (graph/roles.py): roles as verbs after the names (`（省商务厅牵头，海关配合）`, `（市民政局负责）`,
 `（市卫生健康委会同市民政局负责）`), labels after other content (`（2022年6月底前完成，牵头考核单位：…）`), a
-line of labels without brackets (`责任单位：…`). A paragraph may hold several brackets: each covers the text
+line of labels without brackets (`责任单位：…`), a paragraph without a bracket whose last sentence states the
+roles (`……。由市市场监管局牵头，市公安局配合。`). A paragraph may hold several brackets: each covers the text
 before it, back to the previous one or the paragraph's start. A bracket of another kind (`（0.25分）`,
 `（含技工学校）`) is none of these; one that names a role word but cannot be read is reported, not guessed.
 """
@@ -52,7 +53,7 @@ class Bracket:
     end: int         # one past the closing parenthesis (the line's end for a line of labels)
     mentions: list[NameMention]
     closed: bool = True
-    form: str = "labels"          # "labels", "verbs", "names" or "label-line"
+    form: str = "labels"          # "labels", "verbs", "names", "label-line" or "sentence"
     deadline: dict | None = None
     covers: tuple[int, int] | None = None   # the text it assigns, set by the caller
     unread: list[str] = field(default_factory=list)   # clauses read as neither role, deadline nor body
@@ -125,6 +126,22 @@ def find_brackets(text: str, start: int, end: int) -> list[BracketSpan]:
             span = BracketSpan(lines.pop().start, span.end, True)   # 责任单位：… then 完成时限：… : one
         lines.append(span)
     return sorted(spans + lines)
+
+
+def role_sentence(text: str, start: int, end: int, city_name: str = "") -> Bracket | None:
+    """The roles of a paragraph that has no bracket but ends with a sentence of roles as verbs
+    (`……。由市市场监管局牵头，市公安局、市中级人民法院配合。`), or None. Every clause of that sentence must be a
+    verb clause whose names are all bodies (or a deadline): a sentence of content (`各地要切实负责…`) is not one."""
+    stop = _trim_end(text, start, end)
+    while stop > start and text[stop - 1] in "\n。；;":
+        stop -= 1
+    opening = max(text.rfind(mark, start, stop) for mark in "。；;\n") + 1
+    opening = max(opening, start)
+    if opening == start or not ROLE_HINT.search(text, opening, stop):
+        return None            # the paragraph's only sentence is its content, not a statement of roles
+    bracket = Bracket(opening, stop, [], True, "sentence")
+    _read_clauses(text, bracket, _split(text, opening, stop, GROUP_SEPARATORS), city_name)
+    return bracket if bracket.mentions and not bracket.unread and bracket.form != "names" else None
 
 
 def _trim_end(text: str, start: int, stop: int) -> int:

@@ -8,7 +8,7 @@ from bisect import bisect_left
 from pathlib import Path
 
 from graph import agencies, tables
-from graph.brackets import covered_span, find_brackets, parse_bracket
+from graph.brackets import covered_span, find_brackets, parse_bracket, role_sentence
 from graph.chain_leads import find_chain_leads
 from graph.control_chars import CleanText, has_control_chars
 from graph.decode import read_text
@@ -178,6 +178,9 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
                 and _heading(previous) == previous.body.strip().rstrip("。")
             brackets = [parse_bracket(text, span.start, span.end, city_name, span.closed)
                         for span in find_brackets(text, paragraph.start, paragraph.end)]
+            if not any(bracket.understood for bracket in brackets):
+                sentence = role_sentence(text, paragraph.start, paragraph.end, city_name)
+                brackets += [sentence] if sentence else []
             candidates.append((paragraph, section, brackets, under_heading))
         previous = paragraph
     bracketed_sections = {section["id"] for _, section, brackets, _ in candidates if _understood(brackets)}

@@ -325,6 +325,32 @@ def test_one_bracket(bracket, lead, coop):
     assert (names(task["lead"]), names(task["cooperating"])) == (lead, coop)
 
 
+@pytest.mark.parametrize("sentence,lead,coop", [
+    ("由市市场监管局牵头，市公安局、市中级人民法院配合。", ["市市场监管局"], ["市公安局", "市中级人民法院"]),
+    ("市民政局牵头，市财政局按职责分工负责。", ["市民政局"], ["市财政局"]),
+    ("市卫生健康委会同市民政局负责。", ["市卫生健康委"], ["市民政局"]),
+])
+def test_a_closing_sentence_of_roles_without_a_bracket(sentence, lead, coop):
+    text = PLAN_HEAD + "1、建设养老服务设施，推进医养结合。" + sentence + "\n"
+    task = extract_text(text)["tasks"][0]
+    assert (names(task["lead"]), names(task["cooperating"])) == (lead, coop)
+    assert [b["form"] for b in task["brackets"]] == ["sentence"]
+    assert text[task["brackets"][0]["start"]:task["brackets"][0]["end"]] == sentence.rstrip("。")
+
+
+@pytest.mark.parametrize("paragraph", [
+    "1、市民政局负责牵头抓健康养老产业发展。",                    # one sentence: content, not a statement of roles
+    "1、建设养老服务设施。各地要切实负责，抓好落实。",              # no body named
+    "1、建设养老服务设施。市财政局负责资金保障。（牵头单位：市民政局）",  # a bracket: the sentence is content
+])
+def test_a_sentence_of_content_is_no_role_sentence(paragraph):
+    records = extract_text(PLAN_HEAD + paragraph + "\n（牵头单位：市民政局）\n" if "牵头单位" not in paragraph
+                           else PLAN_HEAD + paragraph + "\n")
+    for task in records["tasks"]:
+        assert all(b["form"] != "sentence" for b in task["brackets"])
+        assert "市财政局" not in names(task["lead"] + task["cooperating"])
+
+
 @pytest.mark.parametrize("bracket", ["（含技工学校）", "（0.25分）", "（设在市发改委）", "（以下简称市卫健委）",
                                      "（城中区除外）", "（2022年底前）", "（城区、县城负责）"])
 def test_not_a_role_bracket(bracket):
