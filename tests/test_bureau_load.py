@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, extract_records, source_text
 from gold_loads import CITIES, WEIGHTINGS, body_loads, function_loads, hand_bodies, ranks
 from graph.agencies import align
+from graph.extract import extract_text
 from graph.rdf import build_graph
 from queries import library, load, runner
 from queries.answers import Answers
@@ -282,3 +283,18 @@ def test_shares_per_100_tasks(answers):
     assert [row["rank"] for row in ranked] == sorted(row["rank"] for row in ranked)
     means = [row["mean load per 100 tasks"] for row in ranked]
     assert means == sorted(means, reverse=True)
+
+
+def test_a_leading_group_office_that_coordinates_is_found():
+    # an invented plan: the office of a leading group, housed in the 发展改革委, is given the coordination in the
+    # clause after the one that houses it
+    text = ("某市人民政府关于印发某市大健康产业发展行动计划的通知\n\n一、重点任务\n（一）发展健康养老产业\n"
+            "1.完善养老服务体系。（牵头单位：市民政局；配合单位：市财政局）\n二、保障措施\n"
+            "（一）加强组织领导。成立大健康产业发展领导小组，领导小组办公室设在市发展改革委，负责统筹协调。"
+            "市民政局负责牵头抓健康养老产业发展。\n")
+    leads = {lead["role"]: lead for lead in extract_text(text)["chain_leads"]}
+    assert leads["joint-meeting-office"]["agency"]["name"] == "市发展改革委"
+    coordination = leads["overall-coordination"]
+    assert (coordination["agency"]["name"], coordination["agency"]["via"], coordination["text"]) == (
+        "市发展改革委", "领导小组办公室", "负责统筹协调")
+    assert leads["industry-lead"]["agency"]["name"] == "市民政局"
