@@ -56,12 +56,12 @@ NO_YEAR = HKC["period/no-year"]
 # Its components: (property, component kind, rdfs:range, code list, SDMX concept, required). The key of an
 # observation is area x period x indicator x statement: two targets of one indicator, place and year that a
 # plan states in two places (the goals part says 1个以上, a task 1家) stay two observations, each keyed by
-# the task or section that first states it (hk:statedIn); see ontology/MODEL.md, "The targets cube".
+# the span of text that first states it (hk:statedIn); see ontology/MODEL.md, "The targets cube".
 CUBE_COMPONENTS = (
     (HK.city, QB.DimensionProperty, HK.Jurisdiction, None, SDMX_CONCEPT.refArea, True),
     (HK.targetYear, QB.DimensionProperty, SKOS.Concept, HKC["scheme/period"], SDMX_CONCEPT.refPeriod, True),
     (HK.indicator, QB.DimensionProperty, SKOS.Concept, HKC["scheme/indicator"], None, True),
-    (HK.statedIn, QB.DimensionProperty, HK.PlanPart, None, None, True),
+    (HK.statedIn, QB.DimensionProperty, OA.SpecificResource, None, None, True),
     (HK.value, QB.MeasureProperty, XSD.decimal, None, SDMX_CONCEPT.obsValue, True),
     (HK.unit, QB.AttributeProperty, XSD.string, None, None, True),
     (HK.quantityKind, QB.AttributeProperty, XSD.string, None, None, True),
@@ -451,7 +451,7 @@ class PlanWriter:
         """One hk:Target, an observation of the targets cube, per target however often the plan states it: a
         mention that restates an earlier one adds its span, its object as written and its task to the first
         mention's node. Its key: the city, the year its text states (else hkc:period/no-year), the indicator
-        and the task or section that first states it."""
+        and the span of text that first states it (its own text selection)."""
         node = HKD[f"plan/{self.plan['id']}/target/{target['restates'] or target['id']}"]
         if target["restates"]:
             self.selection(node, target["start"], target["end"], target["text"], base=f"{node}/mention/{target['id']}")
@@ -475,7 +475,7 @@ class PlanWriter:
         self.add(node, HK.targetYear, self.year_concept(year) if year is not None else NO_YEAR)
         if year is None and target["inferred_year"] is not None:
             self.add(node, HK.inferredTargetYear, self.year_concept(target["inferred_year"]))
-        self.add(node, HK.statedIn, self.statement_of(target))
+        self.add(node, HK.statedIn, URIRef(f"{node}/selection"))     # written by self.selection below
         self.add(node, HK.quantityKind, Literal(target["dimension"]))
         if target["per"]:
             self.add(node, HK.per, Literal(target["per"]))
@@ -491,16 +491,6 @@ class PlanWriter:
         self.add(node, RDFS.label, Literal(target["text"], lang="zh"))
         self.add(node, HK.partOf, self.task_iri(target["task"]) if target["task"] else self.plan_iri)
         self.selection(node, target["start"], target["end"], target["text"])
-
-    def statement_of(self, target: dict) -> URIRef:
-        """The task that states a target, else the innermost section whose span holds it (the goals part's
-        主要目标), else the plan."""
-        if target["task"]:
-            return self.task_iri(target["task"])
-        holding = [s for s in self.records["sections"] if s.get("start", 0) <= target["start"] < s.get("end", -1)]
-        if holding:
-            return self.section_iri(max(holding, key=lambda s: (s["start"], -s["end"]))["id"])
-        return self.plan_iri
 
     def year_concept(self, year: int) -> URIRef:
         """The year's node (the time:Instant the plan's period uses), a concept of the period code list."""

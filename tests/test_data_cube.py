@@ -28,6 +28,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
 """
 # The integrity constraints of section 11 that apply to a cube without slices, measure dimension or
 # hierarchical code lists.
@@ -117,7 +118,7 @@ def test_an_observation_missing_a_dimension_is_caught():
 
 
 def test_a_duplicate_observation_is_caught():
-    """Two targets of one key: the forest-base target of task 3.3-3 said to be stated in the goals part too."""
+    """Two targets of one key: the forest-base target of task 3.3-3 said to be stated by the goals part's span."""
     pair = rows(release(), f"""SELECT ?t ?statement WHERE {{ ?t a hk:Target ; hk:indicator/skos:prefLabel "{FOREST}"@zh ;
         hk:statedIn ?statement }} ORDER BY ?t""")
     assert len(pair) == 2 and pair[0]["statement"] != pair[1]["statement"]
@@ -148,15 +149,19 @@ def test_a_code_outside_its_list_and_a_structure_without_range_are_caught():
 
 def test_two_targets_of_one_indicator_place_and_year_differ_by_their_statement():
     """The goals part's 1个以上 and task 3.3-3's 1家 国家森林康养基地, both by 2022, in 柳州市."""
-    found = rows(release(), f"""SELECT ?value ?comparator ?unit ?year ?city ?code ?statement WHERE {{
+    found = rows(release(), f"""SELECT ?t ?value ?comparator ?unit ?year ?city ?code ?statement ?quote WHERE {{
         ?t hk:indicator/skos:prefLabel "{FOREST}"@zh ; hk:value ?value ; hk:comparator ?comparator ; hk:unit ?unit ;
            hk:targetYear/skos:notation ?year ; hk:city ?cityNode ; hk:statedIn ?statement .
+        ?statement oa:hasSelector/oa:exact ?quote .
         ?cityNode rdfs:label ?city ; skos:notation ?code . FILTER (LANG(?city) = "zh") }} ORDER BY ?comparator""")
-    assert [(r["value"], r["comparator"], r["unit"], r["year"], r["city"], r["code"]) for r in found] == [
-        ("1", "=", "家", "2022", "柳州市", "450200"), ("1", ">=", "个", "2022", "柳州市", "450200")]
-    task, goals = found[0]["statement"], found[1]["statement"]
-    assert task.endswith("/task/s3.3-t3")
-    assert rows(release(), f'SELECT ?h WHERE {{ <{goals}> a hk:Section ; rdfs:label ?h }}')[0]["h"] == "主要目标"
+    assert [(r["value"], r["comparator"], r["unit"], r["year"], r["city"], r["code"], r["quote"]) for r in found] == [
+        ("1", "=", "家", "2022", "柳州市", "450200", "1家国家森林康养基地"),
+        ("1", ">=", "个", "2022", "柳州市", "450200", "1个以上培育国家森林康养基地")]
+    for row in found:     # each keyed by its own first span
+        assert row["statement"] == row["t"] + "/selection"
+    task = rows(release(), f"SELECT ?task WHERE {{ <{found[0]['t']}> hk:partOf ?task . ?task a hk:Task }}")
+    assert [r["task"].rsplit("/", 1)[1] for r in task] == ["s3.3-t3"]
+    assert rows(release(), f"SELECT ?task WHERE {{ <{found[1]['t']}> hk:partOf ?task . ?task a hk:Task }}") == []
 
 
 def test_the_areas_carry_their_gb_t_2260_codes():

@@ -119,7 +119,7 @@ def test_ontology_header(ontology):
 
 def test_required_terms_are_declared(ontology):
     classes = {"Plan", "Section", "Task", "Assignment", "Agency", "CityGovernment", "City", "Target", "ChainLead",
-               "ChainClassification", "SourceText", "JointlyLedTask", "CrossChainTask", "LeadBody", "PlanPart"}
+               "ChainClassification", "SourceText", "JointlyLedTask", "CrossChainTask", "LeadBody"}
     objects = {"partOf", "involvesUnit", "leadUnit", "cooperatingUnit", "leads", "hasAssignment", "assignedUnit",
                "role", "chainElement", "element", "industry", "kind", "indicator", "city", "statedIn", "targetYear",
                "inferredTargetYear",

@@ -160,7 +160,7 @@ def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comp
     period = HKD[f"year/{year}"] if year is not None else NO_YEAR
     add_concept(g, period, "period")
     g.add((node, HK.targetYear, period))
-    g.add((node, HK.statedIn, part_of))
+    g.add((node, HK.statedIn, selection(node)))
     g.add((node, HK.value, Literal(Decimal(value), datatype=XSD.decimal)))
     g.add((node, HK.unit, Literal(unit)))
     g.add((node, HK.comparator, Literal(comparator)))
@@ -405,6 +405,7 @@ SHAPE_CASES = {
     "target area not a jurisdiction": (_set(TARGET, HK.city, CIVIL), TARGET, "hks:Target-city"),
     "target without statement": (_drop((TARGET2, HK.statedIn, None)), TARGET2, "hks:Target-statedIn"),
     "target stated in an agency": (_set(TARGET, HK.statedIn, CIVIL), TARGET, "hks:Target-statedIn"),
+    "target with two statements": (_add((TARGET, HK.statedIn, selection(TARGET2))), TARGET, "hks:Target-statedIn"),
     "data set without structure": (_drop((HKD["dataset/targets"], QB.structure, None)), HKD["dataset/targets"],
                                    "hks:DataSet-structure"),
     "data set with a structure that is none": (_set(HKD["dataset/targets"], QB.structure, PLAN),
@@ -600,10 +601,10 @@ STRUCTURE = HKD["structure/targets"]
 
 
 def _duplicate_observation(g: Graph) -> None:
-    """A second observation with TARGET's area, year, indicator and statement and another value."""
+    """A second observation of TARGET's statement, with its area, year and indicator and another value."""
     twin = HKD["plan/testcity-2019-1/target/s1.1-t1-g2"]
     for _, p, o in list(g.triples((TARGET, None, None))):
-        if p not in (HK.value, HK.textSelection):
+        if p != HK.value:
             g.add((twin, p, o))
     g.add((twin, HK.value, Literal(Decimal("4"), datatype=XSD.decimal)))
 
