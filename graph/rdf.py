@@ -5,7 +5,9 @@ id, so editing one plan never renumbers another's resources.
 """
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 
+from pypinyin import lazy_pinyin
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
@@ -20,8 +22,12 @@ PPLAN = Namespace("http://purl.org/net/p-plan#")
 QB = Namespace("http://purl.org/linked-data/cube#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SDMX_CONCEPT = Namespace("http://purl.org/linked-data/sdmx/2009/concept#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 PREFIXES = {"hk": HK, "hkc": HKC, "hkd": HKD, "org": ORG, "p-plan": PPLAN, "qb": QB, "oa": OA, "eli": ELI,
-            "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "time": TIME, "owl": OWL}
+            "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "time": TIME, "owl": OWL,
+            "sdmx-concept": SDMX_CONCEPT, "sdmx-attribute": SDMX_ATTRIBUTE, "unit": QUDT_UNIT}
 ROLES = {"lead": ("牵头单位", "Lead unit"), "cooperating": ("配合单位", "Co-operating unit"),
          "industry-lead": ("产业牵头部门", "Industry-chain lead"),
          "overall-coordination": ("综合统筹", "Overall coordination"),
@@ -42,6 +48,33 @@ GOVERNMENTS = {"city": (HK.CityGovernment, "city-government", "{place} People's 
                "county": (HK.Government, "county-government", "{place} County People's Government")}
 
 
+# The targets cube (RDF Data Cube): one data set across plans and cities, its structure, and the period
+# concept for a target whose text names no year (a dimension may not be left out: IC-11).
+TARGETS = HKD["dataset/targets"]
+TARGETS_STRUCTURE = HKD["structure/targets"]
+NO_YEAR = HKC["period/no-year"]
+# Its components: (property, component kind, rdfs:range, code list, SDMX concept, required). The key of an
+# observation is area x period x indicator x statement: two targets of one indicator, place and year that a
+# plan states in two places (the goals part says 1个以上, a task 1家) stay two observations, each keyed by
+# the span of text that first states it (hk:statedIn); see ontology/MODEL.md, "The targets cube".
+CUBE_COMPONENTS = (
+    (HK.city, QB.DimensionProperty, HK.Jurisdiction, None, SDMX_CONCEPT.refArea, True),
+    (HK.targetYear, QB.DimensionProperty, SKOS.Concept, HKC["scheme/period"], SDMX_CONCEPT.refPeriod, True),
+    (HK.indicator, QB.DimensionProperty, SKOS.Concept, HKC["scheme/indicator"], None, True),
+    (HK.statedIn, QB.DimensionProperty, OA.SpecificResource, None, None, True),
+    (HK.value, QB.MeasureProperty, XSD.decimal, None, SDMX_CONCEPT.obsValue, True),
+    (HK.unit, QB.AttributeProperty, XSD.string, None, None, True),
+    (HK.quantityKind, QB.AttributeProperty, XSD.string, None, None, True),
+    (HK.comparator, QB.AttributeProperty, None, None, None, True),
+    (SDMX_ATTRIBUTE.unitMeasure, QB.AttributeProperty, None, None, SDMX_CONCEPT.unitMeasure, False),
+    (HK.valueMax, QB.AttributeProperty, XSD.decimal, None, None, False),
+    (HK.per, QB.AttributeProperty, XSD.string, None, None, False),
+    (HK.inferredTargetYear, QB.AttributeProperty, SKOS.Concept, HKC["scheme/period"], None, False),
+)
+COMPONENT_PREDICATES = {QB.DimensionProperty: QB.dimension, QB.MeasureProperty: QB.measure,
+                        QB.AttributeProperty: QB.attribute}
+
+
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -52,6 +85,27 @@ def new_graph() -> Graph:
 def indicator_slug(name: str) -> str:
     """A readable, collision-free ASCII key for an indicator named only in Chinese."""
     return f"{agencies.slug(name)[:40]}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+
+
+GENERATED_LABEL_NOTE = ("The English label is generated: the pinyin of the Chinese name, not a translation "
+                        "(no curated English name in graph/data/indicators.tsv).")
+
+
+def generated_indicator_label(name: str) -> str:
+    """An English label for an indicator named only in Chinese, marked as generated: its pinyin."""
+    return f"Indicator (pinyin): {' '.join(lazy_pinyin(name))}"
+
+
+@lru_cache(maxsize=None)
+def unit_codes() -> dict[str, str]:
+    """Unit as written -> its QUDT unit code (data/unit_codes.tsv)."""
+    return {row["unit"]: row["qudt"] for row in tables.read_tsv("unit_codes.tsv")}
+
+
+@lru_cache(maxsize=None)
+def area_codes() -> dict[str, str]:
+    """Jurisdiction's Chinese name -> its GB/T 2260 code (data/area_codes.tsv)."""
+    return {row["zh"]: row["code"] for row in tables.read_tsv("area_codes.tsv")}
 
 
 def indicator_iri(target: dict) -> URIRef:
@@ -98,7 +152,8 @@ def add_concept_schemes(graph: Graph) -> None:
                "kind": ("机构类型", "Kinds of body"), "role": ("角色", "Roles"),
                "level": ("政府层级", "Levels of government"),
                "deadline-kind": ("完成时限类型", "Kinds of deadline"),
-               "indicator": ("目标指标", "Target indicators")}
+               "indicator": ("目标指标", "Target indicators"),
+               "period": ("目标年份", "Target years")}
     for key, (zh, en) in schemes.items():
         node = HKC[f"scheme/{key}"]
         graph.add((node, RDF.type, SKOS.ConceptScheme))
@@ -131,6 +186,36 @@ def add_concept_schemes(graph: Graph) -> None:
         _concept(graph, "deadline-kind", key, zh, en)
     for row in tables.read_tsv("indicators.tsv"):
         _concept(graph, "indicator", row["id"], row["zh"], row["en"])
+    _concept(graph, "period", "no-year", "未写明年份", "No year stated")
+    graph.add((NO_YEAR, SKOS.definition, Literal(
+        "The period of a target whose text names no year (a recurring target, or a goal before any year): "
+        "the period dimension's value when there is none to give.", lang="en")))
+    add_data_structure(graph)
+
+
+def add_data_structure(graph: Graph) -> None:
+    """The targets data set and its data structure definition, with the component properties' types,
+    ranges and code lists (the Data Cube integrity constraints read them from the data)."""
+    graph.add((TARGETS, RDF.type, QB.DataSet))
+    _labels(graph, TARGETS, "大健康产业规划量化目标", "Quantified targets of big-health industry plans")
+    graph.add((TARGETS, QB.structure, TARGETS_STRUCTURE))
+    graph.add((TARGETS_STRUCTURE, RDF.type, QB.DataStructureDefinition))
+    _labels(graph, TARGETS_STRUCTURE, "量化目标数据结构", "Structure of the targets data set")
+    for order, (prop, kind, range_, code_list, concept, required) in enumerate(CUBE_COMPONENTS, 1):
+        spec = HKD[f"structure/targets/{str(prop).rsplit('#', 1)[-1]}"]
+        graph.add((TARGETS_STRUCTURE, QB.component, spec))
+        graph.add((spec, RDF.type, QB.ComponentSpecification))
+        graph.add((spec, COMPONENT_PREDICATES[kind], prop))
+        graph.add((spec, QB.componentProperty, prop))       # the spec's normalised form (section 10)
+        graph.add((spec, QB.order, Literal(order, datatype=XSD.integer)))
+        graph.add((spec, QB.componentRequired, Literal(required)))
+        graph.add((prop, RDF.type, kind))
+        if range_ is not None:
+            graph.add((prop, RDFS.range, range_))
+        if code_list is not None:
+            graph.add((prop, QB.codeList, code_list))
+        if concept is not None:
+            graph.add((prop, QB.concept, concept))
 
 
 class PlanWriter:
@@ -363,34 +448,34 @@ class PlanWriter:
         return order.index(level) >= order.index(self.plan.get("jurisdiction_level", "municipal"))
 
     def write_target(self, target: dict) -> None:
-        """One hk:Target per target, however often the plan states it: a mention that restates an earlier
-        one adds its span, its object as written and its task to the first mention's node."""
+        """One hk:Target, an observation of the targets cube, per target however often the plan states it: a
+        mention that restates an earlier one adds its span, its object as written and its task to the first
+        mention's node. Its key: the city, the year its text states (else hkc:period/no-year), the indicator
+        and the span of text that first states it (its own text selection)."""
         node = HKD[f"plan/{self.plan['id']}/target/{target['restates'] or target['id']}"]
         if target["restates"]:
             self.selection(node, target["start"], target["end"], target["text"], base=f"{node}/mention/{target['id']}")
             self.add(node, HK.object, Literal(target["object"], lang="zh"))
             if target["task"]:
-                self.add(node, HK.ofTask, self.task_iri(target["task"]))
                 self.add(node, HK.partOf, self.task_iri(target["task"]))
             return
-        dataset = HKD[f"plan/{self.plan['id']}/targets"]
-        self.add(dataset, RDF.type, QB.DataSet)
-        _labels(self.graph, dataset, f"{self.plan['title']}目标", f"Targets of {self.plan['doc_number']}")
         self.add(node, RDF.type, HK.Target)
-        self.add(node, QB.dataSet, dataset)
+        self.add(node, RDF.type, QB.Observation)     # what Data Cube clients look for (hk:Target's super-class)
+        self.add(node, QB.dataSet, TARGETS)
         indicator = indicator_iri(target)
         if target["indicator_id"] is None:
-            _concept(self.graph, "indicator", str(indicator).rsplit("/", 1)[1], target["indicator"], None)
+            key = str(indicator).rsplit("/", 1)[1]
+            _concept(self.graph, "indicator", key, target["indicator"], generated_indicator_label(target["indicator"]))
+            self.add(indicator, SKOS.editorialNote, Literal(GENERATED_LABEL_NOTE, lang="en"))
         self.add(node, HK.indicator, indicator)
-        self.add(node, HK.refCity, self.city)
+        self.add(node, HK.city, self.city)
+        self.write_area_code()
         # The year one of its mentions names; else none, and the plan's target year when it is inferred.
         year = next((m["year"] for m in [target] + self._restatements().get(target["id"], []) if m["year"]), None)
-        if year is None:
-            self.add(node, HK.noYear, Literal(True))
-            if target["inferred_year"] is not None:
-                self.add(node, HK.inferredTargetYear, Literal(str(target["inferred_year"]), datatype=XSD.gYear))
-        else:
-            self.add(node, HK.targetYear, Literal(str(year), datatype=XSD.gYear))
+        self.add(node, HK.targetYear, self.year_concept(year) if year is not None else NO_YEAR)
+        if year is None and target["inferred_year"] is not None:
+            self.add(node, HK.inferredTargetYear, self.year_concept(target["inferred_year"]))
+        self.add(node, HK.statedIn, URIRef(f"{node}/selection"))     # written by self.selection below
         self.add(node, HK.quantityKind, Literal(target["dimension"]))
         if target["per"]:
             self.add(node, HK.per, Literal(target["per"]))
@@ -398,15 +483,30 @@ class PlanWriter:
         if target["value_max"] is not None:
             self.add(node, HK.valueMax, Literal(Decimal(str(target["value_max"])), datatype=XSD.decimal))
         self.add(node, HK.unit, Literal(target["unit"]))
+        code = unit_codes().get(target["unit"])
+        if code:
+            self.add(node, SDMX_ATTRIBUTE.unitMeasure, QUDT_UNIT[code])
         self.add(node, HK.comparator, Literal(target["comparator"]))
         self.add(node, HK.object, Literal(target["object"], lang="zh"))
         self.add(node, RDFS.label, Literal(target["text"], lang="zh"))
-        if target["task"]:
-            self.add(node, HK.ofTask, self.task_iri(target["task"]))
-            self.add(node, HK.partOf, self.task_iri(target["task"]))
-        else:
-            self.add(node, HK.partOf, self.plan_iri)
+        self.add(node, HK.partOf, self.task_iri(target["task"]) if target["task"] else self.plan_iri)
         self.selection(node, target["start"], target["end"], target["text"])
+
+    def year_concept(self, year: int) -> URIRef:
+        """The year's node (the time:Instant the plan's period uses), a concept of the period code list."""
+        node = HKD[f"year/{year}"]
+        self.add(node, RDF.type, TIME.Instant)
+        self.add(node, RDF.type, SKOS.Concept)
+        self.add(node, SKOS.inScheme, HKC["scheme/period"])
+        self.add(node, SKOS.notation, Literal(str(year)))
+        _labels(self.graph, node, f"{year}年", str(year), SKOS.prefLabel)
+        return node
+
+    def write_area_code(self) -> None:
+        """The GB/T 2260 code of the target's area (the plan's jurisdiction), where the table has one."""
+        code = area_codes().get(self.plan.get("jurisdiction") or self.plan["city"])
+        if code:
+            self.add(self.city, SKOS.notation, Literal(code))
 
     def _restatements(self) -> dict[str, list[dict]]:
         """The later mentions of each target, by the id of its first mention (built once per plan)."""

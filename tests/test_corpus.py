@@ -76,7 +76,13 @@ def test_plan_scoped_checks_run_per_plan_and_catch_a_wrong_quote():
 
     scoped = sorted(name for name, text in violation_queries().items() if plan_scoped(text))
     # agencies are shared by the plans of a city: a city clash between two plans shows only in the store
-    assert scoped == ["agency-without-function", "assignment-shortcut-mismatch", "duplicate-assignment",
+    # the Data Cube constraints too: a plan writes only its own observations, keyed by its own statements
+    cube = ["cube-ic01-unique-data-set", "cube-ic02-unique-structure", "cube-ic03-structure-has-measure",
+            "cube-ic04-dimension-range", "cube-ic05-concept-dimension-code-list",
+            "cube-ic06-only-attributes-optional", "cube-ic11-all-dimensions-required",
+            "cube-ic12-no-duplicate-observations", "cube-ic13-required-attributes",
+            "cube-ic14-all-measures-present", "cube-ic19-codes-from-code-list"]
+    assert scoped == ["agency-without-function", "assignment-shortcut-mismatch", *cube, "duplicate-assignment",
                       "selection-of-other-plan", "span-mismatch", "target-range-inverted",
                       "target-without-unit", "task-in-two-sections", "task-without-lead"]
     release = pipeline.RELEASE.read_bytes()

@@ -121,10 +121,11 @@ def test_required_terms_are_declared(ontology):
     classes = {"Plan", "Section", "Task", "Assignment", "Agency", "CityGovernment", "City", "Target", "ChainLead",
                "ChainClassification", "SourceText", "JointlyLedTask", "CrossChainTask", "LeadBody"}
     objects = {"partOf", "involvesUnit", "leadUnit", "cooperatingUnit", "leads", "hasAssignment", "assignedUnit",
-               "role", "chainElement", "element", "industry", "kind", "indicator", "refCity", "city", "ofTask",
+               "role", "chainElement", "element", "industry", "kind", "indicator", "city", "statedIn", "targetYear",
+               "inferredTargetYear",
                "leadingUnit", "textSelection", "sourceText", "period"}
     data = {"position", "taskNumber", "sectionNumber", "text", "nameAsWritten", "alias", "evidence", "flag",
-            "value", "valueMax", "unit", "comparator", "targetYear", "noYear", "object", "content",
+            "value", "valueMax", "unit", "comparator", "object", "content",
             "implementsDocument"}
     for names, kind in ((classes, OWL.Class), (objects, OWL.ObjectProperty), (data, OWL.DatatypeProperty)):
         for local in sorted(names):

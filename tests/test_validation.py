@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from conftest import LAIBIN, LIUZHOU, ROOT, extract_records
 from graph.pipeline import RELEASE
+from graph.rdf import add_data_structure
 from graph.validate import (
     QUERIES_DIR,
     ValidationFailed,
@@ -63,6 +64,7 @@ LEAD = URIRef(f"{TASK}/lead/1")
 COOP = URIRef(f"{TASK}/cooperating/1")
 TARGET = HKD["plan/testcity-2019-1/target/s1.1-t1-g1"]
 TARGET2 = HKD["plan/testcity-2019-1/target/goals-g1"]
+NO_YEAR = HKC["period/no-year"]
 CHAIN_LEAD = HKD["plan/testcity-2019-1/chain-lead/1"]
 BRACKET = URIRef(f"{TASK}/bracket/1")
 DEADLINE = URIRef(f"{BRACKET}/deadline")
@@ -139,23 +141,31 @@ def add_bracket(g: Graph) -> None:
         g.add((assignment, HK.fromBracket, BRACKET))
 
 
+def add_concept(g: Graph, concept: URIRef, scheme: str) -> None:
+    g.add((concept, RDF.type, SKOS.Concept))
+    g.add((concept, SKOS.inScheme, HKC[f"scheme/{scheme}"]))
+
+
 def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comparator: str,
                year: int | None, part_of: URIRef) -> None:
+    """An observation of the targets cube: area, period (a year concept or hkc:period/no-year), indicator
+    and statement; its value and attributes."""
     g.add((node, RDF.type, HK.Target))
-    g.add((node, QB.dataSet, HKD["plan/testcity-2019-1/targets"]))
-    g.add((node, HK.indicator, HKC[f"indicator/test-{abs(hash(written)) % 1000}"]))
-    g.add((node, HK.refCity, CITY))
-    if year is None:
-        g.add((node, HK.noYear, Literal(True)))
-    else:
-        g.add((node, HK.targetYear, Literal(str(year), datatype=XSD.gYear)))
+    g.add((node, RDF.type, QB.Observation))
+    g.add((node, QB.dataSet, HKD["dataset/targets"]))
+    indicator = HKC[f"indicator/test-{len(written)}-{value}"]
+    add_concept(g, indicator, "indicator")
+    g.add((node, HK.indicator, indicator))
+    g.add((node, HK.city, CITY))
+    period = HKD[f"year/{year}"] if year is not None else NO_YEAR
+    add_concept(g, period, "period")
+    g.add((node, HK.targetYear, period))
+    g.add((node, HK.statedIn, selection(node)))
     g.add((node, HK.value, Literal(Decimal(value), datatype=XSD.decimal)))
     g.add((node, HK.unit, Literal(unit)))
     g.add((node, HK.comparator, Literal(comparator)))
     g.add((node, HK.quantityKind, Literal("area" if unit == "平方米" else "count")))
     g.add((node, HK.partOf, part_of))
-    if part_of != PLAN:
-        g.add((node, HK.ofTask, part_of))
     add_selection(g, node, *span(written))
 
 
@@ -208,6 +218,10 @@ def valid_graph() -> Graph:
     add_selection(g, TASK2, *span("2.建设健康小镇。"))
     add_target(g, TARGET, "到2021年建成3个养老服务示范机构", "3", "个", "=", 2021, TASK)
     add_target(g, TARGET2, "人均体育场地面积约1.8平方米", "1.8", "平方米", "~", None, PLAN)
+    # the targets data set, its structure and its code lists, as every build writes them
+    add_data_structure(g)
+    for scheme in ("indicator", "period"):
+        g.add((HKC[f"scheme/{scheme}"], RDF.type, SKOS.ConceptScheme))
     g.add((CHAIN_LEAD, RDF.type, HK.ChainLead))
     g.add((CHAIN_LEAD, HK.partOf, PLAN))
     g.add((CHAIN_LEAD, HK.leadingUnit, CIVIL))
@@ -374,12 +388,34 @@ SHAPE_CASES = {
     "target indicator a literal": (_set(TARGET, HK.indicator, Literal("床位")), TARGET, "hks:Target-indicator"),
     "target indicator of another scheme": (_set(TARGET, HK.indicator, HKC["function/health"]), TARGET,
                                            "hks:Target-indicator"),
-    "target with year and no-year": (_add((TARGET, HK.noYear, Literal(True))), TARGET, "hks:TargetShape"),
-    "target with neither year nor no-year": (_drop((TARGET2, HK.noYear, None)), TARGET2, "hks:TargetShape"),
-    "target with no-year false": (_set(TARGET2, HK.noYear, Literal(False)), TARGET2, "hks:TargetShape"),
-    "target year an integer": (_set(TARGET, HK.targetYear, Literal(2021)), TARGET, "hks:TargetShape"),
-    "target with two years": (_add((TARGET, HK.targetYear, Literal("2022", datatype=XSD.gYear))), TARGET,
-                              "hks:TargetShape"),
+    "target with a year and no-year": (_add((TARGET, HK.targetYear, NO_YEAR)), TARGET, "hks:Target-targetYear"),
+    "target without a period": (_drop((TARGET2, HK.targetYear, None)), TARGET2, "hks:Target-targetYear"),
+    "target year a gYear literal": (_set(TARGET, HK.targetYear, Literal("2021", datatype=XSD.gYear)), TARGET,
+                                    "hks:Target-targetYear"),
+    "target year an integer": (_set(TARGET, HK.targetYear, Literal(2021)), TARGET, "hks:Target-targetYear"),
+    "target year outside the period list": (_set(TARGET, HK.targetYear, HKC["function/health"]), TARGET,
+                                            "hks:Target-targetYear"),
+    "target with two years": (_add((TARGET, HK.targetYear, HKD["year/2022"]),
+                                   (HKD["year/2022"], SKOS.inScheme, HKC["scheme/period"])), TARGET,
+                              "hks:Target-targetYear"),
+    "target without data set": (_drop((TARGET, QB.dataSet, None)), TARGET, "hks:Target-dataSet"),
+    "target of a plan's own data set": (_set(TARGET, QB.dataSet, HKD["plan/testcity-2019-1/targets"]), TARGET,
+                                        "hks:Target-dataSet"),
+    "target without area": (_drop((TARGET, HK.city, None)), TARGET, "hks:Target-city"),
+    "target area not a jurisdiction": (_set(TARGET, HK.city, CIVIL), TARGET, "hks:Target-city"),
+    "target without statement": (_drop((TARGET2, HK.statedIn, None)), TARGET2, "hks:Target-statedIn"),
+    "target stated in an agency": (_set(TARGET, HK.statedIn, CIVIL), TARGET, "hks:Target-statedIn"),
+    "target with two statements": (_add((TARGET, HK.statedIn, selection(TARGET2))), TARGET, "hks:Target-statedIn"),
+    "data set without structure": (_drop((HKD["dataset/targets"], QB.structure, None)), HKD["dataset/targets"],
+                                   "hks:DataSet-structure"),
+    "data set with a structure that is none": (_set(HKD["dataset/targets"], QB.structure, PLAN),
+                                               HKD["dataset/targets"], "hks:DataSet-structure"),
+    "data set with two Chinese labels": (_add((HKD["dataset/targets"], RDFS.label, Literal("目标", lang="zh"))),
+                                         HKD["dataset/targets"], "hks:DataSet-label"),
+    "data set without English label": (_drop((HKD["dataset/targets"], RDFS.label, Literal(
+        "Quantified targets of big-health industry plans", lang="en"))), HKD["dataset/targets"], "hks:DataSet-label"),
+    "target unit code a literal": (_add((TARGET, URIRef("http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"),
+                                         Literal("NUM"))), TARGET, "hks:Target-unitMeasure"),
     "target without comparator": (_drop((TARGET, HK.comparator, None)), TARGET, "hks:Target-comparator"),
     "target comparator >": (_set(TARGET, HK.comparator, Literal(">")), TARGET, "hks:Target-comparator"),
     "target without selection": (_drop((TARGET, HK.textSelection, None)), TARGET, "hks:Target-selection"),
@@ -392,13 +428,18 @@ SHAPE_CASES = {
     "target with two frequencies": (_add((TARGET, HK.per, Literal("year")), (TARGET, HK.per, Literal("month"))),
                                     TARGET, "hks:Target-per"),
     "target frequency an IRI": (_add((TARGET, HK.per, HKC["function/health"])), TARGET, "hks:Target-per"),
-    "target with a stated and an inferred year": (_add((TARGET, HK.inferredTargetYear,
-                                                        Literal("2021", datatype=XSD.gYear))), TARGET, "hks:TargetShape"),
-    "target with two inferred years": (_add((TARGET2, HK.inferredTargetYear, Literal("2021", datatype=XSD.gYear)),
-                                            (TARGET2, HK.inferredTargetYear, Literal("2022", datatype=XSD.gYear))),
-                                       TARGET2, "hks:TargetShape"),
+    "target with a stated and an inferred year": (_add((TARGET, HK.inferredTargetYear, HKD["year/2021"])), TARGET,
+                                                  "hks:TargetShape"),
+    "target with two inferred years": (_add((TARGET2, HK.inferredTargetYear, HKD["year/2021"]),
+                                            (TARGET2, HK.inferredTargetYear, HKD["year/2022"]),
+                                            (HKD["year/2022"], SKOS.inScheme, HKC["scheme/period"])),
+                                       TARGET2, "hks:Target-inferredTargetYear"),
     "target inferred year an integer": (_add((TARGET2, HK.inferredTargetYear, Literal(2021))), TARGET2,
-                                        "hks:TargetShape"),
+                                        "hks:Target-inferredTargetYear"),
+    "target inferred year no-year": (_add((TARGET2, HK.inferredTargetYear, NO_YEAR)), TARGET2,
+                                     "hks:Target-inferredTargetYear"),
+    "target period not a period concept": (_add((TARGET2, HK.inferredTargetYear, HKD["year/1999"])), TARGET2,
+                                           "hks:Target-inferredTargetYear"),
     "agency without kind": (_drop((CIVIL, HK.kind, None)), CIVIL, "hks:Agency-kind"),
     "agency with two kinds": (_add((CIVIL, HK.kind, HKC["kind/other"])), CIVIL, "hks:Agency-kind"),
     "agency kind a function": (_set(CIVIL, HK.kind, HKC["function/health"]), CIVIL, "hks:Agency-kind"),
@@ -555,6 +596,19 @@ def _collective_of_other_city(g: Graph) -> None:
     add_assignment(g, TASK, URIRef(f"{TASK}/cooperating/2"), collective, "cooperating", 2, "市卫生健康委")
 
 
+TARGETS = HKD["dataset/targets"]
+STRUCTURE = HKD["structure/targets"]
+
+
+def _duplicate_observation(g: Graph) -> None:
+    """A second observation of TARGET's statement, with its area, year and indicator and another value."""
+    twin = HKD["plan/testcity-2019-1/target/s1.1-t1-g2"]
+    for _, p, o in list(g.triples((TARGET, None, None))):
+        if p != HK.value:
+            g.add((twin, p, o))
+    g.add((twin, HK.value, Literal(Decimal("4"), datatype=XSD.decimal)))
+
+
 # Offsets counted in UTF-16 code units (as JavaScript counts) are one too far after "𠀀".
 _START16 = len(TEXT[: span("2.建设健康小镇。")[0]].encode("utf-16-le")) // 2
 
@@ -605,6 +659,46 @@ QUERY_CASES = {
     },
     "target-range-inverted": {
         "upper below lower": (_add((TARGET, HK.valueMax, Literal(Decimal("2")))), TARGET),
+    },
+    # the RDF Data Cube integrity constraints on the targets cube
+    "cube-ic01-unique-data-set": {
+        "observation without data set": (_drop((TARGET, QB.dataSet, None)), TARGET),
+        "observation in two data sets": (_add((TARGET2, QB.dataSet, HKD["plan/testcity-2019-1/targets"])), TARGET2),
+    },
+    "cube-ic02-unique-structure": {
+        "data set without structure": (_drop((TARGETS, QB.structure, None)), TARGETS),
+        "data set with two structures": (_add((TARGETS, QB.structure, HKD["structure/other"]),
+                                              (HKD["structure/other"], RDF.type, QB.DataStructureDefinition)), TARGETS),
+    },
+    "cube-ic03-structure-has-measure": {
+        "value not declared a measure": (_drop((HK.value, RDF.type, QB.MeasureProperty)), STRUCTURE),
+    },
+    "cube-ic04-dimension-range": {
+        "indicator without range": (_drop((HK.indicator, RDFS.range, None)), HK.indicator),
+    },
+    "cube-ic05-concept-dimension-code-list": {
+        "period without code list": (_drop((HK.targetYear, QB.codeList, None)), HK.targetYear),
+    },
+    "cube-ic06-only-attributes-optional": {
+        "optional dimension": (_set(HKD["structure/targets/statedIn"], QB.componentRequired, Literal(False)),
+                               HKD["structure/targets/statedIn"]),
+    },
+    "cube-ic11-all-dimensions-required": {
+        "observation without a year (nor no-year)": (_drop((TARGET2, HK.targetYear, None)), TARGET2),
+        "observation without area": (_drop((TARGET, HK.city, None)), TARGET),
+    },
+    "cube-ic12-no-duplicate-observations": {
+        "two observations of one key": (_duplicate_observation, TARGET),
+    },
+    "cube-ic13-required-attributes": {
+        "observation without comparator": (_drop((TARGET, HK.comparator, None)), TARGET),
+    },
+    "cube-ic14-all-measures-present": {
+        "observation without value": (_drop((TARGET2, HK.value, None)), TARGET2),
+    },
+    "cube-ic19-codes-from-code-list": {
+        "indicator outside its code list": (_set(TARGET, HK.indicator, HKC["function/health"]), TARGET),
+        "year outside the period list": (_set(TARGET2, HK.targetYear, HKD["year/1999"]), TARGET2),
     },
 }
 QUERY_SUB_CASES = sorted((q, c) for q, cases in QUERY_CASES.items() for c in cases)

@@ -135,11 +135,11 @@ def synthetic_store(folder: Path) -> OxigraphStore:
                 target = f"{plan}/target/t{t}-g{g}"
                 targets += 1
                 triple(target, rdf_type, iri(HK + "Target"))
-                triple(target, HK + "ofTask", iri(task))
+                triple(target, HK + "partOf", iri(task))
                 triple(target, RDFS_LABEL, _literal(f"目标{t}-{g}", "zh"))
                 triple(target, HK + "value", f'"{t + g}"^^<http://www.w3.org/2001/XMLSchema#decimal>')
                 triple(target, HK + "unit", _literal("个"))
-                triple(target, HK + "refCity", iri(city_iri))
+                triple(target, HK + "city", iri(city_iri))
         assert targets == 494, targets
     path = folder / "synthetic.nt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -128,13 +128,14 @@ WHERE {
 ORDER BY ?industry
 """
 
-# A target of a task (hk:ofTask) or of the plan's goals part (hk:partOf the plan only); a target the plan
-# restates has a row per task and per mention's label.
+# A target of a task (hk:partOf a task) or of the plan's goals part (hk:partOf the plan only); a target the
+# plan restates has a row per task and per mention's label. Years are the notations of the period concepts
+# (hkc:period/no-year has none).
 TARGETS = PREFIXES + """
 SELECT ?target ?task ?plan ?label ?indicator_zh ?value ?value_max ?unit ?comparator ?per ?year ?year_inferred ?city
 WHERE {
   ?target a hk:Target .
-  OPTIONAL { ?target hk:ofTask ?task }
+  OPTIONAL { ?target hk:partOf ?task . ?task a hk:Task }
   OPTIONAL { ?target hk:partOf ?plan . ?plan a hk:Plan }
   OPTIONAL { ?target rdfs:label ?label . FILTER (LANG(?label) = "zh") }
   OPTIONAL { ?target hk:indicator ?indicator .
@@ -144,11 +145,11 @@ WHERE {
   OPTIONAL { ?target hk:unit ?unit }
   OPTIONAL { ?target hk:comparator ?comparator }
   OPTIONAL { ?target hk:per ?per }
-  OPTIONAL { ?target hk:targetYear ?gyear }
-  OPTIONAL { ?target hk:inferredTargetYear ?inferred }
+  OPTIONAL { ?target hk:targetYear/skos:notation ?gyear }
+  OPTIONAL { ?target hk:inferredTargetYear/skos:notation ?inferred }
   BIND (COALESCE(STR(?gyear), STR(?inferred), "") AS ?year)
   BIND (BOUND(?inferred) && !BOUND(?gyear) AS ?year_inferred)
-  OPTIONAL { ?target hk:refCity ?cityNode . ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
+  OPTIONAL { ?target hk:city ?cityNode . ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
 }
 ORDER BY ?target ?task ?label
 """
