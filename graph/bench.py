@@ -206,7 +206,7 @@ def stage_align(folder: Path, options: dict) -> dict:
 
 
 def stage_rdf(folder: Path, options: dict) -> dict:
-    from graph.rdf import PlanWriter, add_concept_schemes, new_graph
+    from graph.rdf import PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
 
     plans_dir = folder / "plans"
     shutil.rmtree(plans_dir, ignore_errors=True)
@@ -217,8 +217,9 @@ def stage_rdf(folder: Path, options: dict) -> dict:
         add_concept_schemes(graph)
         data = graph.serialize(format="nt", encoding="utf-8")
     (folder / "concepts.nt").write_bytes(data)
-    triples = len(graph)
+    triples, hashes = len(graph), {}
     for index, (records, text) in enumerate(_records(folder)):
+        hashes[records["plan"]["id"]] = text_sha256(text)
         with clock:
             graph = new_graph()
             PlanWriter(graph, records, text).write()
@@ -227,6 +228,13 @@ def stage_rdf(folder: Path, options: dict) -> dict:
             serialise += time.perf_counter() - started
         triples += len(graph)
         (plans_dir / f"{index:05d}.nt").write_bytes(data)
+    with clock:          # the release's DCAT and PROV, beside the concept schemes
+        graph = new_graph()
+        describe_release(graph, hashes)
+        release = graph.serialize(format="nt", encoding="utf-8")
+    with open(folder / "concepts.nt", "ab") as out:
+        out.write(release)
+    triples += len(graph)
     return clock.result(triples=triples, serialise_seconds=round(serialise, 4),
                         note="PlanWriter per plan into a fresh graph, concept schemes once; N-Triples written")
 

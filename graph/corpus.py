@@ -23,7 +23,7 @@ from graph.decode import read_text
 from graph.extract import NoTasksFound, extract_file
 from graph.output_folder import CORPUS_STORE, OutputFolder, write_failed
 from graph.pipeline import PROGRAM_FOLDERS, BuildFailed, InputError, load_ontology, plan_files
-from graph.rdf import HKD, PREFIXES, PlanWriter, add_concept_schemes, new_graph
+from graph.rdf import HKD, PREFIXES, PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
 from graph.triples import TripleSet
 
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
@@ -70,7 +70,8 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
         raise NoTasksFound(f"{path}: {error}") from None
     lap("extract")
     graph = TripleSet(namespaces=PREFIXES)
-    PlanWriter(graph, records, read_text(path, records["plan"]["encoding"])[0]).write()
+    text = read_text(path, records["plan"]["encoding"])[0]
+    PlanWriter(graph, records, text).write()
     foreign = other_plans_resources(graph, records["plan"]["id"])
     if foreign:
         raise BuildFailed(f"{path}: its triples name {len(foreign)} resources of other plans, e.g. {foreign[0]}")
@@ -101,6 +102,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
         raise BuildFailed(f"{path}: {len(found)} SHACL violations, e.g. " + "; ".join(found[:3]))
     lap("shacl")
     return {"path": str(path), "plan_id": records["plan"]["id"], "nt": data, "seconds": seconds,
+            "sha256": text_sha256(text),
             "tasks": len(records["tasks"]), "targets": len(records["targets"]), "inferred": len(inferred)}
 
 
@@ -193,7 +195,7 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
     from graph.validate import run_queries_in_store, violation_queries
 
     staging = output.staging()
-    started, plan_ids = time.perf_counter(), {}
+    started, plan_ids, hashes = time.perf_counter(), {}, {}
     counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0}
     stage_seconds = Counter()
     store = pyoxigraph.Store(str(staging))
@@ -214,6 +216,7 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
                                  f"{result['plan_id']} (city, year and document number): remove one of them "
                                  "from the folder")
             plan_ids[result["plan_id"]] = result["path"]
+            hashes[result["plan_id"]] = result["sha256"]
             batch.append(result["nt"])
             batch_bytes += len(result["nt"])
             if batch_bytes >= LOAD_BATCH_BYTES:
@@ -225,8 +228,10 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
             counts["plans"] += 1
             if progress:
                 _progress(done, len(files), started, progress)
-        if batch:
-            load_batch()
+        release = TripleSet(namespaces=PREFIXES)      # the release's DCAT and PROV, as the main job writes them
+        describe_release(release, hashes)
+        batch.append(release.ntriples())
+        load_batch()
         clock = time.perf_counter()
         # the plan-scoped ones ran in the workers, plan by plan
         queries = {name: text for name, text in violation_queries().items()

@@ -31,6 +31,7 @@ HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")
 HKD = Namespace("https://w3id.org/healthkg/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 PPLAN = Namespace("http://purl.org/net/p-plan#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -53,6 +54,8 @@ TEXT = (
 )
 PLAN = HKD["plan/testcity-2019-1"]
 SOURCE = HKD["plan/testcity-2019-1/text"]
+EXPRESSION = HKD["plan/testcity-2019-1/zh"]
+GROUP = HKD["agency/testcity-county-governments"]
 CITY = HKD["city/testcity"]
 GOVERNMENT = HKD["agency/testcity-government"]
 S1 = HKD["plan/testcity-2019-1/section/s1"]
@@ -102,8 +105,8 @@ def add_agency(g: Graph, node: URIRef, zh: str, en: str, kind: str, function: st
     for predicate in (RDFS.label, SKOS.prefLabel):
         g.add((node, predicate, Literal(zh, lang="zh")))
         g.add((node, predicate, Literal(en, lang="en")))
-    g.add((node, HK.kind, HKC[f"kind/{kind}"]))
-    g.add((node, ORG.classification, HKC[f"function/{function}"]))
+    g.add((node, ORG.classification, HKC[f"kind/{kind}"]))
+    g.add((node, ORG.purpose, HKC[f"function/{function}"]))
     g.add((node, ORG.subOrganizationOf, GOVERNMENT))
     g.add((node, HK.city, city))
 
@@ -113,9 +116,7 @@ def add_assignment(g: Graph, task: URIRef, node: URIRef, unit: URIRef, role: str
     g.add((task, HK.hasAssignment, node))
     g.add((node, RDF.type, HK.Assignment))
     g.add((node, HK.assignedUnit, unit))
-    g.add((node, PROV.agent, unit))
     g.add((node, HK.role, HKC[f"role/{role}"]))
-    g.add((node, PROV.hadRole, HKC[f"role/{role}"]))
     g.add((node, HK.position, Literal(position, datatype=XSD.integer)))
     g.add((node, HK.nameAsWritten, Literal(written, lang="zh")))
     add_selection(g, node, *span(written, 1 if written == "市民政局" else 0))
@@ -174,7 +175,8 @@ def valid_graph() -> Graph:
     g = Graph()
     g.add((PLAN, RDF.type, HK.Plan))
     g.add((PLAN, HK.city, CITY))
-    g.add((PLAN, HK.sourceText, SOURCE))
+    g.add((PLAN, ELI.is_realized_by, EXPRESSION))
+    g.add((EXPRESSION, ELI.is_embodied_by, SOURCE))
     g.add((PLAN, RDFS.label, Literal("来宾市𠀀健康方案", lang="zh")))
     g.add((SOURCE, RDF.type, HK.SourceText))
     g.add((SOURCE, HK.content, Literal(TEXT)))
@@ -192,10 +194,17 @@ def valid_graph() -> Graph:
     g.add((GOVERNMENT, RDF.type, ORG.Organization))
     add_agency(g, CIVIL, "测试市民政局", "Testcity Civil Affairs Bureau", "municipal-department", "civil-affairs")
     add_agency(g, HEALTH, "测试市卫生健康委员会", "Testcity Health Commission", "municipal-department", "health")
+    # a placeholder for several bodies (各县区人民政府): a group, not an organisation
+    g.add((GROUP, RDF.type, HK.BodyGroup))
+    g.add((GROUP, RDFS.label, Literal("各县区人民政府", lang="zh")))
+    g.add((GROUP, RDFS.label, Literal("County and district governments (all)", lang="en")))
+    g.add((GROUP, HK.groupKind, HKC["kind/county-collective"]))
+    g.add((GROUP, HK.groupPurpose, HKC["function/local-government"]))
+    g.add((GROUP, HK.city, CITY))
     for section, parent, number, heading in ((S1, PLAN, "一", "重点任务"), (S11, S1, "(一)", "加快发展健康养老产业"),
                                              (S3, PLAN, "三", "保障措施")):
         g.add((section, RDF.type, HK.Section))
-        g.add((section, HK.partOf, parent))
+        g.add((section, ELI.is_part_of, parent))
         g.add((section, HK.sectionNumber, Literal(number)))
         g.add((section, RDFS.label, Literal(heading, lang="zh")))
     # task 1: numbered, with its responsibility bracket
@@ -224,7 +233,7 @@ def valid_graph() -> Graph:
         g.add((HKC[f"scheme/{scheme}"], RDF.type, SKOS.ConceptScheme))
     g.add((CHAIN_LEAD, RDF.type, HK.ChainLead))
     g.add((CHAIN_LEAD, HK.partOf, PLAN))
-    g.add((CHAIN_LEAD, HK.leadingUnit, CIVIL))
+    g.add((CHAIN_LEAD, HK.assignedUnit, CIVIL))
     g.add((CHAIN_LEAD, HK.role, HKC["role/industry-lead"]))
     g.add((CHAIN_LEAD, HK.industry, HKC["industry/elderly-care"]))
     add_selection(g, CHAIN_LEAD, *span("市民政局负责牵头抓健康养老产业发展"))
@@ -282,6 +291,8 @@ def materialised(g: Graph) -> Graph:
     out = Graph()
     for triple in g:
         out.add(triple)
+    for s, _, o in list(out.triples((None, ELI.is_part_of, None))):      # eli:is_part_of ⊑ hk:partOf
+        out.add((s, HK.partOf, o))
     changed = True
     while changed:
         new = {(a, HK.partOf, c) for a, _, b in out.triples((None, HK.partOf, None))
@@ -293,11 +304,12 @@ def materialised(g: Graph) -> Graph:
         out.add((unit, HK.leads, task))
         out.add((unit, RDF.type, HK.LeadBody))
     for sub, sup in ((HK.leadUnit, HK.involvesUnit), (HK.cooperatingUnit, HK.involvesUnit),
-                     (HK.assignedUnit, PROV.agent), (HK.role, PROV.hadRole), (HK.leadingUnit, PROV.agent)):
+                     (HK.textSelection, PROV.wasDerivedFrom)):
         for s, _, o in list(out.triples((None, sub, None))):
             out.add((s, sup, o))
     for sub, sup in ((HK.Task, PPLAN.Step), (HK.CityGovernment, HK.Agency), (HK.Agency, ORG.Organization),
-                     (HK.Target, QB.Observation), (HK.Assignment, PROV.Association), (HK.ChainLead, PROV.Association)):
+                     (HK.Target, QB.Observation), (HK.Assignment, HK.Responsibility), (HK.ChainLead, HK.Responsibility),
+                     (HK.Agency, HK.ResponsibleParty)):
         for s in list(out.subjects(RDF.type, sub)):
             out.add((s, RDF.type, sup))
     return out
@@ -440,11 +452,23 @@ SHAPE_CASES = {
                                      "hks:Target-inferredTargetYear"),
     "target period not a period concept": (_add((TARGET2, HK.inferredTargetYear, HKD["year/1999"])), TARGET2,
                                            "hks:Target-inferredTargetYear"),
-    "agency without kind": (_drop((CIVIL, HK.kind, None)), CIVIL, "hks:Agency-kind"),
-    "agency with two kinds": (_add((CIVIL, HK.kind, HKC["kind/other"])), CIVIL, "hks:Agency-kind"),
-    "agency kind a function": (_set(CIVIL, HK.kind, HKC["function/health"]), CIVIL, "hks:Agency-kind"),
-    "agency without function": (_drop((CIVIL, ORG.classification, None)), CIVIL, "hks:Agency-function"),
-    "agency function a kind": (_set(CIVIL, ORG.classification, HKC["kind/other"]), CIVIL, "hks:Agency-function"),
+    "agency without kind": (_drop((CIVIL, ORG.classification, None)), CIVIL, "hks:Agency-kind"),
+    "agency with two kinds": (_add((CIVIL, ORG.classification, HKC["kind/other"])), CIVIL, "hks:Agency-kind"),
+    "agency kind a function": (_set(CIVIL, ORG.classification, HKC["function/health"]), CIVIL, "hks:Agency-kind"),
+    "group without kind": (_drop((GROUP, HK.groupKind, None)), GROUP, "hks:BodyGroup-kind"),
+    "group kind a function": (_set(GROUP, HK.groupKind, HKC["function/health"]), GROUP, "hks:BodyGroup-kind"),
+    "group without purpose": (_drop((GROUP, HK.groupPurpose, None)), GROUP, "hks:BodyGroup-purpose"),
+    "group without jurisdiction": (_drop((GROUP, HK.city, None)), GROUP, "hks:BodyGroup-city"),
+    "group classified as an organisation": (_add((GROUP, ORG.classification, HKC["kind/county-collective"])), GROUP,
+                                            "hks:BodyGroup-notOrganisation"),
+    "group as a sub-organisation": (_add((GROUP, ORG.subOrganizationOf, GOVERNMENT)), GROUP,
+                                    "hks:BodyGroup-notOrganisation"),
+    "group without Chinese label": (_drop((GROUP, RDFS.label, Literal("各县区人民政府", lang="zh"))), GROUP,
+                                    "hks:BodyGroup-labelZh"),
+    "group with two English labels": (_add((GROUP, RDFS.label, Literal("Counties", lang="en"))), GROUP,
+                                      "hks:BodyGroup-labelEn"),
+    "agency without function": (_drop((CIVIL, ORG.purpose, None)), CIVIL, "hks:Agency-function"),
+    "agency function a kind": (_set(CIVIL, ORG.purpose, HKC["kind/other"]), CIVIL, "hks:Agency-function"),
     "agency without Chinese label": (_drop((CIVIL, RDFS.label, Literal("测试市民政局", lang="zh"))), CIVIL,
                                      "hks:Agency-labelZh"),
     "agency label without language": (_set(CIVIL, RDFS.label, Literal("测试市民政局")), CIVIL,
@@ -457,8 +481,8 @@ SHAPE_CASES = {
     "agency level not a level": (_set(HEALTH, HK.level, HKC["kind/other"]), HEALTH, "hks:Agency-level"),
     "agency with two levels": (_add((HEALTH, HK.level, HKC["level/central"]), (HEALTH, HK.level, HKC["level/county"])),
                                HEALTH, "hks:Agency-level"),
-    "chain lead without unit": (_drop((CHAIN_LEAD, HK.leadingUnit, None)), CHAIN_LEAD, "hks:ChainLead-unit"),
-    "chain lead with two units": (_add((CHAIN_LEAD, HK.leadingUnit, HEALTH)), CHAIN_LEAD, "hks:ChainLead-unit"),
+    "chain lead without unit": (_drop((CHAIN_LEAD, HK.assignedUnit, None)), CHAIN_LEAD, "hks:ChainLead-unit"),
+    "chain lead with two units": (_add((CHAIN_LEAD, HK.assignedUnit, HEALTH)), CHAIN_LEAD, "hks:ChainLead-unit"),
     "chain lead with an assignment role": (_set(CHAIN_LEAD, HK.role, HKC["role/lead"]), CHAIN_LEAD,
                                            "hks:ChainLead-role"),
     "chain lead without selection": (_drop((CHAIN_LEAD, HK.textSelection, None)), CHAIN_LEAD,
@@ -489,7 +513,7 @@ def test_a_city_government_is_checked_as_an_agency_through_the_ontology():
     if (HK.CityGovernment, RDFS.subClassOf, HK.Agency) not in ontology():
         pytest.skip("the ontology does not make hk:CityGovernment an hk:Agency")
     g = valid_graph()
-    g.remove((GOVERNMENT, HK.kind, None))
+    g.remove((GOVERNMENT, ORG.classification, None))
     report = validate(g, ontology())
     assert [r.shape for r in report.shacl_results if r.focus_node == compact(GOVERNMENT)] == ["hks:Agency-kind"]
     assert validate(g, None).conforms, "without the ontology the government is no hk:Agency"
@@ -641,8 +665,8 @@ QUERY_CASES = {
         "assignment in the other role": (_set(LEAD, HK.role, HKC["role/cooperating"]), CIVIL),
     },
     "agency-without-function": {
-        "no classification": (_drop((HEALTH, ORG.classification, None)), HEALTH),
-        "classification outside the function scheme": (_set(HEALTH, ORG.classification, HKC["kind/other"]), HEALTH),
+        "no purpose": (_drop((HEALTH, ORG.purpose, None)), HEALTH),
+        "purpose outside the function scheme": (_set(HEALTH, ORG.purpose, HKC["kind/other"]), HEALTH),
     },
     "duplicate-assignment": {
         "same body twice as cooperating": (_duplicate_assignment, HEALTH),
@@ -782,7 +806,7 @@ def test_queries_agree_on_rdflib_and_oxigraph(query, case):
 def _broken_graph() -> Graph:
     g = valid_graph()
     _duplicate_assignment(g)
-    g.remove((CIVIL, HK.kind, None))
+    g.remove((CIVIL, ORG.classification, None))
     _set(quote(TARGET), OA.exact, Literal("到2021年建成4个养老服务示范机构"))(g)
     return g
 
@@ -804,7 +828,7 @@ def test_reports_are_deterministic_and_name_every_violation():
     assert raised.value.report is first
     assert "duplicate-assignment" in message and compact(HEALTH) in message
     assert "span-mismatch" in message and compact(selection(TARGET)) in message
-    assert compact(CIVIL) in message and "hk:kind" in message and "hks:Agency-kind" in message
+    assert compact(CIVIL) in message and "org:classification" in message and "hks:Agency-kind" in message
 
     text, markdown = first.to_text(), first.to_markdown()
     for needle in ("duplicate-assignment", "span-mismatch", "hks:Agency-kind", compact(CIVIL)):

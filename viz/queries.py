@@ -17,7 +17,7 @@ WHERE {
   ?plan a hk:Plan ;
         hk:city ?cityNode .
   OPTIONAL { ?plan dcterms:title ?title }
-  OPTIONAL { ?plan dcterms:identifier ?number }
+  OPTIONAL { ?plan eli:id_local ?number }
   OPTIONAL { ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
   OPTIONAL { ?cityNode rdfs:label ?city_en . FILTER (LANG(?city_en) = "en") }
 }
@@ -89,7 +89,7 @@ WHERE {
   ?assignment hk:assignedUnit ?agency .
   OPTIONAL { ?agency rdfs:label ?name_zh . FILTER (LANG(?name_zh) = "zh") }
   OPTIONAL { ?agency rdfs:label ?name_en . FILTER (LANG(?name_en) = "en") }
-  OPTIONAL { ?agency hk:kind ?kind }
+  OPTIONAL { ?agency org:classification|hk:groupKind ?kind }
   OPTIONAL { ?agency hk:city ?cityNode . ?cityNode rdfs:label ?city . FILTER (LANG(?city) = "zh") }
 }
 ORDER BY ?city ?agency
@@ -98,8 +98,7 @@ ORDER BY ?city ?agency
 BODY_FUNCTIONS = PREFIXES + """
 SELECT ?agency ?function ?function_zh ?function_en
 WHERE {
-  ?agency a hk:Agency ;
-          org:classification ?function .
+  ?agency org:purpose|hk:groupPurpose ?function .
   OPTIONAL { ?function skos:prefLabel ?function_zh . FILTER (LANG(?function_zh) = "zh") }
   OPTIONAL { ?function skos:prefLabel ?function_en . FILTER (LANG(?function_en) = "en") }
 }
