@@ -307,8 +307,6 @@ class PlanWriter:
         self.add(node, RDFS.label, Literal(task["heading"], lang="zh"))
         body_end = task["bracket"]["start"] if task["bracket"] else task["end"]
         text = self.text[task["start"]:body_end] if self.text is not None else task["heading"]
-        if self.text is not None:
-            self.add(node, HK.text, Literal(self.text[task["start"]:task["end"]], lang="zh"))
         self.add(node, HK.industry, HKC[f"industry/{task['industry']}"])
         for flag in task["flags"]:
             self.add(node, HK.flag, Literal(flag))

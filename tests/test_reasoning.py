@@ -123,7 +123,7 @@ def test_required_terms_are_declared(ontology):
     objects = {"partOf", "involvesUnit", "leadUnit", "cooperatingUnit", "leads", "hasAssignment", "assignedUnit",
                "role", "chainElement", "element", "industry", "kind", "indicator", "refCity", "city", "ofTask",
                "leadingUnit", "textSelection", "sourceText", "period"}
-    data = {"position", "taskNumber", "sectionNumber", "text", "nameAsWritten", "alias", "evidence", "flag",
+    data = {"position", "taskNumber", "sectionNumber", "nameAsWritten", "alias", "evidence", "flag",
             "value", "valueMax", "unit", "comparator", "targetYear", "noYear", "object", "content",
             "implementsDocument"}
     for names, kind in ((classes, OWL.Class), (objects, OWL.ObjectProperty), (data, OWL.DatatypeProperty)):
