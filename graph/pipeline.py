@@ -59,6 +59,15 @@ class Build:
     timings: dict[str, float] = field(default_factory=dict)
     checker: object = None          # the checking reasoner's Future, until confirm()
     validator: object = None        # the validation's Future, until confirm()
+    prepared: object = None         # the reasoners' input (ontology.reason.prepare)
+
+    def release(self, inferred) -> TripleSet:
+        """The released graph: the data, the inferences, and what ontology.reason.published adds so that
+        the ontology and the release alone give any OWL tool the same answer (external super-types, the
+        unique names the defined classes need)."""
+        from ontology.reason import published
+
+        return self.data + inferred + TripleSet(published(self.prepared, inferred))
 
 
 def plan_files(sources: Path) -> list[Path]:
@@ -148,8 +157,8 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
                               memory_gb=checking.memory_gb, fallback=checking.engine == "auto",
                               on_fallback=_say_fallback)
     lap("reasoning")
-    result = Build(plans, data, ontology, reasoning=reasoning, timings=timings, checker=checker)
-    result.released = data + reasoning.inferred
+    result = Build(plans, data, ontology, reasoning=reasoning, timings=timings, checker=checker, prepared=prepared)
+    result.released = result.release(reasoning.inferred)
     result.validator = pool.submit(validate, result.released, ontology)
     pool.shutdown(wait=False)
     if not check_later:
@@ -193,7 +202,7 @@ def confirm(result: Build) -> bool:
     differs = set(checked.inferred) != set(result.reasoning.inferred)
     result.reasoning = checked
     if differs:
-        result.released = result.data + checked.inferred
+        result.released = result.release(checked.inferred)
         _validated(result, validate(result.released, result.ontology))
     return differs
 
@@ -280,8 +289,10 @@ def report(result: Build, out: Path) -> str:
     how = (f"by the rules engine, confirmed by {reasoning.reasoner} in {reasoning.seconds:.2f} s"
            if reasoning.confirmed else f"by {reasoning.reasoner} in {reasoning.seconds:.2f} s")
     how += f" ({reasoning.fallback})" if reasoning.fallback else ""
+    stated = len(result.released) - len(result.data) - len(reasoning.inferred)
     lines.append(f"graph: {len(result.released)} triples ({len(result.data)} extracted, "
-                 f"{len(reasoning.inferred)} inferred {how}, alongside the other stages)")
+                 f"{len(reasoning.inferred)} inferred {how}, alongside the other stages; {stated} stated for "
+                 "OWL tools: external super-types and the unique names the defined classes need)")
     lines.append("  instances per class: " + ", ".join(f"{c.split('#')[-1]} {n}" for c, n in sorted(classes.items())))
     lines.append("  triples per class (triples whose subject is of the class): " + ", ".join(
         f"{c.split('#')[-1]} {n}" for c, n in sorted(triples_per_class(result.released).items())))

@@ -124,6 +124,34 @@ def indicator_iri(target: dict) -> URIRef:
     return HKC[f"indicator/{target['indicator_id'] or indicator_slug(target['indicator'])}"]
 
 
+def quote_positions(text: str, quote: str) -> list[int]:
+    """Every offset at which `quote` occurs in `text`, overlapping occurrences included (an empty quote
+    occurs at every offset)."""
+    positions, found = [], text.find(quote)
+    while found != -1:
+        positions.append(found)
+        found = text.find(quote, found + 1)
+    return positions
+
+
+def unique_context(text: str, start: int, end: int, positions: list[int] | None = None) -> tuple[str, str]:
+    """The quote selector's oa:prefix and oa:suffix for text[start:end]: the k characters before and after
+    the span (fewer where the text begins or ends) for the smallest k >= 0 at which prefix + quote + suffix
+    occurs exactly once in the text, so that the quote selector alone selects this span (k = 0, two empty
+    strings, when the quote itself occurs once). `positions`: where the quote occurs (quote_positions)."""
+    quote = text[start:end]
+    others = [p for p in (quote_positions(text, quote) if positions is None else positions) if p != start]
+    k = 0
+    while True:
+        prefix, suffix = text[max(0, start - k):start], text[end:end + k]
+        # the other occurrences of prefix + quote + suffix: the quote at p with the same text around it
+        others = [p for p in others if p >= len(prefix) and text.startswith(prefix, p - len(prefix))
+                  and text.startswith(suffix, p + len(quote))]
+        if not others:
+            return prefix, suffix
+        k += 1
+
+
 def build_graph(plans: list[dict], texts: dict[str, str] | None = None) -> Graph:
     """The data graph of these plans plus the concept schemes they use. `texts` maps plan id to its
     source text, stored on the plan's hk:SourceText so spans can be checked inside the store."""
@@ -301,6 +329,7 @@ class PlanWriter:
         self.place_type = self.plan.get("jurisdiction_type", "city")
         self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
         self._later_mentions: dict[str, list[dict]] | None = None
+        self._occurrences: dict[str, list[int]] = {}      # quote -> where it occurs in the text
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
@@ -419,6 +448,16 @@ class PlanWriter:
         self.add(exact, RDF.type, OA.TextQuoteSelector)
         if quote is not None:
             self.add(exact, OA.exact, Literal(quote))
+        if self.text is not None:
+            prefix, suffix = self.context(start, end)
+            self.add(exact, OA.prefix, Literal(prefix))
+            self.add(exact, OA.suffix, Literal(suffix))
+
+    def context(self, start: int, end: int) -> tuple[str, str]:
+        quote = self.text[start:end]
+        if quote not in self._occurrences:
+            self._occurrences[quote] = quote_positions(self.text, quote)
+        return unique_context(self.text, start, end, self._occurrences[quote])
 
     def section_iri(self, section_id: str) -> URIRef:
         return HKD[f"plan/{self.plan['id']}/section/{section_id}"]
@@ -446,8 +485,6 @@ class PlanWriter:
         self.add(node, RDFS.label, Literal(task["heading"], lang="zh"))
         body_end = task["bracket"]["start"] if task["bracket"] else task["end"]
         text = self.text[task["start"]:body_end] if self.text is not None else task["heading"]
-        if self.text is not None:
-            self.add(node, HK.text, Literal(self.text[task["start"]:task["end"]], lang="zh"))
         self.add(node, HK.industry, HKC[f"industry/{task['industry']}"])
         for flag in task["flags"]:
             self.add(node, HK.flag, Literal(flag))

@@ -594,10 +594,12 @@ def _java_problem(java: str | None) -> str | None:
 
 
 def _run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: str, flags: list[str],
-                timeout: float, memory_gb: float | None = None) -> subprocess.CompletedProcess:
+                timeout: float, memory_gb: float | None = None, strict: bool = False) -> subprocess.CompletedProcess:
     """HermiT on N-Triples documents ({file name: content}), one after the other in one JVM, within
     `timeout` seconds and a heap of `memory_gb` (HermitBounds' default when None). The JVM dies with
-    this process (graph.child_processes); this thread waits for it, as the parent-death signal needs."""
+    this process (graph.child_processes); this thread waits for it, as the parent-death signal needs.
+    `strict`: a literal of a datatype outside the OWL 2 datatype map in a logical axiom stops HermiT
+    (UnsupportedDatatypeException) instead of being ignored."""
     heap_gb = HermitBounds(memory_gb=memory_gb).heap_gb()
     if timeout <= 0:
         raise HermitExceeded("HermiT had no time left", out_of_time=True)
@@ -605,7 +607,7 @@ def _run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: 
     for path, content in zip(paths, documents.values()):
         path.write_bytes(xml_safe_ntriples(content))     # a control character in a literal would stop HermiT
     command = [java, f"-Xmx{max(8, round(heap_gb * 1024))}M", *JAVA_OPTIONS, "-cp", classpath,
-               "org.semanticweb.HermiT.cli.CommandLine", *flags, "--ignoreUnsupportedDatatypes",
+               "org.semanticweb.HermiT.cli.CommandLine", *flags, *(() if strict else ("--ignoreUnsupportedDatatypes",)),
                *(path.as_uri() for path in paths)]
     try:
         run = child_processes.run(command, timeout=timeout, cwd=folder)
@@ -1246,6 +1248,75 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
     counts = _counts(prepared, inferred)
     return ReasoningResult(inferred, reasoner, time.perf_counter() - started, counts, "; ".join(notes),
                            reasoner_seconds, unsatisfiable, types)
+
+
+# Namespaces whose classes are OWL's and RDF's own vocabulary, not types worth stating (owl:Thing, ...).
+_BUILT_IN = (str(OWL), str(RDF), str(RDFS))
+
+
+def published(prepared: Prepared, inferred) -> set:
+    """What a release states besides its data and `inferred` (reason()'s hk: triples) so that any OWL tool
+    reading only the ontology and the release draws the same conclusions, and a SPARQL user finds every
+    type without reasoning:
+
+    - the external super-types of our individuals (a plan an eli:LegalResource, a body an
+      org:Organization, a task a p-plan:Step ...): every named class above one of their types, asserted or
+      inferred, and the classes that domains and ranges give, less OWL's and RDF's own;
+    - the unique names the defined classes need: owl:differentFrom between the values of a property that
+      a number restriction counts (hk:leadUnit, hk:chainElement) on one individual, wherever the reasoner's
+      input declares them distinct (AllDifferent, prepare()). Pairs on one individual rather than an
+      owl:AllDifferent list: an RDF list needs blank nodes, which the release has none of, and the pairs
+      grow with the data (a task's few lead units), not with the square of all bodies."""
+    schema = prepared.schema
+    types = {(s, o) for s, _, o in _simple_types(prepared)}
+    types |= {(s, o) for s, p, o in inferred if p == RDF_TYPE}
+    result = set()
+    for individual, cls in types:
+        if not (isinstance(individual, URIRef) and str(individual).startswith(OUR_SUBJECTS)):
+            continue
+        for ancestor in schema.ancestors(cls):
+            if isinstance(ancestor, URIRef) and not str(ancestor).startswith((str(HK), *_BUILT_IN)):
+                result.add((individual, RDF_TYPE, ancestor))
+    counted = {p for _, _, minimums in schema.definitions for p, n, _ in minimums if n >= 2}
+    distinct = _known_distinct(prepared)
+    values = defaultdict(set)
+    for s, p, o in prepared.facts:
+        if p in counted and isinstance(o, URIRef):
+            values[(s, p)].add(o)
+    for found in values.values():
+        ordered = sorted(found, key=str)
+        result.update((a, OWL.differentFrom, b) for i, a in enumerate(ordered) for b in ordered[i + 1:]
+                      if (a, b) in distinct)
+    return {triple for triple in result if triple not in prepared}
+
+
+@dataclass(frozen=True)
+class StrictCheck:
+    """HermiT in strict mode on a whole graph (ontology + release, as an outside user would load them)."""
+    consistent: bool
+    seconds: float                  # HermiT's wall time, the JVM's start included
+    types: frozenset                # (individual, class) pairs HermiT's realisation gives (-I)
+    error: str = ""                 # why HermiT stopped, when it did (an unsupported datatype ...)
+
+
+def hermit_strict(document: bytes, timeout: float = 600.0, memory_gb: float | None = None) -> StrictCheck:
+    """Realise an N-Triples document with HermiT in strict mode: no datatype outside the OWL 2 datatype
+    map ignored, no preparation (no declarations, no distinctness added, nothing left out): what any OWL 2
+    DL tool would see. Raises ReasoningError when HermiT cannot run here."""
+    java, classpath = shutil.which("java"), _hermit_classpath()
+    problem = _java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
+    if problem:
+        raise ReasoningError(f"HermiT cannot run: {problem}")
+    with tempfile.TemporaryDirectory(prefix="healthkg-strict-") as folder:
+        clock = time.perf_counter()
+        run = _run_hermit(java, classpath, {"graph.nt": document}, folder, ["-I"], timeout, memory_gb, strict=True)
+        seconds = time.perf_counter() - clock
+    output = run.stdout.decode("utf-8", "replace").replace("\r", "")
+    types = frozenset((URIRef(i), URIRef(c)) for i, c in _TYPE_LINE.findall(output))
+    lines = run.stderr.decode("utf-8", "replace").strip().splitlines()
+    said = [line.strip() for line in lines if "Exception" in line or "datatype '" in line][:2]
+    error = "" if run.returncode == 0 else " ".join(said or lines[:1] or [f"exit code {run.returncode}"])[:600]
+    return StrictCheck(run.returncode == 0, seconds, types, error)
 
 
 def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:

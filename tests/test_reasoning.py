@@ -123,7 +123,7 @@ def test_required_terms_are_declared(ontology):
     objects = {"partOf", "involvesUnit", "leadUnit", "cooperatingUnit", "leads", "hasAssignment", "assignedUnit",
                "role", "chainElement", "element", "industry", "groupKind", "groupPurpose", "indicator", "city",
                "statedIn", "targetYear", "inferredTargetYear", "textSelection", "period", "wikidataItem"}
-    data = {"position", "taskNumber", "sectionNumber", "text", "nameAsWritten", "restoredName", "alias", "evidence",
+    data = {"position", "taskNumber", "sectionNumber", "nameAsWritten", "restoredName", "alias", "evidence",
             "flag", "value", "valueMax", "unit", "comparator", "object", "content", "gbt2260Code"}
     for names, kind in ((classes, OWL.Class), (objects, OWL.ObjectProperty), (data, OWL.DatatypeProperty)):
         for local in sorted(names):

@@ -98,6 +98,22 @@ def add_selection(g: Graph, node: URIRef, start: int, end: int, predicate=HK.tex
     g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(TEXT[start:end])))
+    prefix, suffix = unique_context(start, end)
+    g.add((quote, OA.prefix, Literal(prefix)))
+    g.add((quote, OA.suffix, Literal(suffix)))
+
+
+def occurrences(needle: str) -> int:
+    return sum(TEXT.startswith(needle, i) for i in range(len(TEXT)))
+
+
+def unique_context(start: int, end: int) -> tuple[str, str]:
+    """The rule of MODEL.md by brute force: k characters either side for the smallest k that makes the
+    quote with its context occur once in TEXT."""
+    k = 0
+    while occurrences(TEXT[max(0, start - k):end + k]) != 1:
+        k += 1
+    return TEXT[max(0, start - k):start], TEXT[end:end + k]
 
 
 def add_agency(g: Graph, node: URIRef, zh: str, en: str, kind: str, function: str, city=CITY) -> None:
@@ -270,7 +286,12 @@ def test_the_hand_made_spans_are_right():
         start = int(g.value(position(node), OA.start))
         end = int(g.value(position(node), OA.end))
         assert TEXT[start:end] == str(g.value(quote(node), OA.exact))
+        prefix, suffix = str(g.value(quote(node), OA.prefix)), str(g.value(quote(node), OA.suffix))
+        assert TEXT[start - len(prefix):start] == prefix and TEXT[end:end + len(suffix)] == suffix
+        assert occurrences(prefix + TEXT[start:end] + suffix) == 1
         assert start > TEXT.index("𠀀")
+    assert str(g.value(quote(TASK2), OA.prefix)) == "", "2.建设健康小镇。 is written once: no context"
+    assert occurrences("市民政局") == 2 and str(g.value(quote(LEAD), OA.prefix)) != ""
 
 
 @pytest.mark.parametrize("with_ontology", [False, True], ids=["no-ontology", "ontology"])
@@ -505,6 +526,8 @@ SHAPE_CASES = {
     "start a plain integer": (_set(position(TASK), OA.start, Literal(5)), position(TASK), "hks:Position-start"),
     "end missing": (_drop((position(TASK), OA.end, None)), position(TASK), "hks:Position-end"),
     "quote without exact": (_drop((quote(TASK), OA.exact, None)), quote(TASK), "hks:Quote-exact"),
+    "quote without prefix": (_drop((quote(TASK), OA.prefix, None)), quote(TASK), "hks:Quote-prefix"),
+    "quote with two suffixes": (_add((quote(LEAD), OA.suffix, Literal("负责"))), quote(LEAD), "hks:Quote-suffix"),
     "source text without content": (_drop((SOURCE, HK.content, None)), SOURCE, "hks:SourceText-content"),
 }
 
@@ -597,6 +620,18 @@ def _retarget_span(node: URIRef, start: int, end: int):
     return mutate
 
 
+def _context(node: URIRef, prefix: str, suffix: str):
+    def mutate(g: Graph) -> None:
+        g.set((quote(node), OA.prefix, Literal(prefix)))
+        g.set((quote(node), OA.suffix, Literal(suffix)))
+    return mutate
+
+
+# 市民政局 is written twice: the lead's quote (the second) needs context; these are the first one's.
+_FIRST_CIVIL = span("市民政局", 0)
+_FIRST_CONTEXT = (TEXT[_FIRST_CIVIL[0] - 1:_FIRST_CIVIL[0]], TEXT[_FIRST_CIVIL[1]:_FIRST_CIVIL[1] + 1])
+
+
 def _drop_lead(g: Graph) -> None:
     g.remove((TASK, HK.leadUnit, None))
     g.remove((TASK, HK.hasAssignment, LEAD))
@@ -645,6 +680,11 @@ QUERY_CASES = {
         "quote edited": (_set(quote(TARGET), OA.exact, Literal("到2021年建成4个养老服务示范机构")), selection(TARGET)),
         "end past the text": (_retarget_span(CHAIN_LEAD, len(TEXT) - 2, len(TEXT) + 5), selection(CHAIN_LEAD)),
         "start after end": (_retarget_span(LEAD, 20, 10), selection(LEAD)),
+        "no context for a quote written twice": (_context(LEAD, "", ""), selection(LEAD)),
+        "the context of the other occurrence": (_context(LEAD, *_FIRST_CONTEXT), selection(LEAD)),
+        "a prefix that is not the text before": (_context(LEAD, "乙", "负"), selection(LEAD)),
+        "no prefix": (_drop((quote(LEAD), OA.prefix, None)), selection(LEAD)),
+        "no suffix": (_drop((quote(TASK2), OA.suffix, None)), selection(TASK2)),
     },
     "task-without-lead": {
         "bracket lost": (_drop_lead, TASK),

@@ -22,6 +22,7 @@ HKD = "https://w3id.org/healthkg/id/"
 HKC = "https://w3id.org/healthkg/concept/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+OA = "http://www.w3.org/ns/oa#"
 
 
 def _literal(text: str, lang: str | None = None) -> str:
@@ -40,7 +41,7 @@ def hostile_store() -> OxigraphStore:
     for subject, predicates, lang, text in (
             (body, [RDFS_LABEL, SKOS + "prefLabel"], "zh", HOSTILE_BODY),
             (body, [RDFS_LABEL, SKOS + "prefLabel"], "en", HOSTILE_BODY_EN),
-            (task, [HK + "text"], "zh", HOSTILE_TASK_TEXT),
+            (task + "/quote", [OA + "exact"], "", HOSTILE_TASK_TEXT),
             (task, [RDFS_LABEL], "zh", HOSTILE_HEADING),
             (plan, ["http://purl.org/dc/terms/title"], "zh", HOSTILE_PLAN_TITLE),
             (function, [SKOS + "prefLabel"], "en", HOSTILE_FUNCTION_EN)):
@@ -118,7 +119,9 @@ def synthetic_store(folder: Path) -> OxigraphStore:
             triple(task, "http://purl.org/net/p-plan#isStepOfPlan", iri(plan))
             triple(task, HK + "partOf", iri(sections[t % 12]))
             triple(task, RDFS_LABEL, _literal(f"任务{t}", "zh"))
-            triple(task, HK + "text", _literal(f"{t}.任务{t}的原文。(牵头单位:某局;配合单位:某局)", "zh"))
+            triple(task, HK + "textSelection", iri(f"{task}/selection"))
+            triple(f"{task}/selection", OA + "hasSelector", iri(f"{task}/quote"))
+            triple(f"{task}/quote", OA + "exact", _literal(f"{t}.任务{t}的原文。(牵头单位:某局;配合单位:某局)", ""))
             triple(task, HK + "taskNumber", _literal(str(t)))
             triple(task, HK + "industry", iri(HKC + f"industry/{industries[t % 6]}"))
             triple(task, HK + "chainElement", iri(HKC + f"element/{elements[t % 6]}"))

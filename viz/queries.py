@@ -9,6 +9,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX p-plan: <http://purl.org/net/p-plan#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
 """
 
 PLANS = PREFIXES + """
@@ -49,7 +50,7 @@ WHERE {
         p-plan:isStepOfPlan ?plan .
   OPTIONAL { ?task hk:taskNumber ?number }
   OPTIONAL { ?task rdfs:label ?heading . FILTER (LANG(?heading) = "zh") }
-  OPTIONAL { ?task hk:text ?text }
+  OPTIONAL { ?task hk:textSelection/oa:hasSelector/oa:exact ?text }   # the task as written
   OPTIONAL { ?task hk:industry ?industry }
   OPTIONAL {
     ?task hk:partOf ?section .
