@@ -369,6 +369,13 @@ def _set(s, p, o):
 SHAPE_CASES = {
     # name: (mutation, focus node, shape)
     "task without plan": (_drop((TASK, PPLAN.isStepOfPlan, None)), TASK, "hks:Task-plan"),
+    "task without industry": (_drop((TASK, HK.industry, None)), TASK, "hks:Task-industry"),
+    "task with two industries": (_add((TASK, HK.industry, HKC["industry/food"])), TASK, "hks:Task-industry"),
+    "plan without jurisdiction": (_drop((PLAN, HK.city, None)), PLAN, "hks:Plan-city"),
+    "plan in two jurisdictions": (_add((PLAN, HK.city, HKD["city/othercity"]), (HKD["city/othercity"], RDF.type, HK.City)),
+                                  PLAN, "hks:Plan-city"),
+    "a second Chinese preferred label": (_add((CIVIL, SKOS.prefLabel, Literal("民政", lang="zh"))), CIVIL,
+                                         "hks:PrefLabel-uniqueLang"),
     "task in two plans": (_add((TASK, PPLAN.isStepOfPlan, HKD["plan/other"]),
                                (HKD["plan/other"], RDF.type, HK.Plan)), TASK, "hks:Task-plan"),
     "task step of a non-plan": (_set(TASK, PPLAN.isStepOfPlan, S1), TASK, "hks:Task-plan"),
