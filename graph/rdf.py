@@ -134,22 +134,48 @@ def quote_positions(text: str, quote: str) -> list[int]:
     return positions
 
 
+# The most context a quote selector is given: a passage repeated word for word needs as much context as it is
+# long (a generated plan repeats whole paragraphs); past this, the position selector tells the copies apart.
+# The bundled plans need at most 29 characters.
+CONTEXT_CAP = 200
+
+
+def context_lengths(text: str, quote: str, positions: list[int]) -> dict[int, int]:
+    """For every occurrence of `quote` (at `positions`), the smallest k >= 0 at which the k characters
+    before and after it (fewer at the text's ends) occur around no other occurrence: the oa:prefix and
+    oa:suffix length that makes its quote selector select it alone (k = 0 when the quote occurs once).
+
+    All occurrences of one quote at once, by partition refinement: occurrences grouped by the context read
+    so far, each group split by the next character on either side; an occurrence is done when its group is
+    itself alone. The cost is the sum of the context lengths, however often a passage repeats; at most
+    CONTEXT_CAP characters each side."""
+    length, size = len(quote), len(text)
+    lengths: dict[int, int] = {}
+    groups, k = [list(positions)], 0
+    while groups:
+        split = []
+        for group in groups:
+            if len(group) == 1 or k == CONTEXT_CAP:
+                lengths.update({at: k for at in group})
+                continue
+            buckets: dict[tuple, list[int]] = {}
+            for at in group:
+                before = text[at - k - 1] if at - k - 1 >= 0 else None
+                after = text[at + length + k] if at + length + k < size else None
+                buckets.setdefault((before, after), []).append(at)
+            if len(buckets) == 1 and (None, None) in buckets:     # the whole text around: nothing tells them apart
+                lengths.update({at: k for at in group})
+                continue
+            split.extend(buckets.values())
+        groups, k = split, k + 1
+    return lengths
+
+
 def unique_context(text: str, start: int, end: int, positions: list[int] | None = None) -> tuple[str, str]:
-    """The quote selector's oa:prefix and oa:suffix for text[start:end]: the k characters before and after
-    the span (fewer where the text begins or ends) for the smallest k >= 0 at which prefix + quote + suffix
-    occurs exactly once in the text, so that the quote selector alone selects this span (k = 0, two empty
-    strings, when the quote itself occurs once). `positions`: where the quote occurs (quote_positions)."""
+    """The quote selector's oa:prefix and oa:suffix for text[start:end] (see context_lengths)."""
     quote = text[start:end]
-    others = [p for p in (quote_positions(text, quote) if positions is None else positions) if p != start]
-    k = 0
-    while True:
-        prefix, suffix = text[max(0, start - k):start], text[end:end + k]
-        # the other occurrences of prefix + quote + suffix: the quote at p with the same text around it
-        others = [p for p in others if p >= len(prefix) and text.startswith(prefix, p - len(prefix))
-                  and text.startswith(suffix, p + len(quote))]
-        if not others:
-            return prefix, suffix
-        k += 1
+    k = context_lengths(text, quote, quote_positions(text, quote) if positions is None else positions)[start]
+    return text[max(0, start - k):start], text[end:end + k]
 
 
 def build_graph(plans: list[dict], texts: dict[str, str] | None = None) -> Graph:
@@ -455,9 +481,10 @@ class PlanWriter:
 
     def context(self, start: int, end: int) -> tuple[str, str]:
         quote = self.text[start:end]
-        if quote not in self._occurrences:
-            self._occurrences[quote] = quote_positions(self.text, quote)
-        return unique_context(self.text, start, end, self._occurrences[quote])
+        if quote not in self._occurrences:         # every occurrence's context length, once per quote
+            self._occurrences[quote] = context_lengths(self.text, quote, quote_positions(self.text, quote))
+        k = self._occurrences[quote][start]
+        return self.text[max(0, start - k):start], self.text[end:end + k]
 
     def section_iri(self, section_id: str) -> URIRef:
         return HKD[f"plan/{self.plan['id']}/section/{section_id}"]
