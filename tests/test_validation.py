@@ -229,6 +229,7 @@ def valid_graph() -> Graph:
     g.add((TASK, HK.partOf, S11))
     g.add((TASK, HK.taskNumber, Literal("1")))
     g.add((TASK, RDFS.label, Literal("健全养老服务体系", lang="zh")))
+    g.add((TASK, HK.industry, HKC["industry/elderly-care"]))
     g.add((TASK, HK.leadUnit, CIVIL))
     g.add((TASK, HK.cooperatingUnit, HEALTH))
     add_assignment(g, TASK, LEAD, CIVIL, "lead", 1, "市民政局")
@@ -238,6 +239,7 @@ def valid_graph() -> Graph:
     # task 2: numbered, without a bracket
     g.add((TASK2, RDF.type, HK.Task))
     g.add((TASK2, PPLAN.isStepOfPlan, PLAN))
+    g.add((TASK2, HK.industry, HKC["industry/cross-cutting"]))
     g.add((TASK2, HK.partOf, S11))
     g.add((TASK2, HK.flag, Literal("no-bracket")))
     add_selection(g, TASK2, *span("2.建设健康小镇。"))
