@@ -54,7 +54,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
     and the seconds of each stage; raises NoTasksFound, DecodeError, MetadataError or BuildFailed naming
     the file. `encoding`: the file's, unless its metadata gives one (else detected)."""
     from graph.validate import conforms_fast, run_shacl
-    from ontology.reason import InconsistentOntology, reason
+    from ontology.reason import InconsistentOntology, prepare, published, reason
 
     shared, seconds, clock = _shared_graphs(), {}, time.perf_counter()
 
@@ -77,10 +77,13 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
         raise BuildFailed(f"{path}: its triples name {len(foreign)} resources of other plans, e.g. {foreign[0]}")
     lap("rdf")
     try:
-        inferred = reason(graph, shared["ontology"], engine=engine).inferred
+        prepared = prepare(graph, shared["ontology"])
+        inferred = reason(graph, shared["ontology"], engine=engine, prepared=prepared).inferred
     except InconsistentOntology as error:
         raise BuildFailed(f"{path}: the plan's graph is inconsistent: {error}") from None
     for triple in inferred:
+        graph.add(triple)
+    for triple in published(prepared, inferred):     # as the release: external super-types, unique names
         graph.add(triple)
     lap("reasoning")
     data = graph.ntriples()

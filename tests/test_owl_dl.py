@@ -63,27 +63,14 @@ def _outside_the_map() -> list[tuple]:
     return sorted(found)
 
 
-# Until the Data Cube work (issue 17 item 4) moves the targets' years to year IRIs, hk:targetYear and
-# hk:inferredTargetYear hold xsd:gYear literals: what remains outside the map is theirs alone.
-_TARGET_YEARS = {HK.targetYear, HK.inferredTargetYear}
-targets_still_gyear = pytest.mark.xfail(
-    condition=any(p in _TARGET_YEARS for p, _ in _outside_the_map()),
-    reason="the targets' years are xsd:gYear literals until item 4's year IRIs", strict=True)
-
-
-def test_only_the_target_years_can_be_outside_the_datatype_map():
-    """Whatever else the reasoner reads is in the map: plan periods, dates and deadlines are annotations."""
-    assert [(p, d) for p, d in _outside_the_map() if p not in _TARGET_YEARS] == []
+def test_every_datatype_a_reasoner_reads_is_in_the_owl2_map():
+    """Plan periods' years, dates and deadlines (xsd:gYear, xsd:date) are annotations; the rest is in the map."""
+    assert _outside_the_map() == []
     annotations = set(ontology().subjects(RDF.type, OWL.AnnotationProperty))
     time, eli = Namespace("http://www.w3.org/2006/time#"), Namespace("http://data.europa.eu/eli/ontology#")
     assert {time.inXSDgYear, time.inXSDDate, eli.date_document} <= annotations
     assert not {time.inXSDgYear, time.inXSDDate, eli.date_document} & set(
         ontology().subjects(RDF.type, OWL.DatatypeProperty)), "an annotation property is nothing else"
-
-
-@targets_still_gyear
-def test_every_datatype_a_reasoner_reads_is_in_the_owl2_map():
-    assert _outside_the_map() == []
 
 
 def test_external_super_types_are_stated():
@@ -152,7 +139,6 @@ def _members_by_counting(predicate, at_least: int) -> set:
 
 
 @needs_java
-@targets_still_gyear
 def test_strict_hermit_on_ontology_and_release_recovers_the_defined_classes(capsys):
     graph = _without_defined_members()
     check = reasoning.hermit_strict(graph.serialize(format="nt", encoding="utf-8"))
@@ -172,7 +158,6 @@ def test_strict_hermit_on_ontology_and_release_recovers_the_defined_classes(caps
 
 
 @needs_java
-@targets_still_gyear
 def test_without_the_published_unique_names_the_counted_classes_are_not_recovered():
     """OWL has no unique-name assumption: the owl:differentFrom triples are what make two lead units two."""
     graph = _without_defined_members(OWL.differentFrom)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Namespace
 
-from graph.pipeline import RELEASE
-from graph.rdf import quote_positions, unique_context
+from graph.pipeline import RELEASE, ROOT
+from graph.rdf import CONTEXT_CAP, quote_positions, unique_context
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -77,3 +77,16 @@ def test_every_quote_selector_of_the_release_selects_its_span_alone():
         else:
             assert occurrences(text, exact) == 1
     assert needed > 0
+
+
+def test_a_passage_written_twice_word_for_word_gets_the_longest_context_only():
+    """No context short of the whole passage tells two copies apart: the context stops at the limit
+    either side (the position selector tells them apart), and the span check accepts that."""
+    passage = "市民政局牵头，市卫生健康委配合。" * 60           # 960 characters, then the same again
+    text = "一、" + passage + "二、" + passage + "三、"
+    start, end = at(text, "市卫生健康委", 90)                # in the middle of the second copy
+    prefix, suffix = unique_context(text, start, end)
+    assert (prefix, suffix) == (text[start - CONTEXT_CAP:start], text[end:end + CONTEXT_CAP])
+    assert occurrences(text, prefix + "市卫生健康委" + suffix) > 1
+    query = (ROOT / "queries" / "span-mismatch-violation.rq").read_text(encoding="utf-8")
+    assert f"STRLEN(?prefix) >= {CONTEXT_CAP}" in query, "the span check exempts exactly the longest context"
