@@ -669,8 +669,8 @@ class PlanWriter:
     def write_area_code(self) -> None:
         """The GB/T 2260 code of the target's area (the plan's jurisdiction), where the table has one."""
         code = area_codes().get(self.plan.get("jurisdiction") or self.plan["city"])
-        if code:
-            self.add(self.city, SKOS.notation, Literal(code))
+        if code:             # the same property as the links out of graph/data/cities.tsv: one name for the code
+            self.add(self.city, HK.gbt2260Code, Literal(code))
 
     def _restatements(self) -> dict[str, list[dict]]:
         """The later mentions of each target, by the id of its first mention (built once per plan)."""

@@ -153,7 +153,7 @@ def test_two_targets_of_one_indicator_place_and_year_differ_by_their_statement()
         ?t hk:indicator/skos:prefLabel "{FOREST}"@zh ; hk:value ?value ; hk:comparator ?comparator ; hk:unit ?unit ;
            hk:targetYear/skos:notation ?year ; hk:city ?cityNode ; hk:statedIn ?statement .
         ?statement oa:hasSelector/oa:exact ?quote .
-        ?cityNode rdfs:label ?city ; skos:notation ?code . FILTER (LANG(?city) = "zh") }} ORDER BY ?comparator""")
+        ?cityNode rdfs:label ?city ; hk:gbt2260Code ?code . FILTER (LANG(?city) = "zh") }} ORDER BY ?comparator""")
     assert [(r["value"], r["comparator"], r["unit"], r["year"], r["city"], r["code"], r["quote"]) for r in found] == [
         ("1", "=", "家", "2022", "柳州市", "450200", "1家国家森林康养基地"),
         ("1", ">=", "个", "2022", "柳州市", "450200", "1个以上培育国家森林康养基地")]
@@ -166,7 +166,9 @@ def test_two_targets_of_one_indicator_place_and_year_differ_by_their_statement()
 
 def test_the_areas_carry_their_gb_t_2260_codes():
     found = rows(release(), """SELECT ?city ?code WHERE { ?t a hk:Target ; hk:city ?c . ?c rdfs:label ?city ;
-        skos:notation ?code . FILTER (LANG(?city) = "zh") } GROUP BY ?city ?code ORDER BY ?city""")
+        hk:gbt2260Code ?code . FILTER (LANG(?city) = "zh") } GROUP BY ?city ?code ORDER BY ?city""")
+    # one name for the code: the area carries no second spelling of it
+    assert rows(release(), "SELECT ?c WHERE { ?t a hk:Target ; hk:city ?c . ?c skos:notation ?code }") == []
     assert [(r["city"], r["code"]) for r in found] == [("来宾市", "451300"), ("柳州市", "450200")]
 
 
