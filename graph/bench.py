@@ -253,8 +253,10 @@ def _write_graph(graph, path: Path) -> None:
 
 
 def stage_reasoning(folder: Path, options: dict) -> dict:
+    from rdflib import Graph
+
     from graph.pipeline import load_ontology
-    from ontology.reason import check_with_hermit, prepare, reason
+    from ontology.reason import check_with_hermit, prepare, published, reason
 
     ontology = load_ontology()
     clock = Clock(options.get("python_memory", False))
@@ -265,16 +267,24 @@ def stage_reasoning(folder: Path, options: dict) -> dict:
     reasoners, reasoner_seconds, inferred = set(), 0.0, 0
 
     def run(graph, engine: str):
+        """The reasoner's answer, and the inferred triples as released: with what ontology.reason.published
+        adds for OWL tools (external super-types, unique names), as the main job and corpus builds write."""
+        prepared = prepare(graph)
         if engine == "checked":   # the main job's: the rules engine's answer, checked by HermiT
-            prepared = prepare(graph)
-            return check_with_hermit(prepared, reason(graph, engine="rules", prepared=prepared))
-        return reason(graph) if engine == "auto" else reason(graph, engine=engine)
+            result = check_with_hermit(prepared, reason(graph, engine="rules", prepared=prepared))
+        else:
+            result = reason(graph) if engine == "auto" else reason(graph, engine=engine)
+        released = Graph()
+        released += result.inferred
+        for triple in published(prepared, result.inferred):
+            released.add(triple)
+        return result, released
 
     if options["whole"]:
         data = _graph(folder / "concepts.nt", *plans)
         with clock:
-            result = run(ontology + data, options.get("whole_engine", "checked"))
-        _write_graph(result.inferred, folder / "inferred.nt")
+            result, released = run(ontology + data, options.get("whole_engine", "checked"))
+        _write_graph(released, folder / "inferred.nt")
         reasoners.add(result.reasoner)
         reasoner_seconds, inferred = result.reasoner_seconds, len(result.inferred)
         mode = "whole graph"
@@ -284,8 +294,8 @@ def stage_reasoning(folder: Path, options: dict) -> dict:
             data = _graph(path)
             data += concepts
             with clock:
-                result = run(ontology + data, options.get("per_plan_engine", "rules"))
-            _write_graph(result.inferred, path.with_suffix(".inferred.nt"))
+                result, released = run(ontology + data, options.get("per_plan_engine", "rules"))
+            _write_graph(released, path.with_suffix(".inferred.nt"))
             reasoners.add(result.reasoner)
             reasoner_seconds += result.reasoner_seconds
             inferred += len(result.inferred)
