@@ -407,9 +407,12 @@ class PlanWriter:
         self.add(government, HK.city, self.city)
         self.add(self.city, RDF.type, JURISDICTION_CLASSES[self.place_type])
         _labels(self.graph, self.city, plan.get("jurisdiction", plan["city"]), self.city_en)
+        # The place's GB/T 2260 code, once, from one table: the targets' area dimension and the links out read it.
+        code = area_codes().get(plan.get("jurisdiction") or plan["city"])
+        if code:
+            self.add(self.city, HK.gbt2260Code, Literal(code))
         links = CITIES.get(plan["city_id"]) if self.place_type in ("city", "county") else None
         if links:
-            self.add(self.city, HK.gbt2260Code, Literal(links["gbt2260"]))
             if links["wikidata"]:
                 self.add(self.city, HK.wikidataItem, URIRef(f"http://www.wikidata.org/entity/{links['wikidata']}"))
         if "jurisdiction_level" in plan:
@@ -633,7 +636,6 @@ class PlanWriter:
             self.add(indicator, SKOS.editorialNote, Literal(GENERATED_LABEL_NOTE, lang="en"))
         self.add(node, HK.indicator, indicator)
         self.add(node, HK.city, self.city)
-        self.write_area_code()
         # The year one of its mentions names; else none, and the plan's target year when it is inferred.
         year = next((m["year"] for m in [target] + self._restatements().get(target["id"], []) if m["year"]), None)
         self.add(node, HK.targetYear, self.year_concept(year) if year is not None else NO_YEAR)
@@ -665,12 +667,6 @@ class PlanWriter:
         self.add(node, SKOS.notation, Literal(str(year)))
         _labels(self.graph, node, f"{year}年", str(year), SKOS.prefLabel)
         return node
-
-    def write_area_code(self) -> None:
-        """The GB/T 2260 code of the target's area (the plan's jurisdiction), where the table has one."""
-        code = area_codes().get(self.plan.get("jurisdiction") or self.plan["city"])
-        if code:             # the same property as the links out of graph/data/cities.tsv: one name for the code
-            self.add(self.city, HK.gbt2260Code, Literal(code))
 
     def _restatements(self) -> dict[str, list[dict]]:
         """The later mentions of each target, by the id of its first mention (built once per plan)."""

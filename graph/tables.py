@@ -35,25 +35,27 @@ class KnownBody:
 
 
 @lru_cache(maxsize=None)
+def rows_by_id(name: str) -> dict[str, dict[str, str]]:
+    """The rows of a table keyed by its id column, in the table's order, read once."""
+    return {row["id"]: row for row in read_tsv(name)}
+
+
 def functions() -> dict[str, dict[str, str]]:
-    return {row["id"]: row for row in read_tsv("functions.tsv")}
+    return rows_by_id("functions.tsv")
 
 
-@lru_cache(maxsize=None)
 def kinds() -> dict[str, dict[str, str]]:
-    return {row["id"]: row for row in read_tsv("kinds.tsv")}
+    return rows_by_id("kinds.tsv")
 
 
-@lru_cache(maxsize=None)
 def levels() -> dict[str, dict[str, str]]:
     """Levels of government, highest first (levels.tsv)."""
-    return {row["id"]: row for row in read_tsv("levels.tsv")}
+    return rows_by_id("levels.tsv")
 
 
-@lru_cache(maxsize=None)
 def provinces() -> dict[str, dict[str, str]]:
     """Provincial-level divisions (jurisdictions.tsv), by id."""
-    return {row["id"]: row for row in read_tsv("jurisdictions.tsv")}
+    return rows_by_id("jurisdictions.tsv")
 
 
 @lru_cache(maxsize=None)
@@ -61,9 +63,8 @@ def level_prefixes() -> list[tuple[str, re.Pattern]]:
     return [(key, re.compile(row["prefix"])) for key, row in levels().items()]
 
 
-@lru_cache(maxsize=None)
 def industries() -> dict[str, dict[str, str]]:
-    return {row["id"]: row for row in read_tsv("industries.tsv")}
+    return rows_by_id("industries.tsv")
 
 
 @lru_cache(maxsize=None)

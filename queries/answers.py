@@ -18,7 +18,7 @@ class Answers:
         self.store = store
         self.queries = library.all_queries(include_checks=False)
         self.results = {name: run(query, store) for name, query in self.queries.items()}
-        self.network = Network.from_store(store)
+        self.network = Network.from_store(store, load_by_body=self.results[load.BY_BODY])
         # A comparison needs two cities; a corpus of one city's plans still gets every other answer.
         self.comparison = Comparison(store, self.network) if len(self.network.cities) >= 2 else None
         weights = ":".join(map(str, load.headline_weights()))

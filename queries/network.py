@@ -48,10 +48,12 @@ class Network:
             self.function_labels[row["function"]] = (row["function_zh"], row["function_en"])
 
     @classmethod
-    def from_store(cls, store, kinds: str | None = None) -> "Network":
+    def from_store(cls, store, kinds: str | None = None, load_by_body: Answer | None = None) -> "Network":
         """The network of the store's assignments; the bodies `load.by_body` counts (of `kinds`, by default
-        government departments) are the ones its projection and figures rank."""
-        counted = {row["agency"] for row in load.by_body(store, kinds).as_dicts()}
+        government departments) are the ones its projection and figures rank. `load_by_body`: that answer,
+        when the caller has it already."""
+        loads = load_by_body if load_by_body is not None else load.by_body(store, kinds)
+        counted = {row["agency"] for row in loads.as_dicts()}
         return cls(run(library.get("task-assignments"), store), run(library.get("agency-functions"), store), counted)
 
     @property
