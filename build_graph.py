@@ -17,19 +17,21 @@ import signal
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-
-from graph import child_processes, pipeline  # noqa: E402
-from graph.decode import DecodeError, known_encoding  # noqa: E402
-from graph.extract import NoTasksFound, extract_file  # noqa: E402
-from graph.metadata import MetadataError  # noqa: E402
-from graph.output_folder import OutputError  # noqa: E402
-from queries.library import QueryError  # noqa: E402
-from queries.server import DEFAULT_QUERY_TIMEOUT as SERVE_TIMEOUT  # noqa: E402
-from queries.stores import DEFAULT_MAX_RESPONSE_MB as ENDPOINT_MAX_MB  # noqa: E402
-from queries.stores import DEFAULT_TIMEOUT as ENDPOINT_TIMEOUT  # noqa: E402
-from queries.stores import StoreError, StoreInputError  # noqa: E402
+from healthkg.graph import child_processes
+from healthkg.graph.app import pipeline
+from healthkg.graph.app.corpus import build_corpus
+from healthkg.graph.app.output_folder import OutputError
+from healthkg.graph.bench import benchmark as bench
+from healthkg.graph.extract.decode import DecodeError, known_encoding
+from healthkg.graph.extract.metadata import MetadataError
+from healthkg.graph.extract.records import NoTasksFound, extract_file
+from healthkg.queries import library, runner, stores
+from healthkg.queries.library import QueryError
+from healthkg.queries.server import DEFAULT_QUERY_TIMEOUT as SERVE_TIMEOUT
+from healthkg.queries.server import OxigraphServer
+from healthkg.queries.stores import DEFAULT_MAX_RESPONSE_MB as ENDPOINT_MAX_MB
+from healthkg.queries.stores import DEFAULT_TIMEOUT as ENDPOINT_TIMEOUT
+from healthkg.queries.stores import StoreError, StoreInputError
 
 EXIT_BUILD_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -75,8 +77,8 @@ def parse_args(argv):
     parser = Parser(prog="build_graph.py", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.split("\n")[2:]))
-    parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
-    parser.add_argument("--sources", type=Path, default=ROOT / "graph" / "sources",
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    parser.add_argument("--sources", type=Path, default=pipeline.SOURCES,
                         help="folder of plan texts (default: the bundled plans)")
     parser.add_argument("--encoding", type=encoding_option, dest="main_encoding", metavar="ENC",
                         help=ENCODING_HELP)
@@ -127,7 +129,7 @@ def parse_args(argv):
 
     corpus = commands.add_parser("build", help="build a corpus of plans into an on-disk Oxigraph store")
     corpus.add_argument("--sources", type=Path, required=True, dest="corpus_sources", help="folder of plan texts")
-    corpus.add_argument("--store-dir", type=Path, default=ROOT / "store",
+    corpus.add_argument("--store-dir", type=Path, default=Path("store"),
                         help="the store folder, replaced when the build succeeds (default: store/)")
     corpus.add_argument("--force", action="store_true", dest="force_store",
                         help="build into a --store-dir that holds files healthkg did not write "
@@ -172,8 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(argv: list[str]) -> int:
-    if argv[:1] == ["bench"]:                  # the benchmark has its own options (graph/bench.py)
-        from graph import bench
+    if argv[:1] == ["bench"]:                  # the benchmark has its own options (graph/bench/benchmark.py)
 
         return bench.main(argv[1:])
     args = parse_args(argv)
@@ -217,8 +218,6 @@ def run_extract(args) -> int:
 
 
 def run_query(args) -> int:
-    from queries import library, runner, stores
-
     if args.list or not args.name:
         for name, query in library.all_queries().items():
             print(f"{name:<40} {query.title or '(quality check: returns zero rows)'}")
@@ -248,8 +247,6 @@ def _key_value(item: str) -> tuple[str, str]:
 
 
 def run_build(args) -> int:
-    from graph.corpus import build_corpus
-
     summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
                            jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
@@ -262,8 +259,6 @@ def run_build(args) -> int:
 
 
 def run_serve(args) -> int:
-    from queries.server import OxigraphServer
-
     server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir, query_timeout=args.timeout,
                             allow_federation=args.allow_federation)
     # SIGTERM and SIGHUP stop it as Ctrl-C does, so the server and its temporary store go with it; Ctrl-C

@@ -1,6 +1,6 @@
 """A self-contained HTML page documenting an OWL ontology (the healthkg T-box).
 
-    from ontology.docs import render_ontology_html
+    from healthkg.ontology.docs import render_ontology_html
     html_text = render_ontology_html(Graph().parse("ontology/healthkg.ttl"))
 
 One static page: inline CSS, no script, no external resource (IRIs are shown as text, links only

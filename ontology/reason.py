@@ -1,6 +1,6 @@
-"""OWL reasoning over healthkg: the ontology (ontology/healthkg.ttl) plus the data of graph/rdf.py.
+"""OWL reasoning over healthkg: the ontology (ontology/healthkg.ttl) plus the data of graph/rdf/build.py.
 
-    from ontology.reason import reason
+    from healthkg.ontology.reason import reason
     result = reason(ontology + data)      # the ontology is added when the graph lacks it
     result.inferred                       # an rdflib Graph of the NEW triples only
     result.reasoner                       # "HermiT" or "OWL RL (owlrl)"
@@ -66,8 +66,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from graph import child_processes
-from graph.triples import ntriples, xml_safe_ntriples
+from healthkg.graph import child_processes
+from healthkg.graph.rdf.triples import ntriples, xml_safe_ntriples
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKD = Namespace("https://w3id.org/healthkg/id/")
@@ -1348,8 +1348,8 @@ def main() -> None:
         for path in sys.argv[1:]:
             data.parse(path)
     else:
-        from graph.pipeline import extract_all
-        from graph.rdf import build_graph
+        from healthkg.graph.app.pipeline import extract_all
+        from healthkg.graph.rdf.build import build_graph
 
         root = Path(__file__).resolve().parent.parent
         plans, texts = extract_all(root / "graph" / "sources")

@@ -2,11 +2,11 @@
 comparison, written as CSV and Markdown, and the headline answer as a sentence with its numbers."""
 from pathlib import Path
 
-from queries import library, load
-from queries.compare import Comparison
-from queries.network import Network
-from queries.runner import run, to_csv, to_markdown, to_table
-from queries.stores import Answer
+from healthkg.queries import library, load
+from healthkg.queries.compare import Comparison
+from healthkg.queries.network import Network
+from healthkg.queries.runner import run, to_csv, to_markdown, to_table
+from healthkg.queries.stores import Answer
 
 
 def _count(n: int, one: str, many: str) -> str:

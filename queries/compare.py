@@ -8,10 +8,10 @@ departments by default), as everywhere else.
 """
 from collections import defaultdict
 
-from queries import library, load
-from queries.network import Network
-from queries.runner import ranked, run
-from queries.stores import Answer
+from healthkg.queries import library, load
+from healthkg.queries.network import Network
+from healthkg.queries.runner import ranked, run
+from healthkg.queries.stores import Answer
 
 
 class Comparison:

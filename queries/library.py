@@ -19,9 +19,10 @@ variable, largest first, and equal values share a rank (1, 2, 2, 4).
 """
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
-QUERIES = Path(__file__).resolve().parent
+QUERIES = Path(str(resources.files("healthkg.queries")))
 # In a "..." string, SPARQL forbids a raw quote, backslash, LF and CR. A tab is escaped as well (rdflib's
 # parser turns raw tabs into spaces), and so is a "u" or "U" after a backslash: parsers decode \uXXXX anywhere
 # in the text before reading it (SPARQL 1.1, 19.2; rdflib even inside an escaped backslash); \U00000075 is "u".

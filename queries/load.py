@@ -9,9 +9,9 @@ name, break the tie for display). The headline, the network tables, the views an
 these answers, so a function stands at the same place everywhere; the robustness table reruns the same
 query under other weightings.
 """
-from queries import library
-from queries.runner import run
-from queries.stores import Answer
+from healthkg.queries import library
+from healthkg.queries.runner import run
+from healthkg.queries.stores import Answer
 
 BY_FUNCTION = "coordinating-load-by-function"
 BY_BODY = "coordinating-load"

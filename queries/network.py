@@ -12,9 +12,9 @@ from functools import cached_property
 
 import networkx as nx
 
-from queries import library, load
-from queries.runner import run
-from queries.stores import Answer
+from healthkg.queries import library, load
+from healthkg.queries.runner import run
+from healthkg.queries.stores import Answer
 
 LOUVAIN_SEED = 42
 

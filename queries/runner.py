@@ -4,8 +4,8 @@ import io
 import json
 from decimal import Decimal
 
-from queries.library import Query, QueryError
-from queries.stores import Answer
+from healthkg.queries.library import Query, QueryError
+from healthkg.queries.stores import Answer
 
 CONCEPT_IDS = """SELECT ?concept WHERE {{ ?concept <http://www.w3.org/2004/02/skos/core#inScheme>
   <https://w3id.org/healthkg/concept/scheme/{scheme}> }}"""

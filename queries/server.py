@@ -26,13 +26,14 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from importlib import resources
 from pathlib import Path
 
-from graph import child_processes
-from queries.stores import StoreError, StoreInputError, open_store_dir
+from healthkg.graph import child_processes
+from healthkg.queries.stores import StoreError, StoreInputError, open_store_dir
 
 DEFAULT_QUERY_TIMEOUT = 60
-NO_OUTBOUND = Path(__file__).resolve().parent / "no_outbound.py"
+NO_OUTBOUND = Path(str(resources.files("healthkg.queries") / "no_outbound.py"))
 TEMP_PREFIX = "healthkg-serve-"
 TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
 

@@ -4,11 +4,13 @@ Every store answers with the same plain rows: IRIs compacted with the project's 
 their lexical form, numbers in one canonical spelling, so answers from different stores compare equal.
 """
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 
-from graph.rdf import PREFIXES
-from queries import sparql_http
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+
+from healthkg.graph.rdf.vocab import curie
+from healthkg.queries import sparql_http
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
@@ -31,8 +33,6 @@ class StoreInputError(StoreError):
 
 def open_store_dir(path: Path):
     """The on-disk Oxigraph store built by `build`, opened read-only; StoreInputError if there is none."""
-    import pyoxigraph
-
     path = Path(path)
     hint = "build one with `build_graph.py build --sources DIR --store-dir DIR`"
     if not path.is_dir():
@@ -52,22 +52,10 @@ def _not_ntriples(graph_file: Path, error: Exception) -> StoreInputError:
     return StoreInputError(f"the graph file {graph_file} is not N-Triples: {first_line}")
 
 
-_BY_LENGTH = tuple((prefix, str(namespace)) for prefix, namespace
-                   in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))))
-
-
-@lru_cache(maxsize=2 ** 16)   # an answer names the same few thousand IRIs over and over
-def compact(iri: str) -> str:
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
-
-
 def cell(kind: str, value: str, datatype: str | None = None):
     """One answer term as a plain value: str for IRIs and text, int or Decimal for numbers."""
     if kind == "iri":
-        return compact(value)
+        return curie(value)
     if datatype in NUMERIC:
         try:
             number = Decimal(value)
@@ -91,8 +79,6 @@ class OxigraphStore:
     name = "oxigraph"
 
     def __init__(self, graph_file: Path | None = None, path: Path | None = None, read_only: bool = False):
-        import pyoxigraph
-
         self._ox = pyoxigraph
         if path and read_only:
             self.store = open_store_dir(path)
@@ -129,8 +115,6 @@ class RdflibStore:
     name = "rdflib"
 
     def __init__(self, graph_file: Path | None = None, graph=None):
-        from rdflib import Graph
-
         self.graph = graph if graph is not None else Graph()
         if graph_file:
             try:
@@ -141,8 +125,6 @@ class RdflibStore:
                 raise _no_triples(graph_file)
 
     def select(self, query: str) -> Answer:
-        from rdflib import BNode, Literal, URIRef
-
         try:
             result = self.graph.query(query)
             variables = [str(v) for v in result.vars]

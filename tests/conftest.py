@@ -13,7 +13,7 @@ LIUZHOU = SOURCES / "liuzhou-2020-liuzhenggui-9.txt"
 
 @lru_cache(maxsize=None)
 def extract_records(path: Path) -> dict:
-    from graph.extract import extract_file
+    from healthkg.graph.extract.records import extract_file
 
     return extract_file(path)
 
@@ -40,7 +40,7 @@ RELEASE = ROOT / "graph" / "release" / "healthkg.nt"
 @pytest.fixture(scope="session")
 def release_store():
     """The committed release in the embedded Oxigraph store (in memory)."""
-    from queries.stores import OxigraphStore
+    from healthkg.queries.stores import OxigraphStore
 
     return OxigraphStore(RELEASE)
 
@@ -48,7 +48,7 @@ def release_store():
 @pytest.fixture(scope="session")
 def rdflib_release():
     """The committed release in one rdflib graph for the whole session (parsing it takes about 1 s)."""
-    from queries.stores import RdflibStore
+    from healthkg.queries.stores import RdflibStore
 
     return RdflibStore(RELEASE)
 
@@ -69,8 +69,9 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def hostile_answers():
     """Answers over the release graph with hostile labels (see tests/views_fixture.py)."""
-    from queries.answers import Answers
     from views_fixture import hostile_store
+
+    from healthkg.queries.answers import Answers
 
     return Answers(hostile_store())
 
@@ -78,7 +79,7 @@ def hostile_answers():
 @pytest.fixture(scope="session")
 def hostile_views(hostile_answers, tmp_path_factory):
     """The views of the hostile answers, written once: {file name: path}."""
-    from viz import write_views
+    from healthkg.viz import write_views
 
     folder = tmp_path_factory.mktemp("views")
     return {path.name: path for path in write_views(hostile_answers, folder)}

@@ -7,14 +7,14 @@ import io
 import shutil
 
 import pytest
-
 from conftest import LAIBIN, RELEASE, ROOT
 from gold_loads import CITIES, body_loads, hand_bodies
-from graph.agencies import align
-from graph import pipeline
-from graph.serialize import serialisations
-from queries import library, runner
-from queries.stores import OxigraphStore
+
+from healthkg.graph.app import pipeline
+from healthkg.graph.extract.agencies import align
+from healthkg.graph.rdf.serialize import serialisations
+from healthkg.queries import library, runner
+from healthkg.queries.stores import OxigraphStore
 
 QUESTIONS = sorted(p.stem for p in (ROOT / "queries").glob("*.rq") if not p.stem.endswith("-violation"))
 NETWORK_TABLES = ["network-load-robustness", "network-centrality", "network-city-figures"]

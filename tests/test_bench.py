@@ -7,9 +7,19 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from graph.bench import (BUILD_STAGES, PIPELINE_STAGES, STORES, budgets, exponent, exponents, format_table,
-                         parse_sizes, projection, run_benchmark)
-from queries import library
+from healthkg.graph.bench.benchmark import (
+    BUILD_STAGES,
+    PIPELINE_STAGES,
+    STORES,
+    budgets,
+    exponent,
+    exponents,
+    format_table,
+    parse_sizes,
+    projection,
+    run_benchmark,
+)
+from healthkg.queries import library
 
 RDFLIB_CAP = 0.05   # small enough that rdflib's slow queries take the "> cap" path
 
@@ -203,7 +213,8 @@ def test_queries_on_the_bundled_release_get_their_own_budget_line_and_column():
 def test_extract_scaling_measures_each_size_and_fits_the_exponent(tmp_path, capsys):
     """`bench --extract-scaling` on tiny sizes: one line per plan size and paragraph, the texts as large as
     asked, the exponent and both budget lines (their timing is reported, never asserted)."""
-    from graph import bench, extract_scaling
+    from healthkg.graph.bench import benchmark as bench
+    from healthkg.graph.bench import extract_scaling
 
     out = tmp_path / "scaling.json"
     assert bench.main(["--extract-scaling", "--extract-mb", "0.05,0.1", "--paragraph-kb", "4", "--json", str(out)]) == 0
@@ -225,7 +236,7 @@ def test_extract_scaling_measures_each_size_and_fits_the_exponent(tmp_path, caps
 
 
 def test_a_numbers_paragraph_is_one_sentence_of_targets():
-    from graph.extract_scaling import numbers_paragraph
+    from healthkg.graph.bench.extract_scaling import numbers_paragraph
 
     text = numbers_paragraph(2)
     assert len(text.encode()) >= 2048 and text.count("。") == 1 and text.endswith("。")

@@ -8,16 +8,16 @@ levels-every-level-city.txt), not copies of real documents.
 import re
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Namespace
 from rdflib.namespace import RDF
 
-from conftest import FIXTURES
-from graph import agencies, metadata, tables
-from graph.extract import extract_file
-from graph.jurisdictions import parse
-from graph.rdf import build_graph
+from healthkg.graph.extract import agencies, metadata, tables
+from healthkg.graph.extract.jurisdictions import parse
+from healthkg.graph.extract.records import extract_file
+from healthkg.graph.rdf.build import build_graph
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")

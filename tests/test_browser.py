@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import VIEW_REPORT
 from views_fixture import HOSTILE_BODY, HOSTILE_BODY_ID, HOSTILE_TASK_ID, SYNTHETIC_COUNTS, synthetic_store
 
@@ -109,7 +108,7 @@ def test_every_page_loads_offline_clean_and_draws_every_node(browser, hostile_vi
 
 
 def test_filtering_by_a_body_shows_its_tasks(browser, hostile_views, hostile_answers):
-    from viz.model import GraphData
+    from healthkg.viz.model import GraphData
 
     data = GraphData.from_store(hostile_answers.store)
     body = "hkd:agency/laibin-civil-affairs-bureau"
@@ -145,7 +144,7 @@ def test_filtering_by_a_body_shows_its_tasks(browser, hostile_views, hostile_ans
 
 
 def test_side_by_side_sizes_are_the_answers(browser, hostile_views, hostile_answers):
-    from queries import load
+    from healthkg.queries import load
 
     visit = Visit(browser, hostile_views["cities-side-by-side.html"])
     try:
@@ -217,8 +216,8 @@ def test_the_report_renders_chinese_glyphs(browser, hostile_views):
 
 
 def test_two_thousand_nodes_become_still_within_seconds(browser, tmp_path, screenshots):
-    from viz import knowledge_graph
-    from viz.model import GraphData
+    from healthkg.viz import knowledge_graph
+    from healthkg.viz.model import GraphData
 
     started = time.perf_counter()
     data = GraphData.from_store(synthetic_store(tmp_path))

@@ -11,18 +11,18 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, extract_records, source_text
 from gold_loads import CITIES, WEIGHTINGS, body_loads, function_loads, hand_bodies, ranks
-from graph.agencies import align
-from graph.extract import extract_text
-from graph.rdf import build_graph
-from queries import library, load, runner
-from queries.answers import Answers
-from queries.library import QueryError
-from queries.stores import OxigraphStore
-from viz import co_assignment, knowledge_graph, report
-from viz.model import GraphData
+
+from healthkg.graph.extract.agencies import align
+from healthkg.graph.extract.records import extract_text
+from healthkg.graph.rdf.build import build_graph
+from healthkg.queries import library, load, runner
+from healthkg.queries.answers import Answers
+from healthkg.queries.library import QueryError
+from healthkg.queries.stores import OxigraphStore
+from healthkg.viz import co_assignment, knowledge_graph, report
+from healthkg.viz.model import GraphData
 
 # Read from the plans (bureaus only, each task once per function): (function, tasks led, tasks only
 # co-operated on). 卫生健康 leads 4 来宾 and 12 柳州 tasks; 柳州's 发展中医药健康旅游产品 names 市卫生健康委 as lead and

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, LAIBIN, LIUZHOU, ROOT
 
 GBK_PLAN = FIXTURES / "gbk-plan.txt"

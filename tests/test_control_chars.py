@@ -13,17 +13,17 @@ import shutil
 
 import pyoxigraph
 import pytest
+from conftest import FIXTURES, LAIBIN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
-from conftest import FIXTURES, LAIBIN
-
-import build_graph
-from graph.extract import extract_file, extract_text
-from graph.rdf import HK, OA, build_triples
-from graph.serialize import serialisations
-from graph.triples import LINE_SEPARATORS, UNSAFE_CHARACTERS, ntriples, xml_safe_ntriples
+from healthkg import build_graph
+from healthkg.graph.extract.records import extract_file, extract_text
+from healthkg.graph.rdf.build import build_triples
+from healthkg.graph.rdf.serialize import serialisations
+from healthkg.graph.rdf.triples import LINE_SEPARATORS, UNSAFE_CHARACTERS, ntriples, xml_safe_ntriples
+from healthkg.graph.rdf.vocab import HK, OA
 
 LINE_BREAKS = ["\v", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e"]
 # a form feed is a page break: it ends no paragraph, so it is read like the other invisible characters

@@ -6,10 +6,10 @@ import sys
 
 import pyoxigraph
 import pytest
-
 from conftest import FIXTURES, ROOT, SOURCES
-from graph import pipeline
-from graph.corpus import build_corpus
+
+from healthkg.graph.app import pipeline
+from healthkg.graph.app.corpus import build_corpus
 
 
 def _triples(store_dir):
@@ -71,8 +71,8 @@ def test_jobs_below_one_is_bad_input(tmp_path):
 
 
 def test_plan_scoped_checks_run_per_plan_and_catch_a_wrong_quote():
-    from graph.corpus import _plan_violations, _shared_graphs
-    from graph.validate import plan_scoped, violation_queries
+    from healthkg.graph.app.corpus import _plan_violations, _shared_graphs
+    from healthkg.graph.check.validate import plan_scoped, violation_queries
 
     scoped = sorted(name for name, text in violation_queries().items() if plan_scoped(text))
     # agencies are shared by the plans of a city: a city clash between two plans shows only in the store
@@ -98,8 +98,9 @@ def test_a_plan_naming_another_plans_resource_is_caught(laibin):
     """What makes the plan-scoped checks enough: no plan's triples name another plan's resources."""
     from rdflib import URIRef
 
-    from graph.corpus import other_plans_resources
-    from graph.rdf import HKD, HK, build_graph
+    from healthkg.graph.app.corpus import other_plans_resources
+    from healthkg.graph.rdf.build import build_graph
+    from healthkg.graph.rdf.vocab import HK, HKD
 
     triples = set(build_graph([laibin]))
     plan_id = laibin["plan"]["id"]

@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import pyoxigraph
 import pytest
-
 from conftest import LAIBIN, LIUZHOU, RELEASE, extract_records
-from graph.validate import violation_queries
+
+from healthkg.graph.check.validate import violation_queries
 
 HK = "https://w3id.org/healthkg/ontology#"
 HKD = "https://w3id.org/healthkg/id/"

@@ -15,12 +15,12 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-
 from conftest import RELEASE, ROOT
 from processes import port_is_free, start_serve
-from queries import library, runner
-from queries.server import OxigraphServer, free_port
-from queries.stores import EndpointStore, StoreError, StoreInputError
+
+from healthkg.queries import library, runner
+from healthkg.queries.server import OxigraphServer, free_port
+from healthkg.queries.stores import EndpointStore, StoreError, StoreInputError
 
 # Regression (from SPARQLWrapper, which guessed the query form from the text): the header of
 # agency-without-function-violation ("…add its name to…") made it send that query as an ADD update (400).

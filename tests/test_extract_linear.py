@@ -11,14 +11,21 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
-
-from graph.extract import extract_text
-from graph.targets import (BACKWARD_STOP, CLAUSE_STOP, OBJECT_REACH, YEAR, _masked, _next_count, _Span,
-                           find_targets)
+from healthkg.graph.extract.records import extract_text
+from healthkg.graph.extract.targets import (
+    BACKWARD_STOP,
+    CLAUSE_STOP,
+    OBJECT_REACH,
+    YEAR,
+    _masked,
+    _next_count,
+    _Span,
+    find_targets,
+)
 
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

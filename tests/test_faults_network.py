@@ -16,11 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import RELEASE, ROOT
 from processes import children, cmdline, port_is_free, running, start_serve, wait_until
-from queries.server import OxigraphServer, free_port, remove_leftover_stores
-from queries.stores import EndpointStore, StoreError
+
+from healthkg.queries.server import OxigraphServer, free_port, remove_leftover_stores
+from healthkg.queries.stores import EndpointStore, StoreError
 
 HANG = 60           # seconds: a command still running after this has hung
 ROWS = b'{"head":{"vars":["x"]},"results":{"bindings":['

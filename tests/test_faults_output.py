@@ -2,7 +2,7 @@
 leaves the previous output as it was and no child process behind, and two runs never write one folder.
 
 Each case is what a careless user or a crash does; expected outcomes come from the rules of
-graph/output_folder.py (write only into a missing, empty or own folder; swap in whole; never delete
+graph/app/output_folder.py (write only into a missing, empty or own folder; swap in whole; never delete
 what the program did not create).
 """
 import errno
@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-import build_graph
 from processes import children, cmdline, running, wait_until
-from graph import pipeline
-from graph.synthetic import write_corpus
-from graph.output_folder import MARKER
+
+from healthkg import build_graph
+from healthkg.graph.app import pipeline
+from healthkg.graph.app.output_folder import MARKER
+from healthkg.graph.bench.synthetic import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "graph" / "sources"

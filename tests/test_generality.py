@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import FIXTURES, extract_records
 
 WUZHOU = FIXTURES / "wuzhou-style.txt"
@@ -544,7 +543,7 @@ def test_task_targets_lie_inside_their_task(path):
 
 # --- no tasks ------------------------------------------------------------------------------------------
 def test_no_tasks_raises():
-    from graph.extract import NoTasksFound, extract_file
+    from healthkg.graph.extract.records import NoTasksFound, extract_file
 
     with pytest.raises(NoTasksFound):
         extract_file(NO_TASKS)

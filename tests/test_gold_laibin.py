@@ -8,7 +8,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from scoring import describe, load_gold, score_roles, score_targets, score_tasks
 
 ROOT = Path(__file__).resolve().parent.parent

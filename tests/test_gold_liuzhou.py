@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import LIUZHOU, source_text
 from scoring import describe, load_gold, score_roles, score_targets, score_tasks
 

@@ -12,15 +12,14 @@ import sys
 import threading
 
 import pytest
-from rdflib import Graph
-
 from conftest import FIXTURES, ROOT
 from processes import children, cmdline, running, wait_until
+from rdflib import Graph
 from test_reasoning import tiny_graph
 
-from graph import child_processes
-from ontology import reason as reasoning
-from ontology.reason import HERMIT, OWLRL, HermitBounds, HermitExceeded, ReasoningError
+from healthkg.graph import child_processes
+from healthkg.ontology import reason as reasoning
+from healthkg.ontology.reason import HERMIT, OWLRL, HermitBounds, HermitExceeded, ReasoningError
 
 needs_java = pytest.mark.skipif(reasoning.hermit_problem() is not None, reason="HermiT needs Java")
 WUZHOU = FIXTURES / "wuzhou-style.txt"
@@ -144,10 +143,10 @@ CHECKER = """
 import sys
 from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, {root!r})
-from graph.extract import extract_text
-from graph.extract_scaling import large_plan
-from graph.rdf import build_triples
-from ontology.reason import check_with_hermit, prepare, reason
+from healthkg.graph.extract.records import extract_text
+from healthkg.graph.bench.extract_scaling import large_plan
+from healthkg.graph.rdf.build import build_triples
+from healthkg.ontology.reason import check_with_hermit, prepare, reason
 text = large_plan(0.5)
 records = extract_text(text)
 prepared = prepare(build_triples([records], {{records["plan"]["id"]: text}}))
@@ -184,9 +183,9 @@ def test_the_jvm_dies_when_the_program_is_interrupted(monkeypatch):
     """What the command line does on Ctrl-C, SIGTERM or SIGHUP: child_processes.kill_all(). The thread
     running the check then ends at once, with an error rather than a fallback that would start work."""
     monkeypatch.setattr(child_processes, "_closing", False)    # kill_all() closes it; the next tests start JVMs
-    from graph.extract import extract_text
-    from graph.extract_scaling import large_plan
-    from graph.rdf import build_triples
+    from healthkg.graph.bench.extract_scaling import large_plan
+    from healthkg.graph.extract.records import extract_text
+    from healthkg.graph.rdf.build import build_triples
 
     text = large_plan(0.25)
     records = extract_text(text)

@@ -8,10 +8,9 @@ import os
 import shutil
 
 import pytest
-
 from conftest import FIXTURES, LAIBIN, LIUZHOU
 
-import build_graph
+from healthkg import build_graph
 
 WUZHOU = FIXTURES / "wuzhou-style.txt"
 
@@ -136,7 +135,7 @@ def test_corpus_build_on_a_utf16_plan(capsys, tmp_path):
 # -- encodings that work ----------------------------------------------------------------------------------
 
 def test_utf16_with_byte_order_mark_is_detected(tmp_path):
-    from graph.extract import extract_file
+    from healthkg.graph.extract.records import extract_file
 
     plan = tmp_path / "wuzhou.txt"
     plan.write_bytes(WUZHOU.read_text(encoding="utf-8").encode("utf-16"))
@@ -147,7 +146,7 @@ def test_utf16_with_byte_order_mark_is_detected(tmp_path):
 
 def test_encoding_from_metadata_file_beats_the_option(tmp_path):
     """The metadata file speaks for its plan; --encoding for the plans whose metadata says nothing."""
-    from graph.extract import extract_file
+    from healthkg.graph.extract.records import extract_file
 
     plan = tmp_path / "wuzhou.txt"
     plan.write_bytes(WUZHOU.read_text(encoding="utf-8").encode("utf-16-le"))

@@ -6,16 +6,16 @@ import json
 import shutil
 
 import pytest
+from conftest import FIXTURES
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from conftest import FIXTURES
-from graph import pipeline
-from graph import validate as validation
-from graph.output_folder import MAIN_JOB, MARKER
-from graph.rdf import HK, HKD
-from graph.validate import ShaclResult, ValidationReport
-from ontology import reason as reasoning
+from healthkg.graph.app import pipeline
+from healthkg.graph.app.output_folder import MAIN_JOB, MARKER
+from healthkg.graph.check import validate as validation
+from healthkg.graph.check.validate import ShaclResult, ValidationReport
+from healthkg.graph.rdf.vocab import HK, HKD
+from healthkg.ontology import reason as reasoning
 
 WUZHOU = FIXTURES / "wuzhou-style.txt"
 

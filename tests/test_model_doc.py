@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import Graph, RDF
-
 from conftest import RELEASE, ROOT
-from graph.rdf import PREFIXES
+from rdflib import RDF, Graph
+
+from healthkg.graph.rdf.vocab import PREFIXES
 
 MODEL = ROOT / "ontology" / "MODEL.md"
 ONTOLOGY = ROOT / "ontology" / "healthkg.ttl"

@@ -9,11 +9,11 @@ import sys
 
 import networkx as nx
 import pytest
-
 from conftest import ROOT
 from gold_loads import CITIES, hand_bodies
-from graph.agencies import align
-from queries.network import Network, _degree_centralisation
+
+from healthkg.graph.extract.agencies import align
+from healthkg.queries.network import Network, _degree_centralisation
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,9 @@ def test_louvain_communities_identical_on_two_runs(network, release_store):
 COMMUNITIES_SCRIPT = """
 import json, sys
 sys.path.insert(0, ".")
-from graph.pipeline import RELEASE
-from queries.network import Network
-from queries.stores import OxigraphStore
+from healthkg.graph.app.pipeline import RELEASE
+from healthkg.queries.network import Network
+from healthkg.queries.stores import OxigraphStore
 network = Network.from_store(OxigraphStore(RELEASE))
 print(json.dumps({city: Network.communities(network.projection(city)) for city in network.cities}))
 """

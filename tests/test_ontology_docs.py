@@ -6,11 +6,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from conftest import ROOT
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import OWL, RDF, RDFS
 
-from conftest import ROOT
-from ontology.docs import render_ontology_html
+from healthkg.ontology.docs import render_ontology_html
 
 ONTOLOGY_FILE = ROOT / "ontology" / "healthkg.ttl"
 HK = Namespace("https://w3id.org/healthkg/ontology#")

@@ -5,10 +5,9 @@ a level-2 heading marker that lost its closing parenthesis is still read as the 
 import re
 
 import pytest
-
 from conftest import LAIBIN, LIUZHOU, extract_records, source_text
 
-from graph.extract import extract_text
+from healthkg.graph.extract.records import extract_text
 
 PLANS = [LAIBIN, LIUZHOU]
 

@@ -12,8 +12,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from graph.pipeline import ONTOLOGY, RELEASE
-from ontology import reason as reasoning
+from healthkg.graph.app.pipeline import ONTOLOGY, RELEASE
+from healthkg.ontology import reason as reasoning
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes

@@ -8,12 +8,11 @@
 """
 from __future__ import annotations
 
+from conftest import FIXTURES, LAIBIN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, LAIBIN
-
-from graph.extract import NoTasksFound, extract_text
+from healthkg.graph.extract.records import NoTasksFound, extract_text
 
 settings.register_profile(
     "healthkg-properties", max_examples=200, deadline=None, derandomize=True,

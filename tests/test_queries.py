@@ -10,14 +10,14 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import LAIBIN, LIUZHOU, ROOT, extract_records, source_text
 from gold_loads import body_loads
-from queries import library, runner
-from queries.library import Query, QueryError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scoring import load_gold
+
+from healthkg.queries import library, runner
+from healthkg.queries.library import Query, QueryError
 
 QUERY_DIR = ROOT / "queries"
 ALL_FILES = sorted(QUERY_DIR.glob("*.rq"))
@@ -263,7 +263,7 @@ def test_cli_search_with_param():
 ], ids=["unknown-query", "param-without-equals", "param-without-name", "unknown-param"])
 def test_cli_bad_input_exits_2_with_a_message(args, expected, capsys):
     # in-process (build_graph.py does sys.exit(main())); one case also as a subprocess below
-    import build_graph
+    from healthkg import build_graph
 
     assert build_graph.main(list(args)) == 2
     out, err = capsys.readouterr()

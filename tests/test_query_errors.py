@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
-from queries.server import free_port
+
+from healthkg.queries.server import free_port
 
 EXIT_BAD_INPUT = 2
 

@@ -2,14 +2,15 @@
 from functools import lru_cache
 
 import pytest
+from conftest import LAIBIN, LIUZHOU, extract_records
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from conftest import LAIBIN, LIUZHOU, extract_records
-from graph.decode import read_text
-from graph.extract import extract_text
-from graph.rdf import HK, HKD, OA, build_graph
-from graph.serialize import serialisations, sorted_ntriples
+from healthkg.graph.extract.decode import read_text
+from healthkg.graph.extract.records import extract_text
+from healthkg.graph.rdf.build import build_graph
+from healthkg.graph.rdf.serialize import serialisations, sorted_ntriples
+from healthkg.graph.rdf.vocab import HK, HKD, OA
 
 
 def _texts(*paths):

@@ -8,12 +8,12 @@ import tempfile
 from collections import Counter
 
 import pytest
+from conftest import LAIBIN, LIUZHOU, ROOT
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from conftest import LAIBIN, LIUZHOU, ROOT
-from ontology import reason as reasoning
-from ontology.reason import HERMIT, OWLRL, InconsistentOntology, load_ontology, reason
+from healthkg.ontology import reason as reasoning
+from healthkg.ontology.reason import HERMIT, OWLRL, InconsistentOntology, load_ontology, reason
 
 ONTOLOGY_FILE = ROOT / "ontology" / "healthkg.ttl"
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -377,7 +377,7 @@ def test_fallback_inconsistency_names_individual(monkeypatch):
 
 @pytest.fixture(scope="module")
 def full_graph(laibin, liuzhou):
-    rdf = pytest.importorskip("graph.rdf")
+    rdf = pytest.importorskip("healthkg.graph.rdf.build")
     texts = {records["plan"]["id"]: path.read_text(encoding="utf-8")
              for records, path in ((laibin, LAIBIN), (liuzhou, LIUZHOU))}
     return rdf.build_graph([laibin, liuzhou], texts)

@@ -1,9 +1,10 @@
 """The linear 'rules' engine (used for corpora too large for one HermiT run) entails exactly what HermiT
 does on the bundled plans: same classes, same property values."""
 from conftest import SOURCES
-from graph import pipeline
-from graph.rdf import build_graph
-from ontology.reason import HERMIT, RULES, reason
+
+from healthkg.graph.app import pipeline
+from healthkg.graph.rdf.build import build_graph
+from healthkg.ontology.reason import HERMIT, RULES, reason
 
 
 def test_rules_engine_equals_hermit_on_the_bundled_plans():
@@ -21,8 +22,8 @@ def test_a_separate_ontology_gives_what_the_merged_graph_gives_and_a_schema_chan
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDF, RDFS
 
-    from graph.rdf import HK
-    from graph.triples import TripleSet
+    from healthkg.graph.rdf.triples import TripleSet
+    from healthkg.graph.rdf.vocab import HK
 
     ontology = TripleSet(pipeline.load_ontology())
     data = TripleSet(build_graph([laibin]))

@@ -5,10 +5,10 @@ import sys
 from functools import lru_cache
 
 import pytest
-
 from conftest import ROOT, SOURCES
-from graph import pipeline
-from graph.serialize import serialisations
+
+from healthkg.graph.app import pipeline
+from healthkg.graph.rdf.serialize import serialisations
 
 
 @lru_cache(maxsize=None)

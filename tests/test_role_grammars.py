@@ -17,14 +17,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, LAIBIN, LIUZHOU, ROOT, extract_records
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from conftest import FIXTURES, LAIBIN, LIUZHOU, ROOT, extract_records
-
-from graph.deadlines import parse as parse_deadline
-from graph.extract import NoTasksFound, extract_file, extract_text
-from graph.rdf import build_graph
+from healthkg.graph.extract.deadlines import parse as parse_deadline
+from healthkg.graph.extract.records import NoTasksFound, extract_file, extract_text
+from healthkg.graph.rdf.build import build_graph
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")
@@ -430,8 +429,8 @@ def test_deadlines_in_owl_time(hezhou_graph):
 
 
 def test_the_deadlines_question(hezhou_graph, tmp_path):
-    from queries import library, runner
-    from queries.stores import OxigraphStore
+    from healthkg.queries import library, runner
+    from healthkg.queries.stores import OxigraphStore
 
     records, graph = hezhou_graph
     path = tmp_path / "hezhou.nt"

@@ -13,8 +13,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.extract import NoTasksFound, extract_text
-from graph.roles import KIND_OF_VERB
+from healthkg.graph.extract.records import NoTasksFound, extract_text
+from healthkg.graph.extract.roles import KIND_OF_VERB
 
 PROFILE = settings(max_examples=150, deadline=None, derandomize=True)
 PLAN_HEAD = "某市人民政府关于印发某市大健康产业发展实施方案的通知\n\n一、重点任务\n（一）发展健康养老产业\n"

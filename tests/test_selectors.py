@@ -3,10 +3,11 @@ symmetric context that makes prefix + exact + suffix occur once in the source (o
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from rdflib import Graph, Namespace
 
-from graph.pipeline import RELEASE, ROOT
-from graph.rdf import CONTEXT_CAP, quote_positions, unique_context
+from healthkg.graph.app.pipeline import RELEASE
+from healthkg.graph.rdf.build import CONTEXT_CAP, quote_positions, unique_context
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 HK = Namespace("https://w3id.org/healthkg/ontology#")

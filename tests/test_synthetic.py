@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from graph import agencies
-from graph.extract import extract_file
-from graph.synthetic import cities, main, plan_specs, write_corpus
+from healthkg.graph.bench.synthetic import cities, main, plan_specs, write_corpus
+from healthkg.graph.extract import agencies
+from healthkg.graph.extract.records import extract_file
 
 
 def _contents(folder):

@@ -1,7 +1,7 @@
 """The curated tables are data a researcher edits: they must stay consistent and in canonical order."""
 import pytest
 
-from graph import agencies, tables
+from healthkg.graph.extract import agencies, tables
 
 
 def test_tables_are_consistent_and_sorted():

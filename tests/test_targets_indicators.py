@@ -11,16 +11,17 @@ from decimal import Decimal
 from functools import lru_cache
 
 import pytest
+from conftest import LAIBIN, LIUZHOU, extract_records
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from conftest import LAIBIN, LIUZHOU, extract_records
-from graph.decode import read_text
-from graph.extract import extract_text
-from graph.rdf import HK, HKC, HKD, OA, build_graph
-from graph.serialize import sorted_ntriples
-from queries import library, runner
-from queries.stores import OxigraphStore, RdflibStore
+from healthkg.graph.extract.decode import read_text
+from healthkg.graph.extract.records import extract_text
+from healthkg.graph.rdf.build import build_graph
+from healthkg.graph.rdf.serialize import sorted_ntriples
+from healthkg.graph.rdf.vocab import HK, HKC, HKD, OA
+from healthkg.queries import library, runner
+from healthkg.queries.stores import OxigraphStore, RdflibStore
 
 LAIBIN_PLAN, LIUZHOU_PLAN = "laibin-2019-22", "liuzhou-2020-9"
 # Not rdflib's XSD: pytest probes the names of a test module, and that namespace warns on unknown ones.

@@ -1,4 +1,4 @@
-"""graph/validate.py, ontology/shapes.ttl and queries/*-violation.rq.
+"""graph/check/validate.py, ontology/shapes.ttl and queries/*-violation.rq.
 
 A small hand-made graph that follows ontology/MODEL.md conforms; each shape and each violation query
 catches a hand-made broken example (one sub-case per query, so a query that cannot fail is caught);
@@ -10,13 +10,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 import pytest
+from conftest import LAIBIN, LIUZHOU, ROOT, extract_records
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from conftest import LAIBIN, LIUZHOU, ROOT, extract_records
-from graph.pipeline import RELEASE
-from graph.rdf import add_data_structure
-from graph.validate import (
+from healthkg.graph.app.pipeline import RELEASE
+from healthkg.graph.check.validate import (
     QUERIES_DIR,
     ValidationFailed,
     ValidationReport,
@@ -26,6 +25,7 @@ from graph.validate import (
     validate,
     violation_queries,
 )
+from healthkg.graph.rdf.build import add_data_structure
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")
@@ -898,8 +898,8 @@ def test_a_conforming_report_says_so():
 
 @lru_cache(maxsize=None)
 def real_graph() -> Graph:
-    from graph.decode import read_text
-    from graph.rdf import build_graph
+    from healthkg.graph.extract.decode import read_text
+    from healthkg.graph.rdf.build import build_graph
 
     plans, texts = [], {}
     for path in (LAIBIN, LIUZHOU):

@@ -8,13 +8,19 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import VIEW_REPORT
-from views_fixture import (HOSTILE_BODY, HOSTILE_BODY_ID, HOSTILE_STRINGS, HOSTILE_TASK_ID, HOSTILE_TASK_TEXT,
-                           one_city_store)
-from viz import PAGES, write_views
-from viz.model import GraphData
-from viz.page import ExternalReference, esc, external_references, json_block, render
+from views_fixture import (
+    HOSTILE_BODY,
+    HOSTILE_BODY_ID,
+    HOSTILE_STRINGS,
+    HOSTILE_TASK_ID,
+    HOSTILE_TASK_TEXT,
+    one_city_store,
+)
+
+from healthkg.viz import PAGES, write_views
+from healthkg.viz.model import GraphData
+from healthkg.viz.page import ExternalReference, esc, external_references, json_block, render
 
 GRAPH_PAGES = ("knowledge-graph.html", "co-assignment.html", "cities-side-by-side.html")
 URL = re.compile(r"(?i)(https?|ftp|wss?):/{2}")
@@ -158,7 +164,7 @@ def test_views_are_deterministic(hostile_answers, tmp_path):
 
 
 def test_one_city_gets_every_view_without_a_comparison(tmp_path):
-    from queries.answers import Answers
+    from healthkg.queries.answers import Answers
 
     answers = Answers(one_city_store())
     assert answers.comparison is None
@@ -213,9 +219,10 @@ def test_a_restated_target_hangs_on_every_task_that_states_it():
     # 柳州: 10个老年人宜居社区 in the goals part, in 3.1-1 (到2022年,全面完成…建成10个老年人宜居社区) and in 3.1-2
     # (到2022年,建成10个老年人宜居社区): one target, drawn beside both tasks
     from conftest import RELEASE
-    from queries.stores import OxigraphStore
-    from viz import knowledge_graph
-    from viz.model import GraphData
+
+    from healthkg.queries.stores import OxigraphStore
+    from healthkg.viz import knowledge_graph
+    from healthkg.viz.model import GraphData
 
     data = GraphData.from_store(OxigraphStore(RELEASE))
     found = [t for t, info in data.targets.items() if info["city"] == "柳州市" and "宜居社区" in info["indicator"]]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from conftest import LAIBIN, LIUZHOU, ROOT
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 
-from conftest import LAIBIN, LIUZHOU, ROOT
-from graph.rdf import build_graph
-from graph.decode import read_text
+from healthkg.graph.extract.decode import read_text
+from healthkg.graph.rdf.build import build_graph
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")

@@ -2,8 +2,8 @@
 graph with one city only, and a synthetic graph of exactly 2,000 drawn nodes."""
 from pathlib import Path
 
-from graph.pipeline import RELEASE
-from queries.stores import OxigraphStore
+from healthkg.graph.app.pipeline import RELEASE
+from healthkg.queries.stores import OxigraphStore
 
 HOSTILE_BODY = "<img src=x onerror=alert(2)>"
 HOSTILE_BODY_EN = '"><svg onload=alert(5)>Health & <b>Co</b>'

@@ -1,8 +1,8 @@
 """Views of the graph: self-contained offline HTML pages (vis-network inlined from pyvis's bundled copy).
 
-    from viz import write_views
+    from healthkg.viz import write_views
     paths = write_views(answers, out / "views")     # answers: queries.answers.Answers
 """
-from viz.views import PAGES, write_views
+from healthkg.viz.views import PAGES, write_views
 
 __all__ = ["PAGES", "write_views"]

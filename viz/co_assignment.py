@@ -7,8 +7,8 @@ import math
 
 from pyvis.network import Network as PyvisNetwork
 
-from viz.layout import force_layout
-from viz.page import esc, render
+from healthkg.viz.layout import force_layout
+from healthkg.viz.page import esc, render
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]

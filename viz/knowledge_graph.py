@@ -1,9 +1,9 @@
 """(a) The knowledge graph: plans, sections, tasks, bodies, chain elements and targets, coloured by type."""
 from pyvis.network import Network as PyvisNetwork
 
-from viz.layout import tree_layout
-from viz.model import GraphData
-from viz.page import esc, render
+from healthkg.viz.layout import tree_layout
+from healthkg.viz.model import GraphData
+from healthkg.viz.page import esc, render
 
 TYPES = {  # type: (zh, en, colour, shape, size)
     "plan": ("方案", "Plan", "#c0392b", "diamond", 30),

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from viz.model import GraphData
+from healthkg.viz.model import GraphData
 
 GAP = 26            # arc length between neighbouring nodes on a ring
 STEP = 140          # radial distance between tree levels

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from viz import queries
+from healthkg.viz import queries
 
 NODE_TYPES = ("plan", "section", "task", "body", "element", "target")
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(str(resources.files("healthkg.viz") / "assets"))
 VIS_VERSION = "vis-9.1.2"
 CJK_FONTS = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC", ' \
             '"Microsoft YaHei", "PingFang SC", sans-serif'

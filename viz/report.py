@@ -3,10 +3,10 @@ inline SVG whose Chinese labels are SVG text in a CJK font; no script, no image,
 from collections import defaultdict
 from decimal import Decimal
 
-from queries import load
-from viz.model import GraphData
-from viz.page import CJK_FONTS, esc, render
-from viz.side_by_side import CITY_COLOURS
+from healthkg.queries import load
+from healthkg.viz.model import GraphData
+from healthkg.viz.page import CJK_FONTS, esc, render
+from healthkg.viz.side_by_side import CITY_COLOURS
 
 LEAD_COLOUR, COOP_COLOUR = "#1e7d42", "#8fd19e"
 CSS = """

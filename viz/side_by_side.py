@@ -5,9 +5,9 @@ compares like with like; the page recomputes sizes and links for a chosen chain 
 from collections import Counter
 from itertools import combinations
 
-from viz.layout import force_layout
-from viz.model import GraphData
-from viz.page import esc, render
+from healthkg.viz.layout import force_layout
+from healthkg.viz.model import GraphData
+from healthkg.viz.page import esc, render
 
 CITY_COLOURS = ["#2f6db5", "#d35400", "#27ae60", "#8e44ad"]
 EDGE_COLOURS = ["rgba(47,109,181,0.45)", "rgba(211,84,0,0.45)", "rgba(39,174,96,0.45)", "rgba(142,68,173,0.45)"]

@@ -1,10 +1,10 @@
 """Write every view of one set of answers into a folder: the three graph pages, the report and an index."""
 from pathlib import Path
 
-from queries import load
-from viz import co_assignment, knowledge_graph, report, side_by_side
-from viz.model import GraphData
-from viz.page import esc, render
+from healthkg.queries import load
+from healthkg.viz import co_assignment, knowledge_graph, report, side_by_side
+from healthkg.viz.model import GraphData
+from healthkg.viz.page import esc, render
 
 PAGES = {  # file: (title zh, title en, what it shows)
     "knowledge-graph.html": ("知识图谱", "Knowledge graph",

@@ -10,27 +10,25 @@ from functools import lru_cache
 from importlib import metadata
 
 from pypinyin import lazy_pinyin
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
-from graph import agencies, chain, jurisdictions, tables
-from graph.triples import TripleSet
+from healthkg.graph.extract import agencies, chain, jurisdictions, tables
+from healthkg.graph.rdf.triples import TripleSet
+from healthkg.graph.rdf.vocab import (
+    ELI,
+    HK,
+    HKC,
+    HKD,
+    OA,
+    PPLAN,
+    PREFIXES,
+    QUDT_UNIT,
+    SDMX_ATTRIBUTE,
+    SDMX_CONCEPT,
+    SPDX,
+)
 
-HK = Namespace("https://w3id.org/healthkg/ontology#")
-HKC = Namespace("https://w3id.org/healthkg/concept/")
-HKD = Namespace("https://w3id.org/healthkg/id/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PPLAN = Namespace("http://purl.org/net/p-plan#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-SDMX_CONCEPT = Namespace("http://purl.org/linked-data/sdmx/2009/concept#")
-SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-PREFIXES = {"hk": HK, "hkc": HKC, "hkd": HKD, "org": ORG, "p-plan": PPLAN, "qb": QB, "oa": OA, "eli": ELI,
-            "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "time": TIME, "owl": OWL, "dcat": DCAT, "spdx": SPDX,
-            "sdmx-concept": SDMX_CONCEPT, "sdmx-attribute": SDMX_ATTRIBUTE, "unit": QUDT_UNIT}
 ONTOLOGY_VERSION = URIRef("https://w3id.org/healthkg/ontology/0.1.0")
 # The release's licence (the plans themselves are official documents, outside copyright under article 5 of
 # the PRC Copyright Law; the licence covers the graph: the records, their alignment and the links).

@@ -7,14 +7,28 @@ import re
 from bisect import bisect_left
 from pathlib import Path
 
-from graph import agencies, tables
-from graph.brackets import covered_span, find_brackets, parse_bracket, role_sentence
-from graph.chain_leads import find_chain_leads
-from graph.control_chars import CleanText, has_control_chars
-from graph.decode import read_text
-from graph.layout import Paragraph, chinese_number, is_end_of_plan, paragraphs
-from graph.metadata import metadata_path, plan_metadata, read_metadata_file
-from graph.targets import find_targets
+from healthkg.graph.extract import agencies, tables
+from healthkg.graph.extract.brackets import (
+    covered_span,
+    find_brackets,
+    parse_bracket,
+    role_sentence,
+)
+from healthkg.graph.extract.chain_leads import find_chain_leads
+from healthkg.graph.extract.control_chars import CleanText, has_control_chars
+from healthkg.graph.extract.decode import read_text
+from healthkg.graph.extract.layout import (
+    Paragraph,
+    chinese_number,
+    is_end_of_plan,
+    paragraphs,
+)
+from healthkg.graph.extract.metadata import (
+    metadata_path,
+    plan_metadata,
+    read_metadata_file,
+)
+from healthkg.graph.extract.targets import find_targets
 
 HEADING_END = re.compile(r"[。；;!！?？]")
 # Level-1 headings name the part of the plan they open.

@@ -5,7 +5,7 @@ Two sources of evidence, both data a researcher can review: the industry of the 
 """
 from functools import lru_cache
 
-from graph import tables
+from healthkg.graph.extract import tables
 
 
 @lru_cache(maxsize=None)

@@ -7,8 +7,8 @@ coordination to that office, hosted by the 发展改革委.
 """
 import re
 
-from graph import agencies, tables
-from graph.layout import unwrap
+from healthkg.graph.extract import agencies, tables
+from healthkg.graph.extract.layout import unwrap
 
 CLAUSE = re.compile(r"[^,，;；。]+")
 INDUSTRY_LEAD = re.compile(r"^(?P<body>.+?)(?:要|应)?(?:负责)?(?:牵头|主抓)(?:抓|推进|负责|抓好)?(?P<industries>.*?健康.*)$")

@@ -1,9 +1,9 @@
 """A synthetic corpus of plan texts, made from the two real plans, for benchmarks at scale.
 
-    from graph.synthetic import write_corpus
+    from healthkg.graph.bench.synthetic import write_corpus
     files = write_corpus(Path("corpus"), plans=200, seed=0)
 
-    python -m graph.synthetic --plans 200 --seed 0 --out corpus/
+    python -m healthkg.graph.bench.synthetic --plans 200 --seed 0 --out corpus/
 
 Each file is a plan TEXT of the same genre as graph/sources/ (the extractor runs on it, not on
 pre-made records): a notice with its own document number (〔YEAR〕N号), a title stating the plan period,
@@ -35,13 +35,15 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from graph import agencies, tables
-from graph.brackets import parse_bracket
+from healthkg.graph.extract import agencies, tables
+from healthkg.graph.extract.brackets import find_bracket, parse_bracket
+from healthkg.graph.extract.layout import paragraphs
+from healthkg.graph.extract.records import extract_file
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "graph" / "sources"
+SOURCES = Path(str(resources.files("healthkg.graph") / "sources"))
 LAIBIN = SOURCES / "laibin-2019-laizhengfa-22.txt"
 LIUZHOU = SOURCES / "liuzhou-2020-liuzhenggui-9.txt"
 
@@ -159,6 +161,7 @@ class City:
 @dataclass(frozen=True)
 class Passage:
     """A paragraph of a real plan, with the plan it came from."""
+
     source: str          # "laibin" or "liuzhou"
     text: str
     base_year: int       # the first year of the source plan's period
@@ -193,9 +196,6 @@ class Pools:
 
 @lru_cache(maxsize=None)
 def pools() -> Pools:
-    from graph.extract import extract_file
-    from graph.layout import paragraphs
-
     tasks: dict[str, list[Passage]] = {industry: [] for industry in INDUSTRIES}
     cross: dict[str, list[Passage]] = {}
     safeguards, goals = [], []
@@ -312,8 +312,6 @@ class Rewriter:
 
     def swap_bodies(self, text: str) -> str:
         """Every body of the responsibility bracket written with another alias of the same body."""
-        from graph.brackets import find_bracket
-
         bracket = find_bracket(text, 0, len(text))
         if not bracket:
             return text
@@ -504,7 +502,7 @@ def write_corpus(folder: Path, plans: int, seed: int = 0) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graph.synthetic", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m healthkg.graph.bench.synthetic", description=__doc__.split("\n")[0])
     parser.add_argument("--plans", type=int, required=True, help="number of plans to write")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="folder to write the plan texts into")

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from functools import lru_cache
 
-from graph import tables
+from healthkg.graph.extract import tables
 
 NUMBER = r"\d+(?:\.\d+)?"
 CN_NUMERAL = "一二两三四五六七八九十"
@@ -227,7 +227,7 @@ class _Span:
         return index >= 0 and position < self._mask_ends[index]
 
     def _valid_year(self, match: re.Match) -> bool:
-        return not self.masked(match.start()) and not self.text[match.end():match.end() + 1] in "的"
+        return not self.masked(match.start()) and self.text[match.end():match.end() + 1] not in "的"
 
     def year_before(self, position: int, default: int | None, carry_year: bool) -> int | None:
         """The due year: the last year named before the quantity in its sentence (an annual `每年` target

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.layout import END_OF_PLAN, LEVEL1
-from graph.synthetic import plan_specs, plan_text
+from healthkg.graph.bench.synthetic import plan_specs, plan_text
+from healthkg.graph.extract.layout import END_OF_PLAN, LEVEL1
 
 MB = 2 ** 20
 KB = 2 ** 10
@@ -73,7 +73,7 @@ def plan_with_paragraph(kilobytes: float, seed: int = 0) -> str:
 
 
 def _time_extract(text: str, folder: Path) -> dict:
-    from graph.extract import extract_file
+    from healthkg.graph.extract.records import extract_file
 
     path = folder / "plan.txt"
     path.write_bytes(text.encode("utf-8"))

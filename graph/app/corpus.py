@@ -16,15 +16,32 @@ from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pyoxigraph
 from rdflib import URIRef
 
-from graph import child_processes
-from graph.decode import read_text
-from graph.extract import NoTasksFound, extract_file
-from graph.output_folder import CORPUS_STORE, OutputFolder, write_failed
-from graph.pipeline import PROGRAM_FOLDERS, BuildFailed, InputError, load_ontology, plan_files
-from graph.rdf import HKD, PREFIXES, PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
-from graph.triples import TripleSet
+from healthkg.graph import child_processes
+from healthkg.graph.app.output_folder import CORPUS_STORE, OutputFolder, write_failed
+from healthkg.graph.app.pipeline import (
+    PROGRAM_FOLDERS,
+    BuildFailed,
+    InputError,
+    load_ontology,
+    plan_files,
+)
+from healthkg.graph.check.validate import (
+    conforms_fast,
+    load_shapes,
+    plan_scoped,
+    run_queries_in_store,
+    run_shacl,
+    violation_queries,
+)
+from healthkg.graph.extract.decode import read_text
+from healthkg.graph.extract.records import NoTasksFound, extract_file
+from healthkg.graph.rdf.build import PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
+from healthkg.graph.rdf.triples import TripleSet
+from healthkg.graph.rdf.vocab import HKD, PREFIXES
+from healthkg.ontology.reason import InconsistentOntology, prepare, published, reason
 
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
 # ontology (tests/test_reasoning_rules.py) in linear time, so it is the default for corpora.
@@ -38,8 +55,6 @@ _shared = {}   # per worker process: the ontology, the shapes and the concept sc
 
 def _shared_graphs() -> dict:
     if not _shared:
-        from graph.validate import load_shapes, plan_scoped, violation_queries
-
         concepts = new_graph()
         add_concept_schemes(concepts)
         _shared.update(ontology=TripleSet(load_ontology()), shapes=load_shapes(), concepts=concepts,
@@ -53,9 +68,6 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
     """One plan: extract, RDF, reasoning, SHACL. Returns its N-Triples (asserted + inferred) with counts
     and the seconds of each stage; raises NoTasksFound, DecodeError, MetadataError or BuildFailed naming
     the file. `encoding`: the file's, unless its metadata gives one (else detected)."""
-    from graph.validate import conforms_fast, run_shacl
-    from ontology.reason import InconsistentOntology, prepare, published, reason
-
     shared, seconds, clock = _shared_graphs(), {}, time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -121,10 +133,6 @@ def other_plans_resources(triples, plan_id: str) -> list[str]:
 
 def _plan_violations(data: bytes, shared: dict) -> list[str]:
     """The plan-scoped *-violation.rq queries on the plan's own triples (with the concept schemes)."""
-    import pyoxigraph
-
-    from graph.validate import run_queries_in_store
-
     store = pyoxigraph.Store()
     for part in (data, shared["concepts_nt"]):
         store.bulk_load(part, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -193,10 +201,6 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
 
 def _build_store(files: list[Path], output: OutputFolder, engine: str, progress, jobs: int,
                  encoding: str | None) -> dict:
-    import pyoxigraph
-
-    from graph.validate import run_queries_in_store, violation_queries
-
     staging = output.staging()
     started, plan_ids, hashes = time.perf_counter(), {}, {}
     counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0}

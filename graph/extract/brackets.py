@@ -3,7 +3,7 @@
 `(牵头单位:市民政局;配合单位:市住建局、卫生健康委,各县〔市、区〕人民政府)` gives
 lead 市民政局 and co-operating 市住建局, 市卫生健康委, 各县〔市、区〕人民政府: a prefix written once
 for several bodies is restored, as is a shared suffix (`融水县、鹿寨县人民政府`). The other grammars
-(graph/roles.py): roles as verbs after the names (`（省商务厅牵头，海关配合）`, `（市民政局负责）`,
+(graph/extract/roles.py): roles as verbs after the names (`（省商务厅牵头，海关配合）`, `（市民政局负责）`,
 `（市卫生健康委会同市民政局负责）`), labels after other content (`（2022年6月底前完成，牵头考核单位：…）`), a
 line of labels without brackets (`责任单位：…`), a paragraph without a bracket whose last sentence states the
 roles (`……。由市市场监管局牵头，市公安局配合。`). A paragraph may hold several brackets: each covers the text
@@ -15,8 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from graph import deadlines, roles, tables
-from graph.layout import BRACKET_OPEN, LABEL_LINE, unwrap
+from healthkg.graph.extract import deadlines, roles, tables
+from healthkg.graph.extract.layout import BRACKET_OPEN, LABEL_LINE, unwrap
 
 LABEL = roles.LABEL
 OPENERS, CLOSERS = "(（〔[【《“", ")）〕]】》”"

@@ -4,9 +4,11 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+# the curated tables, shared by extraction and the RDF writer
+DATA = Path(str(resources.files("healthkg.graph") / "data"))
 # The groups a kind may belong to (kinds.tsv's group column): "" is a kind of its own.
 KIND_GROUPS = {"": None, "government-department": ("政府部门", "Government department (bureau)")}
 

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph import tables
-from graph.names import slug, title
+from healthkg.graph.extract import tables
+from healthkg.graph.extract.names import slug, title
 
 COUNTRY_NAMES = ("中国", "全国", "中华人民共和国")
 # A jurisdiction type -> the level of its government.

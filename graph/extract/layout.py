@@ -9,7 +9,7 @@ paragraphs after it.
 import re
 from dataclasses import dataclass, field
 
-from graph import roles
+from healthkg.graph.extract import roles
 
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 

@@ -6,12 +6,9 @@ them in that order makes every serialisation depend on the triples alone.
 import json
 
 from rdflib import BNode, Graph
-from rdflib.namespace import RDF, RDFS, XSD
 
-from graph.rdf import PREFIXES
-from graph.triples import LINE_SEPARATORS, escape_unsafe, ntriples
-
-STANDARD = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+from healthkg.graph.rdf.triples import LINE_SEPARATORS, escape_unsafe, ntriples
+from healthkg.graph.rdf.vocab import PREFIXES
 
 
 def sorted_ntriples(graph: Graph) -> str:
@@ -30,7 +27,7 @@ def serialisations(graph: Graph) -> dict[str, str]:
 
     rows = sorted_ntriples(graph)
     triples = list(pyoxigraph.parse(rows.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
-    prefixes = {prefix: str(namespace) for prefix, namespace in {**PREFIXES, **STANDARD}.items()}
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     turtle = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
     jsonld = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.JSON_LD)
     return {

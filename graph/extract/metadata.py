@@ -8,8 +8,9 @@ import json
 import re
 from pathlib import Path
 
-from graph import jurisdictions
-from graph.decode import DecodeError, known_encoding
+from healthkg.graph.extract import jurisdictions
+from healthkg.graph.extract.decode import DecodeError, known_encoding
+from healthkg.graph.extract.layout import chinese_number
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号")
 ISSUER = re.compile(r"([\u4e00-\u9fff]{2,12}?人民政府)(?:办公室|办公厅)?关于印发")
@@ -39,7 +40,6 @@ def _iso(year: str, month: str, day: str) -> str:
 
 
 def _cn_date(year: str, month: str, day: str) -> str:
-    from graph.layout import chinese_number
     return _iso("".join(CN_YEAR_DIGITS[c] for c in year), str(chinese_number(month)), str(chinese_number(day)))
 
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph import jurisdictions, tables
-from graph.jurisdictions import Jurisdiction, LevelMark
-from graph.names import slug, title, title_words
+from healthkg.graph.extract import jurisdictions, tables
+from healthkg.graph.extract.jurisdictions import Jurisdiction, LevelMark
+from healthkg.graph.extract.names import slug, title, title_words
 
 __all__ = ["Agency", "align", "city_id", "city_short", "slug", "title"]
 

@@ -3,7 +3,7 @@
 Per corpus size: the wall time and peak memory of every stage and the median latency of every query on
 every embedded store, with the scaling exponents and the budgets of issue 6.
 
-    from graph.bench import run_benchmark, format_table
+    from healthkg.graph.bench.benchmark import run_benchmark, format_table
     result = run_benchmark([2, 20, 200], Path("bench"), repeats=5)    # JSON-serialisable dict
     print(format_table(result))
 
@@ -69,10 +69,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
+# the bundled plans (not imported from the pipeline: workers measure each stage's imports from cold)
+SOURCES = Path(str(resources.files("healthkg.graph") / "sources"))
+
 MARK = "@@bench "
 BUILD_STAGES = ("extract", "rdf", "reasoning", "shacl", "load_oxigraph_disk")
 PIPELINE_STAGES = ("extract", "align", "rdf", "reasoning", "shacl")
@@ -161,8 +164,8 @@ def _plan_files(folder: Path) -> list[Path]:
 
 
 def stage_extract(folder: Path, options: dict) -> dict:
-    from graph.decode import read_text
-    from graph.extract import NoTasksFound, extract_file
+    from healthkg.graph.extract.decode import read_text
+    from healthkg.graph.extract.records import NoTasksFound, extract_file
 
     clock = Clock(options.get("python_memory", False))
     ids, counts = set(), {"plans": 0, "tasks": 0, "targets": 0, "chain_leads": 0, "unknown_agencies": 0,
@@ -188,7 +191,7 @@ def stage_extract(folder: Path, options: dict) -> dict:
 
 
 def stage_align(folder: Path, options: dict) -> dict:
-    from graph import agencies, tables
+    from healthkg.graph.extract import agencies, tables
 
     names = []
     for records, _ in _records(folder):
@@ -206,7 +209,7 @@ def stage_align(folder: Path, options: dict) -> dict:
 
 
 def stage_rdf(folder: Path, options: dict) -> dict:
-    from graph.rdf import PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
+    from healthkg.graph.rdf.build import PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
 
     plans_dir = folder / "plans"
     shutil.rmtree(plans_dir, ignore_errors=True)
@@ -255,8 +258,8 @@ def _write_graph(graph, path: Path) -> None:
 def stage_reasoning(folder: Path, options: dict) -> dict:
     from rdflib import Graph
 
-    from graph.pipeline import load_ontology
-    from ontology.reason import check_with_hermit, prepare, published, reason
+    from healthkg.graph.app.pipeline import load_ontology
+    from healthkg.ontology.reason import check_with_hermit, prepare, published, reason
 
     ontology = load_ontology()
     clock = Clock(options.get("python_memory", False))
@@ -305,8 +308,8 @@ def stage_reasoning(folder: Path, options: dict) -> dict:
 
 
 def stage_shacl(folder: Path, options: dict) -> dict:
-    from graph.pipeline import load_ontology
-    from graph.validate import validate
+    from healthkg.graph.app.pipeline import load_ontology
+    from healthkg.graph.check.validate import validate
 
     ontology = load_ontology()
     clock = Clock(options.get("python_memory", False))
@@ -328,7 +331,7 @@ def stage_shacl(folder: Path, options: dict) -> dict:
 
 
 def _open_store(kind: str, nt: Path | None, path: Path | None, load: bool):
-    from queries.stores import OxigraphStore, RdflibStore
+    from healthkg.queries.stores import OxigraphStore, RdflibStore
 
     if kind == "rdflib":
         return RdflibStore(nt)
@@ -341,8 +344,8 @@ def _open_store(kind: str, nt: Path | None, path: Path | None, load: bool):
 
 
 def stage_network(folder: Path, options: dict) -> dict:
-    from queries import load
-    from queries.network import Network
+    from healthkg.queries import load
+    from healthkg.queries.network import Network
 
     store = _open_store("oxigraph_disk", None, folder / "store-oxigraph", load=False)
     clock, parts = Clock(options.get("python_memory", False)), {}
@@ -366,10 +369,10 @@ def stage_network(folder: Path, options: dict) -> dict:
 
 def stage_views(folder: Path, options: dict) -> dict:
     try:
-        from viz import write_views
+        from healthkg.viz import write_views
     except Exception as error:  # noqa: BLE001 - any import failure means: no views to measure
         return {"status": "skipped", "reason": f"viz not importable: {type(error).__name__}: {error}"}
-    from queries.answers import Answers
+    from healthkg.queries.answers import Answers
 
     plans = len(list((folder / "corpus").glob("*.txt")))
     if plans > options.get("views_max_plans", VIEWS_MAX_PLANS):
@@ -394,7 +397,7 @@ def stage_corpus_build(folder: Path, options: dict) -> dict:
     """The whole build as `build_graph.py build --sources` runs it: extract, RDF, reasoning and SHACL per
     plan in a pool of worker processes, streamed into an on-disk Oxigraph store, then the violation
     queries. Also dumps the store as released.nt when the separate stages did not write one."""
-    from graph.corpus import build_corpus
+    from healthkg.graph.app.corpus import build_corpus
 
     store = folder / "store-corpus"
     shutil.rmtree(store, ignore_errors=True)
@@ -424,8 +427,8 @@ def stage_main_job(folder: Path, options: dict) -> dict:
     out = folder / "main-job-out"
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--sources", str(sources), "--out", str(out)],
-                         cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "healthkg.build_graph", "--sources", str(sources), "--out", str(out)],
+                         capture_output=True, text=True)
     seconds = time.perf_counter() - started
     shutil.rmtree(out, ignore_errors=True)
     stages = next((line for line in run.stdout.splitlines() if line.startswith("stages:")), "")
@@ -457,7 +460,7 @@ def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str]
     if memory_gb:
         limit = int(memory_gb * 2 ** 30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from queries import library
+    from healthkg.queries import library
 
     rss_before = _rss_now_mb()
     started = time.perf_counter()
@@ -500,14 +503,13 @@ def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str]
 
 
 def _worker_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graph.bench _stage|_store")
+    parser = argparse.ArgumentParser(prog="python -m healthkg.graph.bench.benchmark _stage|_store")
     parser.add_argument("mode", choices=("_stage", "_store"))
     parser.add_argument("name")
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--options", default="{}")
     args = parser.parse_args(argv)
     options = json.loads(args.options)
-    sys.path.insert(0, str(ROOT))
     if args.mode == "_store":
         store_worker(args.name, Path(options["nt"]), Path(options["path"]), options["load"], options["queries"],
                      options["repeats"], options["cap"], options.get("memory_gb"), set(options.get("once", ())))
@@ -530,7 +532,7 @@ def _worker_main(argv: list[str]) -> int:
 # ---------------------------------------------------------------------------------------------------
 
 def _command(mode: str, name: str, folder: Path, options: dict) -> list[str]:
-    return [sys.executable, "-m", "graph.bench", mode, name, "--dir", str(folder), "--options", json.dumps(options)]
+    return [sys.executable, "-m", "healthkg.graph.bench.benchmark", mode, name, "--dir", str(folder), "--options", json.dumps(options)]
 
 
 def _kill(process: subprocess.Popen) -> None:
@@ -546,7 +548,7 @@ def run_stage(name: str, folder: Path, options: dict, timeout: float) -> dict:
     """Run one stage in a fresh process; its result, with the process's wall time added."""
     log = open(folder / f"{name}.log", "w")
     started = time.perf_counter()
-    process = subprocess.Popen(_command("_stage", name, folder, options), cwd=ROOT, stdout=subprocess.PIPE,
+    process = subprocess.Popen(_command("_stage", name, folder, options), stdout=subprocess.PIPE,
                                stderr=log, text=True, start_new_session=True)
     try:
         stdout, _ = process.communicate(timeout=timeout)
@@ -613,7 +615,7 @@ def run_store(kind: str, folder: Path, nt: Path, queries: list[str], repeats: in
                    "once": sorted(once),
                    "cap": query_cap, "memory_gb": memory_gb if kind == "rdflib" else None}
         started = time.perf_counter()
-        process = subprocess.Popen(_command("_store", kind, folder, options), cwd=ROOT, stdout=subprocess.PIPE,
+        process = subprocess.Popen(_command("_store", kind, folder, options), stdout=subprocess.PIPE,
                                    stderr=log, start_new_session=True)
         lines = _Lines(process)
         try:
@@ -756,8 +758,8 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
     """Benchmark every stage and query at each corpus size; see the module docstring. The corpora,
     the released N-Triples and the on-disk Oxigraph store of each size stay in `workdir/plans-N/`.
     `checkpoint` gets the result so far after each size (a long run that is cut off keeps its sizes)."""
-    from graph.synthetic import write_corpus
-    from queries import library
+    from healthkg.graph.bench.synthetic import write_corpus
+    from healthkg.queries import library
 
     say = progress or (lambda message: None)
     workdir = Path(workdir).resolve()
@@ -777,9 +779,9 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
         folder = workdir / "bundled"
         folder.mkdir(exist_ok=True)
         say("main job on the bundled plans")
-        result["main_job_bundled"] = run_stage("main_job", folder, {"sources": str(ROOT / "graph" / "sources")},
+        result["main_job_bundled"] = run_stage("main_job", folder, {"sources": str(SOURCES)},
                                                stage_cap)
-        from graph.pipeline import RELEASE
+        from healthkg.graph.app.pipeline import RELEASE
 
         # The two real plans are larger than two synthetic ones (Liuzhou's text is 60 KB), so the questions
         # are timed on the committed release too: it is what `query` answers from by default.
@@ -1248,7 +1250,7 @@ def _sizes(text: str, option: str) -> list[float]:
 
 
 def _extract_scaling(args) -> int:
-    from graph import extract_scaling
+    from healthkg.graph.bench import extract_scaling
 
     try:
         plans, paragraphs = _sizes(args.extract_mb, "--extract-mb"), _sizes(args.paragraph_kb, "--paragraph-kb")

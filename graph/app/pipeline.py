@@ -9,24 +9,42 @@ import shutil
 import sys
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from graph.decode import read_text
-from graph.extract import NoTasksFound, extract_file
-from graph.output_folder import MAIN_JOB, OutputFolder, write_failed
-from graph.rdf import HK, build_triples
-from graph.serialize import serialisations
-from graph.triples import TripleSet
+from healthkg.graph.app.output_folder import MAIN_JOB, OutputFolder, write_failed
+from healthkg.graph.check.validate import ValidationFailed, validate
+from healthkg.graph.extract.decode import read_text
+from healthkg.graph.extract.records import NoTasksFound, extract_file
+from healthkg.graph.rdf.build import build_triples
+from healthkg.graph.rdf.serialize import serialisations
+from healthkg.graph.rdf.triples import TripleSet
+from healthkg.graph.rdf.vocab import HK
+from healthkg.ontology.docs import render_ontology_html
+from healthkg.ontology.reason import (
+    HermitExceeded,
+    InconsistentOntology,
+    ReasoningError,
+    check_with_hermit,
+    hermit_problem,
+    prepare,
+    published,
+    reason,
+)
+from healthkg.queries.answers import Answers
+from healthkg.queries.stores import OxigraphStore
+from healthkg.viz import write_views
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY = ROOT / "ontology" / "healthkg.ttl"
-RELEASE = ROOT / "graph" / "release" / "healthkg.nt"
+ONTOLOGY = Path(str(resources.files("healthkg.ontology") / "healthkg.ttl"))
+RELEASE = Path(str(resources.files("healthkg.graph") / "release" / "healthkg.nt"))
+SOURCES = Path(str(resources.files("healthkg.graph") / "sources"))
 # the program's own folders: no output may be or hold one of them, even with --force
-PROGRAM_FOLDERS = tuple(ROOT / name for name in ("graph", "ontology", "queries", "viz"))
+PROGRAM_FOLDERS = tuple(Path(str(resources.files(f"healthkg.{name}"))) for name in ("graph", "ontology", "queries", "viz"))
 
 
 class InputError(ValueError):
@@ -43,6 +61,7 @@ class Checking:
     "auto": HermiT within its bounds, the pure-Python OWL RL closure without Java or past a bound;
     "hermit": HermiT, which must finish within its bounds; "rules": not checked (HermiT turned off).
     `seconds` and `memory_gb` of None are ontology.reason.HermitBounds' defaults."""
+
     engine: str = "auto"
     seconds: float | None = None
     memory_gb: float | None = None
@@ -65,8 +84,6 @@ class Build:
         """The released graph: the data, the inferences, and what ontology.reason.published adds so that
         the ontology and the release alone give any OWL tool the same answer (external super-types, the
         unique names the defined classes need)."""
-        from ontology.reason import published
-
         return self.data + inferred + TripleSet(published(self.prepared, inferred))
 
 
@@ -120,11 +137,6 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
     checker's. With `check_later`, the caller calls `confirm` itself after doing more work (the main
     job writes its outputs meanwhile); otherwise build() does. `checking` chooses the checking reasoner
     and HermiT's bounds (Checking)."""
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    from graph.validate import validate
-    from ontology.reason import InconsistentOntology, check_with_hermit, hermit_problem, prepare, reason
-
     checking = checking or Checking()
     if checking.engine == "hermit" and hermit_problem():
         raise InputError(f"--reasoner hermit: HermiT cannot run ({hermit_problem()}); --reasoner auto checks "
@@ -173,8 +185,6 @@ def _say_fallback(why: str, bound: str | None) -> None:
 
 
 def _validated(result: Build, report) -> None:
-    from graph.validate import ValidationFailed
-
     result.validation, result.timings["validation (alongside)"] = report, report.seconds
     if not result.validation.conforms:
         raise BuildFailed(str(ValidationFailed(result.validation)))
@@ -184,9 +194,6 @@ def confirm(result: Build) -> bool:
     """Wait for the validation and the checking reasoner; raise BuildFailed if either fails. True when
     the checker's inferences differ from the rules engine's and the graph was rebuilt and revalidated
     with them (outputs written from the old graph must be redone)."""
-    from graph.validate import validate
-    from ontology.reason import HermitExceeded, InconsistentOntology, ReasoningError
-
     started = time.perf_counter()
     try:
         checked = result.checker.result()
@@ -212,8 +219,6 @@ def write_json(path: Path, data) -> None:
 
 
 def write_outputs(result: Build, staging: Path) -> None:
-    from ontology.docs import render_ontology_html
-
     (staging / "records").mkdir()
     for records in result.plans:
         write_json(staging / "records" / f"{records['plan']['id']}.json", records)
@@ -231,9 +236,6 @@ def write_validation_report(result: Build, staging: Path) -> None:
 
 def answer_questions(graph_file: Path, folder: Path):
     """The research questions, asked of an embedded store loaded with the built graph."""
-    from queries.answers import Answers
-    from queries.stores import OxigraphStore
-
     answers = Answers(OxigraphStore(graph_file))
     answers.write(folder)
     return answers
@@ -244,8 +246,6 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
     """Build everything from the plans in `sources` and replace `out` with it. `out` is checked before
     any work: it must be missing, empty or a previous output of this job (graph.output_folder).
     `encoding`: for the plans whose metadata file gives none (else detected)."""
-    from viz import write_views
-
     with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
         out = output.path
         result = build(sources, check_later=True, encoding=encoding, checking=checking)

@@ -8,7 +8,7 @@ date); `每年`, `每季度` are recurring (no date). A clause is a deadline onl
 import calendar
 import re
 
-from graph.layout import CN_DIGITS, chinese_number
+from healthkg.graph.extract.layout import CN_DIGITS, chinese_number
 
 NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 YEAR = r"(?P<year>(?:19|20)\d{2})\s*年"

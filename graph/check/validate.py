@@ -1,6 +1,6 @@
 """Quality checks of a healthkg data graph: SHACL shapes and violation queries.
 
-    from graph.validate import validate, ValidationFailed
+    from healthkg.graph.check.validate import validate, ValidationFailed
     report = validate(data, ontology)       # rdflib Graphs
     print(report.to_text())
     report.raise_if_failed()                # ValidationFailed naming every violation
@@ -22,53 +22,32 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
+import pyoxigraph
+import pyrudof
+from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-ROOT = Path(__file__).resolve().parent.parent
-SHAPES_PATH = ROOT / "ontology" / "shapes.ttl"
-QUERIES_DIR = ROOT / "queries"
+from healthkg.graph.rdf.vocab import curie
+
+SHAPES_PATH = Path(str(resources.files("healthkg.ontology") / "shapes.ttl"))
+QUERIES_DIR = Path(str(resources.files("healthkg.queries")))
 QUERY_SUFFIX = "-violation.rq"
-
-# Prefixes used to write terms compactly in reports (longest namespace wins).
-PREFIXES: dict[str, str] = {
-    "hk": "https://w3id.org/healthkg/ontology#",
-    "hkc": "https://w3id.org/healthkg/concept/",
-    "hkd": "https://w3id.org/healthkg/id/",
-    "hks": "https://w3id.org/healthkg/shapes#",
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "sh": str(SH),
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "p-plan": "http://purl.org/net/p-plan#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "time": "http://www.w3.org/2006/time#",
-}
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
 
 def compact(term: Node | None) -> str:
     """A short, stable, readable form of an RDF term (CURIE, quoted literal, ``_:`` for blank nodes)."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, namespace in _BY_LENGTH:
-            if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
-        return f"<{text}>"
+        shortened = curie(str(term))
+        return shortened if shortened != str(term) else f"<{term}>"
     if isinstance(term, Literal):
         shown = str(term)
         quoted = '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
@@ -287,8 +266,6 @@ def run_query(data: Graph, name: str, text: str) -> QueryResult:
 def run_queries_in_oxigraph(ntriples: bytes, queries: dict[str, str]) -> list[QueryResult]:
     """The same checks in an Oxigraph store loaded with the data's N-Triples: the answers are the
     same, in a fraction of the time rdflib needs (the queries are plain SPARQL 1.1 and tested on both)."""
-    import pyoxigraph
-
     store = pyoxigraph.Store()
     store.load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return run_queries_in_store(store, queries)
@@ -306,8 +283,6 @@ def run_queries_in_store(store, queries: dict[str, str]) -> list[QueryResult]:
 
 
 def _rdflib_term(term) -> Node | None:
-    import pyoxigraph
-
     if term is None:
         return None
     if isinstance(term, pyoxigraph.NamedNode):
@@ -321,8 +296,6 @@ def _rdflib_term(term) -> Node | None:
 
 
 def run_shacl(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool, list[ShaclResult]]:
-    from pyshacl import validate as shacl_validate
-
     conforms, results_graph, _ = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -370,8 +343,6 @@ def conforms_fast(data: bytes, *context: bytes) -> tuple[bool, list[str]]:
     validating a plan. So the context stays loaded from call to call while it is the same, and ``data``
     is staged over it and rolled back: a corpus build pays that cost once per worker, not once per plan.
     """
-    import pyrudof
-
     with _rudof_lock:
         if not _rudof:
             _rudof["engine"] = pyrudof.Rudof(pyrudof.RudofConfig())
@@ -412,8 +383,6 @@ def validate(
     for SHACL only, ``data`` itself is not changed. ``shapes`` and ``queries`` default to
     ``ontology/shapes.ttl`` and ``queries/*-violation.rq``.
     """
-    import time
-
     started = time.perf_counter()
     shapes_given = shapes is not None   # the bundled shapes are what the fast engine reads
     shapes = shapes if shapes is not None else load_shapes()

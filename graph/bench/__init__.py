@@ -1,0 +1,1 @@
+"""The benchmark and its synthetic plans (measurement only; the main job never imports it)."""

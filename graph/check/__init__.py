@@ -1,0 +1,1 @@
+"""Checks on the built graph: SHACL shapes and the *-violation.rq queries."""

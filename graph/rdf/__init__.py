@@ -1,0 +1,1 @@
+"""Records → triples: the plans' RDF, the release description and the serialisations."""
