@@ -10,6 +10,8 @@ Header lines, at the top of each file:
     # param lead_weight: what it means (whole number) (default: 2)
     # rank: load_index
     # row: what one row of the answer means
+The checks (`*-violation.rq`) also carry `# Check:` (what must hold, in English; indented lines continue it)
+and `# Scope: plan` (the check concerns one plan's triples, so corpus builds run it per plan).
 A parameter is bound by rewriting every `VALUES ?keyword { ... }` block of the query (a subquery that
 needs it has its own) with the value written as a SPARQL string literal, so a value can never change the
 query's structure. `(whole number)` values are checked here; `(concepts of: SCHEME)` values, a
@@ -20,6 +22,7 @@ variable, largest first, and equal values share a rank (1, 2, 2, 4).
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import takewhile
 from pathlib import Path
 
 QUERIES = Path(str(resources.files("healthkg.queries")))
@@ -32,6 +35,7 @@ HEADER = re.compile(r"^#\s*(title|zh|en|row|rank|param\s+(\w+))\s*:\s*(.*)$")
 DEFAULT = re.compile(r"\(default:\s*(.*?)\)\s*$")
 CONCEPTS = re.compile(r"\(concepts of:\s*([\w-]+)\)")
 WHOLE_NUMBER = "(whole number)"
+CHECK_SUFFIX = "-violation"
 
 
 class QueryError(ValueError):
@@ -51,10 +55,12 @@ class Query:
     schemes: dict[str, str] = field(default_factory=dict)     # name -> concept scheme its values come from
     whole_numbers: set[str] = field(default_factory=set)
     rank_by: str = ""
+    check: str = ""             # a check's `# Check:` paragraph
+    plan_scoped: bool = False   # a check's `# Scope: plan`
 
     @property
     def is_check(self) -> bool:
-        return self.name.endswith("-violation")
+        return self.name.endswith(CHECK_SUFFIX)
 
     def bind(self, values: dict[str, str] | None = None) -> str:
         """The query text with every parameter bound (given value, else its default)."""
@@ -103,11 +109,16 @@ def _is_unicode(value: str) -> bool:
 
 
 def parse(path: Path) -> Query:
-    text = path.read_text(encoding="utf-8")
-    query = Query(path.stem, text)
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
+    return parse_text(path.stem, path.read_text(encoding="utf-8"))
+
+
+def parse_text(name: str, text: str) -> Query:
+    """A query and its header (the comment lines it opens with)."""
+    query = Query(name, text)
+    header = list(takewhile(lambda line: line.startswith("#"), text.splitlines()))
+    query.check = _check_paragraph(header)
+    query.plan_scoped = any(line.strip().lower().startswith("# scope: plan") for line in header)
+    for line in header:
         match = HEADER.match(line)
         if not match:
             continue
@@ -127,6 +138,19 @@ def parse(path: Path) -> Query:
         else:
             setattr(query, {"title": "title", "zh": "question_zh", "en": "question_en", "row": "row"}[key], value)
     return query
+
+
+def _check_paragraph(header: list[str]) -> str:
+    """The English `# Check:` paragraph: its line and the indented lines that continue it."""
+    lines: list[str] = []
+    for line in header:
+        if line.startswith("# Check:"):
+            lines.append(line[len("# Check:"):].strip())
+        elif lines and line.startswith("#  "):
+            lines.append(line[1:].strip())
+        elif lines:
+            break
+    return " ".join(lines)
 
 
 def all_queries(include_checks: bool = True) -> dict[str, Query]:

@@ -16,7 +16,6 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from healthkg.graph.app.pipeline import RELEASE
 from healthkg.graph.check.validate import (
-    QUERIES_DIR,
     ValidationFailed,
     ValidationReport,
     compact,
@@ -26,6 +25,7 @@ from healthkg.graph.check.validate import (
     violation_queries,
 )
 from healthkg.graph.rdf.build import add_data_structure
+from healthkg.queries.library import QUERIES as QUERIES_DIR
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 HKC = Namespace("https://w3id.org/healthkg/concept/")

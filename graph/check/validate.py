@@ -36,10 +36,9 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from healthkg.graph.rdf.vocab import curie
+from healthkg.queries import library
 
 SHAPES_PATH = Path(str(resources.files("healthkg.ontology") / "shapes.ttl"))
-QUERIES_DIR = Path(str(resources.files("healthkg.queries")))
-QUERY_SUFFIX = "-violation.rq"
 
 def compact(term: Node | None) -> str:
     """A short, stable, readable form of an RDF term (CURIE, quoted literal, ``_:`` for blank nodes)."""
@@ -226,34 +225,21 @@ def load_shapes(path: Path = SHAPES_PATH) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
-def violation_queries(directory: Path = QUERIES_DIR) -> dict[str, str]:
-    """Name (file name without ``-violation.rq``) to query text, sorted by name."""
-    return {
-        p.name[: -len(QUERY_SUFFIX)]: p.read_text(encoding="utf-8")
-        for p in sorted(directory.glob(f"*{QUERY_SUFFIX}"))
-    }
+def violation_queries() -> dict[str, str]:
+    """Name (file name without ``-violation.rq``) to query text, sorted by name: the library's checks."""
+    return {name[: -len(library.CHECK_SUFFIX)]: query.text for name, query in library.all_queries().items()
+            if query.is_check}
 
 
 def plan_scoped(text: str) -> bool:
     """A query whose header says `# Scope: plan` concerns one plan's triples only: corpus builds run it
     on each plan as it is built instead of on the whole store."""
-    return any(line.strip().lower().startswith("# scope: plan") for line in text.splitlines()
-               if line.startswith("#"))
+    return library.parse_text("", text).plan_scoped
 
 
 def query_description(text: str) -> str:
     """The English ``# Check:`` paragraph of a query's opening comment block."""
-    lines: list[str] = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        if line.startswith("# Check:"):
-            lines.append(line[len("# Check:"):].strip())
-        elif lines and line.startswith("#  "):  # an indented continuation line
-            lines.append(line[1:].strip())
-        elif lines:
-            break
-    return " ".join(lines)
+    return library.parse_text("", text).check
 
 
 def run_query(data: Graph, name: str, text: str) -> QueryResult:
