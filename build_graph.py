@@ -4,6 +4,7 @@
     python build_graph.py                        # the main job on the bundled plans, into out/
     python build_graph.py --out DIR              # the same, into DIR
     python build_graph.py extract FILE --json    # one plan's records as JSON on stdout
+    python build_graph.py extract FILE           # what was found in it, section by section
     python build_graph.py query --list           # the research questions
     python build_graph.py query NAME [--param k=v] [--format table|csv|json] [--endpoint URL]
     python build_graph.py serve [--port N]       # a read-only SPARQL endpoint on 127.0.0.1
@@ -74,12 +75,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv):
-    parser = Parser(prog="build_graph.py", description=__doc__.split("\n")[0],
+    # `healthkg` when run as the installed command, else the script's name
+    prog = "healthkg" if Path(sys.argv[0]).name == "healthkg" else "build_graph.py"
+    parser = Parser(prog=prog, description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.split("\n")[2:]))
-    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    parser.add_argument("--sources", type=Path, default=pipeline.SOURCES,
-                        help="folder of plan texts (default: the bundled plans)")
+    parser.add_argument("--out", type=Path, help="output folder (default: out/)")
+    parser.add_argument("--sources", type=Path, help="folder of plan texts (default: the bundled plans)")
     parser.add_argument("--encoding", type=encoding_option, dest="main_encoding", metavar="ENC",
                         help=ENCODING_HELP)
     parser.add_argument("--update-release", action="store_true",
@@ -99,7 +101,8 @@ def parse_args(argv):
 
     extract = commands.add_parser("extract", help="print one plan's records")
     extract.add_argument("file", type=Path)
-    extract.add_argument("--json", action="store_true", help="print JSON (the only format; kept for clarity)")
+    extract.add_argument("--json", action="store_true",
+                         help="print the records as JSON (graph/RECORDS.md); without it, a summary per section")
     extract.add_argument("--encoding", type=encoding_option, metavar="ENC", help=ENCODING_HELP)
 
     query = commands.add_parser("query", help="answer a research question (queries/*.rq)")
@@ -139,7 +142,21 @@ def parse_args(argv):
     corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
     corpus.add_argument("--encoding", type=encoding_option, dest="corpus_encoding", metavar="ENC",
                         help=ENCODING_HELP)
-    return parser.parse_args(argv)
+    bench_command = commands.add_parser("bench", help="measure stage times, memory and query latency from 2 to "
+                                                      "2,000 synthetic plans (graph/bench/BENCHMARK.md)")
+    bench.add_arguments(bench_command)
+    args = parser.parse_args(argv)
+    # One meaning per option: the options before a command are the main job's, and the main job takes no command.
+    if args.command:
+        given = [option for option, value in (("--sources", args.sources), ("--out", args.out),
+                                               ("--update-release", args.update_release))
+                 if value not in (None, False)]
+        if given:
+            parser.error(f"{', '.join(given)} before `{args.command}` would apply to the main job, which "
+                         f"`{args.command}` does not run; write the command's own options after it")
+    args.sources = args.sources or pipeline.SOURCES
+    args.out = args.out or Path("out")
+    return args
 
 
 class Interrupted(BaseException):
@@ -163,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = {signum: signal.signal(signum, _interrupt) for signum in INTERRUPTING}
     try:
         return run_command(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:         # the reader left (`... | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (Interrupted, KeyboardInterrupt) as interruption:
         child_processes.kill_all()
         signum = getattr(interruption, "signum", signal.SIGINT)
@@ -174,11 +194,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(argv: list[str]) -> int:
-    if argv[:1] == ["bench"]:                  # the benchmark has its own options (graph/bench/benchmark.py)
-
-        return bench.main(argv[1:])
     args = parse_args(argv)
     try:
+        if args.command == "bench":
+            return bench.run(args)
         if args.command == "extract":
             return run_extract(args)
         if args.command == "query":
@@ -212,8 +231,11 @@ def run_extract(args) -> int:
         raise NoTasksFound(f"{args.file}: {error}") from error
     for warning in records["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+    if args.json:
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(pipeline.summary(records))
     return 0
 
 

@@ -115,3 +115,26 @@ def test_missing_file(tmp_path):
     assert proc.stdout == ""
     _clear_failure(proc)
     assert "no-such-plan.txt" in proc.stderr, proc.stderr
+
+
+def test_extract_without_json_summarises_the_plan_by_section():
+    proc = run("extract", LAIBIN)
+    assert proc.returncode == 0, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    # 来政发〔2019〕22号 has 30 numbered tasks under its 重点任务 (counted by hand in the text)
+    assert first.startswith("来宾市 来政发〔2019〕22号") and "30 tasks" in first
+    assert not proc.stdout.lstrip().startswith("{")
+
+
+def test_bench_is_a_command_with_its_own_help():
+    proc = run("bench", "--help")
+    assert proc.returncode == 0 and "--plans" in proc.stdout and "--extract-scaling" in proc.stdout
+    listed = run("--help")
+    assert "bench" in listed.stdout.split("positional arguments")[1]
+
+
+@pytest.mark.parametrize("before", [["--sources", "graph/sources"], ["--out", "elsewhere"], ["--update-release"]])
+def test_main_job_options_before_a_command_are_refused(before):
+    proc = run(*before, "build", "--sources", "graph/sources")
+    assert proc.returncode == 2
+    assert "would apply to the main job" in proc.stderr and proc.stderr.count("\n") == 1

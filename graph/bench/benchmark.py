@@ -1265,11 +1265,8 @@ def _extract_scaling(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("_stage", "_store"):
-        return _worker_main(argv)
-    parser = argparse.ArgumentParser(prog="python -m graph.bench", description=__doc__.split("\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's options, on `build_graph.py bench` (and `python -m healthkg.graph.bench.benchmark`)."""
     parser.add_argument("--plans", default="2,20,200,2000", help="corpus sizes, comma-separated")
     parser.add_argument("--json", type=Path, help="also write the result as JSON")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
@@ -1288,12 +1285,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table-from", type=Path, metavar="JSON",
                         help="print the table of a saved --json result (a finished or cut-off run) and stop")
     parser.add_argument("--extract-scaling", action="store_true",
-                        help="only measure how extract scales with the size of one plan text (graph.extract_scaling)")
+                        help="only measure how extract scales with the size of one plan text "
+                             "(graph/bench/extract_scaling.py)")
     parser.add_argument("--extract-mb", default="1,2,5,10,50",
                         help="with --extract-scaling: plan sizes in MB, comma-separated (default: %(default)s)")
     parser.add_argument("--paragraph-kb", default="256,1024",
-                        help="with --extract-scaling: sizes of the paragraph full of numbers in KB (default: %(default)s)")
-    args = parser.parse_args(argv)
+                        help="with --extract-scaling: sizes of the paragraph full of numbers in KB "
+                             "(default: %(default)s)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """The benchmark as `add_arguments` described it: a table on stdout, progress on stderr."""
     if args.table_from:
         print(format_table(json.loads(args.table_from.read_text(encoding="utf-8"))), end="")
         return 0
@@ -1315,6 +1317,17 @@ def main(argv: list[str] | None = None) -> int:
     write_json(result)
     print(format_table(result), end="")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m healthkg.graph.bench.benchmark`: the worker entry point of a measured stage, or the benchmark."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("_stage", "_store"):
+        return _worker_main(argv)
+    parser = argparse.ArgumentParser(prog="python -m healthkg.graph.bench.benchmark",
+                                     description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
