@@ -1,5 +1,6 @@
 """Corpus mode streams plans into an on-disk Oxigraph store; on the bundled plans it holds exactly the
 committed release, and bad input leaves an existing store untouched."""
+import io
 import shutil
 import subprocess
 import sys
@@ -112,3 +113,15 @@ def test_a_plan_naming_another_plans_resource_is_caught(laibin):
     # a plan whose id starts with this one's is another plan
     longer = HKD[f"plan/{plan_id}-b/task/1"]
     assert other_plans_resources(triples | {(longer, HK.leadUnit, task)}, plan_id) == [str(longer)]
+
+
+def test_progress_is_a_bar_on_a_terminal_and_nothing_in_a_log(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    log, terminal = io.StringIO(), Terminal()
+    build_corpus(SOURCES, tmp_path / "a", progress=log, jobs=1)
+    build_corpus(SOURCES, tmp_path / "b", progress=terminal, jobs=1)
+    assert log.getvalue() == ""                      # no \r frames in a CI log
+    assert "2/2" in terminal.getvalue() and "plan" in terminal.getvalue()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph
 from rdflib import URIRef
+from tqdm import tqdm
 
 from healthkg.graph import child_processes
 from healthkg.graph.app.output_folder import CORPUS_STORE, OutputFolder, write_failed
@@ -140,17 +141,6 @@ def _plan_violations(data: bytes, shared: dict) -> list[str]:
             for r in run_queries_in_store(store, shared["plan_queries"]) if r.rows]
 
 
-def _progress(done: int, total: int, started: float, stream) -> None:
-    width = 30
-    filled = width * done // total
-    rate = done / max(time.perf_counter() - started, 1e-9)
-    left = (total - done) / rate if rate else 0
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} plans, {rate:.1f}/s, ~{left:.0f} s left")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
-
-
 def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None):
     """The plans' results in file order; `jobs` worker processes (1: in this process)."""
     if jobs <= 1 or len(files) == 1:
@@ -217,7 +207,10 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
             stage_seconds["load"] += time.perf_counter() - clock
             batch.clear()
 
-        for done, result in enumerate(_results(files, engine, jobs, encoding), 1):
+        # A bar on a terminal only (tqdm turns itself off when `progress` is not a TTY: no \r frames in logs).
+        results = tqdm(_results(files, engine, jobs, encoding), total=len(files), unit="plan", file=progress,
+                       disable=None if progress else True)
+        for result in results:
             if result["plan_id"] in plan_ids:
                 raise InputError(f"{plan_ids[result['plan_id']]} and {result['path']} both give plan id "
                                  f"{result['plan_id']} (city, year and document number): remove one of them "
@@ -233,8 +226,6 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
             for key in ("tasks", "targets", "inferred"):
                 counts[key] += result[key]
             counts["plans"] += 1
-            if progress:
-                _progress(done, len(files), started, progress)
         release = TripleSet(namespaces=PREFIXES)      # the release's DCAT and PROV, as the main job writes them
         describe_release(release, hashes)
         batch.append(release.ntriples())
