@@ -1,4 +1,5 @@
 """The package's shape (issue 18): one import name, layers that follow the data flow, one vocabulary."""
+import ast
 import subprocess
 import sys
 import tomllib
@@ -60,3 +61,10 @@ def test_the_layers_contract_can_fail(tmp_path):
     done = subprocess.run([str(LINT_IMPORTS), "--config", str(upside_down)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 1
     assert "healthkg.graph.app is not allowed to import healthkg.graph.extract" in done.stdout
+
+
+def test_every_module_says_its_job_in_its_first_line():
+    silent = [str(path.relative_to(ROOT)) for path in sorted(ROOT.glob("**/*.py"))
+              if not {".venv", "tests", ".mypy-path"} & set(path.relative_to(ROOT).parts)
+              and not (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()]
+    assert silent == []
