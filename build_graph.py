@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from graph import child_processes, pipeline  # noqa: E402
+from graph.corpus import DEFAULT_HERMIT_SAMPLE, build_corpus  # noqa: E402
 from graph.decode import DecodeError, known_encoding  # noqa: E402
 from graph.extract import NoTasksFound, extract_file  # noqa: E402
 from graph.metadata import MetadataError  # noqa: E402
@@ -135,6 +136,10 @@ def parse_args(argv):
     corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
                         help="per-plan reasoning: the linear rules engine (default) or HermiT")
     corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
+    corpus.add_argument("--hermit-sample", type=float, default=DEFAULT_HERMIT_SAMPLE, metavar="FRACTION",
+                        help="with the rules engine, the share of plans HermiT checks it on, at least one plan; "
+                             f"any difference fails the build (default: {DEFAULT_HERMIT_SAMPLE}; 0: none)")
+    corpus.add_argument("--sample-seed", type=int, default=0, help="the seed that picks the plans HermiT checks")
     corpus.add_argument("--encoding", type=encoding_option, dest="corpus_encoding", metavar="ENC",
                         help=ENCODING_HELP)
     return parser.parse_args(argv)
@@ -248,15 +253,17 @@ def _key_value(item: str) -> tuple[str, str]:
 
 
 def run_build(args) -> int:
-    from graph.corpus import build_corpus
-
     summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
-                           jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding)
+                           jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding,
+                           hermit_fraction=args.hermit_sample, sample_seed=args.sample_seed)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
           f"{summary['triples']} triples ({summary['inferred']} inferred) in {args.store_dir} "
           f"({summary['seconds']} s with {summary['jobs']} jobs, reasoning: {args.reasoner})")
     print("seconds per stage, summed over the plans: "
           + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary["stage_seconds"].items()))
+    check = summary["hermit_check"]
+    print(f"HermiT's check of the rules engine: {check['checked']} of {check['sampled']} sampled plans agree "
+          f"({check['note']})" if check["sampled"] else f"HermiT's check of the rules engine: {check['note']}")
     print(f"ask it: build_graph.py query NAME --store-dir {args.store_dir}")
     return 0
 

@@ -3,7 +3,8 @@ does on the bundled plans: same classes, same property values."""
 from conftest import SOURCES
 from graph import pipeline
 from graph.rdf import build_graph
-from ontology.reason import HERMIT, RULES, reason
+from ontology.reasoning.engine import reason
+from ontology.reasoning.terms import HERMIT, RULES
 
 
 def test_rules_engine_equals_hermit_on_the_bundled_plans():
