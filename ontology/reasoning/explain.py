@@ -23,6 +23,7 @@ from ontology.reasoning.terms import OWL_NOTHING, RDF_TYPE
 _INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger,
              XSD.negativeInteger, XSD.long, XSD.int, XSD.short, XSD.byte, XSD.unsignedLong, XSD.unsignedInt,
              XSD.unsignedShort, XSD.unsignedByte}
+_REALS = {XSD.decimal} | _INTEGERS
 _SUPPORTED_RANGES = {XSD.string, XSD.decimal, XSD.integer, XSD.boolean, XSD.anyURI} | _INTEGERS
 
 
@@ -159,10 +160,15 @@ def explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[s
 
 
 def _value_key(literal: Literal) -> tuple:
-    value = literal.value
-    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
-        return ("number", Decimal(str(value)))
-    return (str(literal), _datatype(literal), literal.language)
+    """Equal keys for equal data values. OWL 2's numeric value spaces are disjoint: owl:real (xsd:decimal,
+    xsd:integer and its sub-types: 1 and 1.0 are one value), xsd:double and xsd:float (1.0E0^^xsd:double is
+    neither 1^^xsd:integer nor 1.0E0^^xsd:float); within a floating-point type -0 and +0 are two values."""
+    value, datatype = literal.value, _datatype(literal)
+    if datatype in _REALS and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return ("owl:real", Decimal(value))
+    if datatype in (XSD.double, XSD.float) and isinstance(value, float):
+        return (str(datatype), repr(value))
+    return (str(literal), datatype, literal.language)
 
 
 def _disjoint_types(schema: Schema, reasons: dict, a, b) -> bool:

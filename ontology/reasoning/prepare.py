@@ -144,7 +144,7 @@ def prepare(graph: Graph, ontology: Graph | None = None) -> Prepared:
     for s, p, o in everything:
         if p == RDF_TYPE:
             asserted[s].add(o)
-            keep = o in schema.relevant or o == OWL_NOTHING
+            keep = o in schema.relevant or o == OWL_NOTHING or isinstance(o, BNode)   # a class expression
         else:
             keep = p in schema.relevant or p in ABOX_LOGICAL
         if keep:
