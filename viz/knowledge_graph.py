@@ -3,7 +3,7 @@ from pyvis.network import Network as PyvisNetwork
 
 from viz.layout import tree_layout
 from viz.model import GraphData
-from viz.page import esc, render
+from viz.page import render
 
 TYPES = {  # type: (zh, en, colour, shape, size)
     "plan": ("方案", "Plan", "#c0392b", "diamond", 30),
@@ -120,24 +120,5 @@ def page(data: GraphData, load_by_body=None, title: str = "健康产业政策知
     plural = {"plan": "plans", "section": "sections", "task": "tasks", "body": "bodies", "element": "chain elements",
               "target": "targets"}
     summary = ", ".join(f"{counts[k]} {plural[k]}" for k in TYPES)
-    body = f"""<header class="bar">
-<h1>{esc(title)}</h1>
-<p class="lede">{esc(summary)}. 悬停任务查看原文及单位、职能 (hover a task for its text, bodies and functions); 点击单位高亮其任务 (click a body to highlight its tasks).</p>
-<div class="controls">
-<label>城市 City <select id="filter-city"></select></label>
-<label>产业链要素 Chain element <select id="filter-element"></select></label>
-<label>产业 Industry <select id="filter-industry"></select></label>
-<label>单位 Body <select id="filter-body"></select></label>
-<button id="reset" type="button">重置 Reset</button>
-<span class="status" id="status"></span>
-</div>
-</header>
-<main class="split">
-<div class="canvas"><div class="graph" id="graph"></div></div>
-<aside class="side">
-<h2>图例 Legend</h2><div id="legend"></div>
-<h2>详情 Details</h2><div class="details" id="details" data-empty="点击节点 Click a node."><p class="muted">点击节点 Click a node.</p></div>
-</aside>
-</main>"""
-    return render(title, body, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True,
-                  body_class="graph-page")
+    return render("knowledge_graph.html", title, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True,
+                  body_class="graph-page", summary=summary)
