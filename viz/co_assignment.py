@@ -5,10 +5,9 @@ government departments (companies, development-zone committees, collectives ...)
 load answers."""
 import math
 
-from pyvis.network import Network as PyvisNetwork
-
 from viz.layout import spring
 from viz.page import render
+from viz import pyvis_data
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
@@ -17,11 +16,12 @@ CITY_GAP = 500
 
 def build(network, load_by_body) -> dict:
     """`load_by_body`: the answer of the `coordinating-load` query, which sizes the nodes."""
-    net = PyvisNetwork(cdn_resources="remote")      # a data builder only: never writes a file
     loads = {row["agency"]: row for row in load_by_body.as_dicts()}
-    bodies, partners, communities, edges = {}, {}, {}, []
+    bodies, partners, communities, nodes_drawn, edges = {}, {}, {}, [], []
     offset = 0.0
     for city in network.cities:
+        # one pyvis network per city: add_edge compares each new undirected edge with every edge so far
+        net = pyvis_data.network(directed=False)
         graph = network.projection(city)
         groups = network.communities(graph)
         community = {node: i + 1 for i, group in enumerate(groups) for node in group}
@@ -49,11 +49,13 @@ def build(network, load_by_body) -> dict:
                 "rank": load["rank"], "listed_twice": load["listed_twice"],
                 "community": community[node], "degree": sum(w for _, w in neighbours), "partners": len(neighbours)}
         for first, second, weight in sorted(weighted):
-            edges.append({"from": first, "to": second, "width": round(min(1 + 1.6 * math.log2(weight), 9), 2),
-                          "color": "rgba(120,130,145,0.45)", "weight": weight})
+            net.add_edge(first, second, width=round(min(1 + 1.6 * math.log2(weight), 9), 2),
+                         color="rgba(120,130,145,0.45)", weight=weight)
+        city_nodes, city_edges = pyvis_data.nodes_and_edges(net)
+        nodes_drawn += city_nodes
+        edges += city_edges
         offset += width + CITY_GAP
-    net.edges = edges
-    return {"nodes": net.nodes, "edges": net.edges, "bodies": bodies, "partners": partners,
+    return {"nodes": nodes_drawn, "edges": edges, "bodies": bodies, "partners": partners,
             "communities": communities, "cities": network.cities}
 
 
