@@ -176,3 +176,18 @@ def test_strict_hermit_names_an_unsupported_datatype(tmp_path):
                 f"<urn:x:a> <{HK}year> \"2022\"^^<{XSD.gYear}> .\n").encode()
     check = reasoning.hermit_strict(document)
     assert not check.consistent and "UnsupportedDatatypeException" in check.error and "gYear" in check.error
+
+
+@needs_java
+def test_the_builds_own_hermit_is_strict_too():
+    """The main job's HermiT runs without --ignoreUnsupportedDatatypes: a literal outside the OWL 2 datatype
+    map that a logical axiom reads (hk:gbt2260Code is a functional data property) stops it, loudly, instead of
+    being dropped from what it reasons over."""
+    graph = Graph()
+    place = URIRef("https://w3id.org/healthkg/id/city/testcity")
+    graph.add((place, RDF.type, HK.City))
+    graph.add((place, HK.gbt2260Code, Literal("2021", datatype=XSD.gYear)))
+    with pytest.raises(reasoning.ReasoningError, match="UnsupportedDatatypeException"):
+        reasoning.reason(graph, ontology())
+    graph.set((place, HK.gbt2260Code, Literal("451300")))
+    assert reasoning.reason(graph, ontology()).reasoner == reasoning.HERMIT
