@@ -53,6 +53,7 @@ PREFIXES: dict[str, str] = {
     "oa": "http://www.w3.org/ns/oa#",
     "qb": "http://purl.org/linked-data/cube#",
     "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
     "eli": "http://data.europa.eu/eli/ontology#",
     "time": "http://www.w3.org/2006/time#",
 }
