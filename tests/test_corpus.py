@@ -87,7 +87,8 @@ def test_plan_scoped_checks_run_per_plan_and_catch_a_wrong_quote():
             "cube-ic14-all-measures-present", "cube-ic19-codes-from-code-list"]
     assert scoped == ["agency-without-function", "assignment-shortcut-mismatch", *cube, "duplicate-assignment",
                       "selection-of-other-plan", "span-mismatch", "target-range-inverted",
-                      "target-without-unit", "task-in-two-sections", "task-without-lead"]
+                      "target-without-unit", "target-year-outside-period", "task-in-two-sections",
+                      "task-without-lead"]
     release = pipeline.RELEASE.read_bytes()
     assert _plan_violations(release, _shared_graphs()) == []
     quote = b'<http://www.w3.org/ns/oa#exact> "'

@@ -14,6 +14,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from healthkg.graph.app.pipeline import ONTOLOGY, RELEASE
 from healthkg.ontology.reasoning import hermit, tbox
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.result import ReasoningError
+from healthkg.ontology.reasoning.terms import HERMIT
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes
@@ -176,3 +179,18 @@ def test_strict_hermit_names_an_unsupported_datatype(tmp_path):
                 f"<urn:x:a> <{HK}year> \"2022\"^^<{XSD.gYear}> .\n").encode()
     check = hermit.hermit_strict(document)
     assert not check.consistent and "UnsupportedDatatypeException" in check.error and "gYear" in check.error
+
+
+@needs_java
+def test_the_builds_own_hermit_is_strict_too():
+    """The main job's HermiT runs without --ignoreUnsupportedDatatypes: a literal outside the OWL 2 datatype
+    map that a logical axiom reads (hk:gbt2260Code is a functional data property) stops it, loudly, instead of
+    being dropped from what it reasons over."""
+    graph = Graph()
+    place = URIRef("https://w3id.org/healthkg/id/city/testcity")
+    graph.add((place, RDF.type, HK.City))
+    graph.add((place, HK.gbt2260Code, Literal("2021", datatype=XSD.gYear)))
+    with pytest.raises(ReasoningError, match="UnsupportedDatatypeException"):
+        reason(graph, ontology())
+    graph.set((place, HK.gbt2260Code, Literal("451300")))
+    assert reason(graph, ontology()).reasoner == HERMIT

@@ -24,7 +24,7 @@ from healthkg.graph.check.validate import (
     validate,
     violation_queries,
 )
-from healthkg.graph.rdf.build import add_data_structure
+from healthkg.graph.rdf.build import add_data_structure, describe_release, text_sha256
 from healthkg.queries.library import QUERIES as QUERIES_DIR
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -38,6 +38,8 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes
 QB = Namespace("http://purl.org/linked-data/cube#")
 TIME = Namespace("http://www.w3.org/2006/time#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 ONTOLOGY_FILE = ROOT / "ontology" / "healthkg.ttl"
 
 # A tiny plan. "𠀀" (U+20000, outside the BMP) comes before every span: SUBSTR must count it as one
@@ -57,6 +59,10 @@ SOURCE = HKD["plan/testcity-2019-1/text"]
 EXPRESSION = HKD["plan/testcity-2019-1/zh"]
 GROUP = HKD["agency/testcity-county-governments"]
 CITY = HKD["city/testcity"]
+PERIOD = HKD["plan/testcity-2019-1/period"]
+RELEASE_NODE = HKD["release"]
+RELEASE_NT = HKD["release/nt"]
+CLASSIFICATION = HKD["plan/testcity-2019-1/task/s1.1-t1/chain/elderly-care"]
 GOVERNMENT = HKD["agency/testcity-government"]
 S1 = HKD["plan/testcity-2019-1/section/s1"]
 S11 = HKD["plan/testcity-2019-1/section/s1.1"]
@@ -176,6 +182,8 @@ def add_target(g: Graph, node: URIRef, written: str, value: str, unit: str, comp
     g.add((node, HK.city, CITY))
     period = HKD[f"year/{year}"] if year is not None else NO_YEAR
     add_concept(g, period, "period")
+    if year is not None:
+        g.add((period, SKOS.notation, Literal(str(year))))
     g.add((node, HK.targetYear, period))
     g.add((node, HK.statedIn, selection(node)))
     g.add((node, HK.value, Literal(Decimal(value), datatype=XSD.decimal)))
@@ -194,6 +202,13 @@ def valid_graph() -> Graph:
     g.add((PLAN, ELI.is_realized_by, EXPRESSION))
     g.add((EXPRESSION, ELI.is_embodied_by, SOURCE))
     g.add((PLAN, RDFS.label, Literal("来宾市𠀀健康方案", lang="zh")))
+    # the plan's period, 2019-2022 (a time:Interval between two year instants)
+    g.add((PLAN, HK.period, PERIOD))
+    g.add((PERIOD, RDF.type, TIME.Interval))
+    for predicate, year in ((TIME.hasBeginning, 2019), (TIME.hasEnd, 2022)):
+        g.add((PERIOD, predicate, HKD[f"year/{year}"]))
+        g.add((HKD[f"year/{year}"], RDF.type, TIME.Instant))
+        g.add((HKD[f"year/{year}"], TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear)))
     g.add((SOURCE, RDF.type, HK.SourceText))
     g.add((SOURCE, HK.content, Literal(TEXT)))
     g.add((CITY, RDF.type, HK.City))
@@ -231,6 +246,11 @@ def valid_graph() -> Graph:
     g.add((TASK, RDFS.label, Literal("健全养老服务体系", lang="zh")))
     g.add((TASK, HK.industry, HKC["industry/elderly-care"]))
     g.add((TASK, HK.leadUnit, CIVIL))
+    g.add((TASK, HK.chainElement, HKC["element/elderly-care"]))
+    g.add((TASK, HK.chainClassification, CLASSIFICATION))
+    g.add((CLASSIFICATION, RDF.type, HK.ChainClassification))
+    g.add((CLASSIFICATION, HK.element, HKC["element/elderly-care"]))
+    g.add((CLASSIFICATION, HK.evidence, Literal("industry:elderly-care")))
     g.add((TASK, HK.cooperatingUnit, HEALTH))
     add_assignment(g, TASK, LEAD, CIVIL, "lead", 1, "市民政局")
     add_assignment(g, TASK, COOP, HEALTH, "cooperating", 1, "市卫生健康委")
@@ -255,6 +275,8 @@ def valid_graph() -> Graph:
     g.add((CHAIN_LEAD, HK.role, HKC["role/industry-lead"]))
     g.add((CHAIN_LEAD, HK.industry, HKC["industry/elderly-care"]))
     add_selection(g, CHAIN_LEAD, *span("市民政局负责牵头抓健康养老产业发展"))
+    # the release's DCAT and PROV, as every build writes them
+    describe_release(g, {"testcity-2019-1": text_sha256(TEXT)})
     return g
 
 
@@ -538,7 +560,73 @@ SHAPE_CASES = {
     "quote without prefix": (_drop((quote(TASK), OA.prefix, None)), quote(TASK), "hks:Quote-prefix"),
     "quote with two suffixes": (_add((quote(LEAD), OA.suffix, Literal("负责"))), quote(LEAD), "hks:Quote-suffix"),
     "source text without content": (_drop((SOURCE, HK.content, None)), SOURCE, "hks:SourceText-content"),
+    # the release (DCAT)
+    "release without English title": (_drop((RELEASE_NODE, DCTERMS.title, Literal(
+        "healthkg: municipal big-health industry plans as a knowledge graph", lang="en"))), RELEASE_NODE,
+        "hks:Release-title"),
+    "release with two Chinese titles": (_add((RELEASE_NODE, DCTERMS.title, Literal("知识图谱", lang="zh"))),
+                                        RELEASE_NODE, "hks:Release-title"),
+    "release without description": (_drop((RELEASE_NODE, DCTERMS.description, None)), RELEASE_NODE,
+                                    "hks:Release-description"),
+    "release description without language": (_add((RELEASE_NODE, DCTERMS.description, Literal("A graph"))),
+                                             RELEASE_NODE, "hks:Release-description"),
+    "release without licence": (_drop((RELEASE_NODE, DCTERMS.license, None)), RELEASE_NODE, "hks:Release-license"),
+    "release licence a literal": (_set(RELEASE_NODE, DCTERMS.license, Literal("CC BY 4.0")), RELEASE_NODE,
+                                  "hks:Release-license"),
+    "release with two licences": (_add((RELEASE_NODE, DCTERMS.license, URIRef("https://creativecommons.org/publicdomain/zero/1.0/"))),
+                                  RELEASE_NODE, "hks:Release-license"),
+    "release without distribution": (_drop((RELEASE_NODE, DCAT.distribution, None)), RELEASE_NODE,
+                                     "hks:Release-distribution"),
+    "release distribution untyped": (_drop((RELEASE_NT, RDF.type, None)), RELEASE_NODE, "hks:Release-distribution"),
+    "distribution without file name": (_drop((RELEASE_NT, DCTERMS.title, None)), RELEASE_NT, "hks:Distribution-title"),
+    "distribution without media type": (_drop((RELEASE_NT, DCAT.mediaType, None)), RELEASE_NT,
+                                        "hks:Distribution-mediaType"),
+    "distribution media type a literal": (_set(RELEASE_NT, DCAT.mediaType, Literal("application/n-triples")),
+                                          RELEASE_NT, "hks:Distribution-mediaType"),
+    "distribution media type not IANA's": (_set(RELEASE_NT, DCAT.mediaType, URIRef("https://example.org/n-triples")),
+                                           RELEASE_NT, "hks:Distribution-mediaType"),
+    "distribution without licence": (_drop((RELEASE_NT, DCTERMS.license, None)), RELEASE_NT,
+                                     "hks:Distribution-license"),
 }
+
+# A misspelt predicate on a node of each core class (the closed shapes): added beside the right ones, so
+# nothing but the closed shape can fire.
+MISSPELT = {
+    # case: (node, misspelt predicate, a value, closed shape)
+    "plan with dcterms:tittle": (PLAN, DCTERMS.tittle, Literal("来宾市𠀀健康方案", lang="zh"), "hks:PlanClosed"),
+    "plan with hk:perod": (PLAN, HK.perod, PERIOD, "hks:PlanClosed"),
+    "section with hk:sectionNumbr": (S11, HK.sectionNumbr, Literal("(一)"), "hks:SectionClosed"),
+    "task with hk:leadUnitt": (TASK, HK.leadUnitt, CIVIL, "hks:TaskClosed"),
+    "task with hk:taskNumbr": (TASK, HK.taskNumbr, Literal("1"), "hks:TaskClosed"),
+    "chain classification with hk:elemnt": (CLASSIFICATION, HK.elemnt, HKC["element/elderly-care"],
+                                            "hks:ChainClassificationClosed"),
+    "assignment with hk:assignedUnitt": (LEAD, HK.assignedUnitt, CIVIL, "hks:AssignmentClosed"),
+    "assignment with hk:leadUnit": (LEAD, HK.leadUnit, CIVIL, "hks:AssignmentClosed"),
+    "chain lead with hk:industy": (CHAIN_LEAD, HK.industy, HKC["industry/elderly-care"], "hks:ChainLeadClosed"),
+    "bracket with hk:bracketNo": (BRACKET, HK.bracketNo, Literal(1), "hks:BracketClosed"),
+    "deadline with hk:deadlineKnd": (DEADLINE, HK.deadlineKnd, HKC["deadline-kind/by-date"], "hks:DeadlineClosed"),
+    "target with hk:targetYaer": (TARGET, HK.targetYaer, HKD["year/2021"], "hks:TargetClosed"),
+    "target with hk:Value": (TARGET2, HK.Value, Literal(Decimal("1.8")), "hks:TargetClosed"),
+    "agency with org:purpos": (CIVIL, ORG.purpos, HKC["function/civil-affairs"], "hks:AgencyClosed"),
+    "city government with hk:citty": (GOVERNMENT, HK.citty, CITY, "hks:AgencyClosed"),
+    "group with hk:groupKnd": (GROUP, HK.groupKnd, HKC["kind/county-collective"], "hks:BodyGroupClosed"),
+    "city with hk:gbt2260code": (CITY, HK.gbt2260code, Literal("450200"), "hks:JurisdictionClosed"),
+    "city with owl:sameAs": (CITY, URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+                             URIRef("http://www.wikidata.org/entity/Q0"), "hks:JurisdictionClosed"),
+    "selection with oa:hasSelecter": (selection(TASK), OA.hasSelecter, quote(TASK), "hks:SelectionClosed"),
+    "position selector with oa:begin": (position(TASK), OA.begin, Literal(5, datatype=XSD.nonNegativeInteger),
+                                        "hks:PositionSelectorClosed"),
+    "quote selector with oa:exactly": (quote(TASK), OA.exactly, Literal("1.健全"), "hks:QuoteSelectorClosed"),
+    "source text with hk:contents": (SOURCE, HK.contents, Literal(TEXT), "hks:SourceTextClosed"),
+    "data set with qb:structur": (HKD["dataset/targets"], QB.structur, HKD["structure/targets"], "hks:DataSetClosed"),
+    "release with dcterms:licence": (RELEASE_NODE, DCTERMS.licence, URIRef("https://creativecommons.org/licenses/by/4.0/"),
+                                     "hks:ReleaseClosed"),
+    "distribution with dcat:mediatype": (RELEASE_NT, DCAT.mediatype,
+                                         URIRef("http://www.iana.org/assignments/media-types/application/n-triples"),
+                                         "hks:DistributionClosed"),
+}
+SHAPE_CASES.update({case: (_add((node, predicate, value)), node, shape)
+                    for case, (node, predicate, value, shape) in MISSPELT.items()})
 
 
 def test_a_city_government_is_checked_as_an_agency_through_the_ontology():
@@ -559,6 +647,30 @@ def test_every_named_shape_has_a_broken_example():
              if isinstance(s, URIRef)}
     covered = {shape for _, _, shape in SHAPE_CASES.values()}
     assert named - covered == set(), f"shapes without a broken example: {sorted(named - covered)}"
+
+
+def test_every_closed_shape_has_a_misspelt_predicate_example():
+    shapes = load_shapes()
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    closed = {compact(s) for s in shapes.subjects(SH.closed, Literal(True))}
+    core = {"hks:PlanClosed", "hks:SectionClosed", "hks:TaskClosed", "hks:AssignmentClosed", "hks:ChainLeadClosed",
+            "hks:TargetClosed", "hks:AgencyClosed", "hks:BodyGroupClosed", "hks:JurisdictionClosed",
+            "hks:SelectionClosed", "hks:PositionSelectorClosed", "hks:QuoteSelectorClosed"}
+    assert core <= closed, f"core classes without a closed shape: {sorted(core - closed)}"
+    covered = {shape for _, _, _, shape in MISSPELT.values()}
+    assert closed - covered == set(), f"closed shapes without a misspelt example: {sorted(closed - covered)}"
+
+
+@pytest.mark.parametrize("case", sorted(MISSPELT))
+def test_a_misspelt_predicate_is_named_with_its_value(case):
+    """The closed shape's result names the misspelt predicate as its path, and nothing else fires."""
+    node, predicate, value, shape = MISSPELT[case]
+    g = valid_graph()
+    g.add((node, predicate, value))
+    report = validate(g, ontology())
+    assert [(r.focus_node, r.path, r.shape, r.component) for r in report.shacl_results] == [
+        (compact(node), compact(predicate), shape, "sh:ClosedConstraintComponent")]
+    assert report.shacl_results[0].value == compact(value)
 
 
 @pytest.mark.parametrize("case", sorted(SHAPE_CASES))
@@ -662,6 +774,16 @@ def _collective_of_other_city(g: Graph) -> None:
                "local-government", OTHER_CITY)
     g.add((TASK, HK.cooperatingUnit, collective))
     add_assignment(g, TASK, URIRef(f"{TASK}/cooperating/2"), collective, "cooperating", 2, "市卫生健康委")
+
+
+def _year(target: URIRef, predicate: URIRef, year: int):
+    """The target's year (or inferred year) set to a year concept of the period code list."""
+    def mutate(g: Graph) -> None:
+        concept = HKD[f"year/{year}"]
+        add_concept(g, concept, "period")
+        g.add((concept, SKOS.notation, Literal(str(year))))
+        g.set((target, predicate, concept))
+    return mutate
 
 
 TARGETS = HKD["dataset/targets"]
@@ -769,6 +891,11 @@ QUERY_CASES = {
     "cube-ic14-all-measures-present": {
         "observation without value": (_drop((TARGET2, HK.value, None)), TARGET2),
     },
+    "target-year-outside-period": {
+        "2050 in a 2019-2022 plan": (_year(TARGET, HK.targetYear, 2050), TARGET),
+        "a goal due long before the period": (_year(TARGET2, HK.targetYear, 2010), TARGET2),
+        "an inferred year far after the period": (_year(TARGET2, HK.inferredTargetYear, 2040), TARGET2),
+    },
     "cube-ic19-codes-from-code-list": {
         "indicator outside its code list": (_set(TARGET, HK.indicator, HKC["function/health"]), TARGET),
         "year outside the period list": (_set(TARGET2, HK.targetYear, HKD["year/1999"]), TARGET2),
@@ -802,6 +929,32 @@ def test_each_query_catches_a_broken_example(query, case):
     assert rows[query], f"{query} returned no row for '{case}'"
     assert any(compact(culprit) in row.values() for row in rows[query]), rows[query]
     assert report.shacl_conforms and not report.conforms
+
+
+@pytest.mark.parametrize("year", [2014, 2019, 2022, 2035, 2037])
+def test_a_target_within_the_plans_horizon_passes(year):
+    """A 2019-2022 plan: a baseline year up to 5 years before (2014), the period itself, and a long-range
+    goal up to 15 years after it (到2035年, as plans of the genre write) are all of the plan."""
+    g = valid_graph()
+    _year(TARGET, HK.targetYear, year)(g)
+    assert validate(g, ontology(), shapes=Graph()).query_rows["target-year-outside-period"] == []
+
+
+@pytest.mark.parametrize("year", [2013, 2038])
+def test_a_target_beyond_the_plans_horizon_is_flagged(year):
+    g = valid_graph()
+    _year(TARGET, HK.targetYear, year)(g)
+    assert validate(g, ontology(), shapes=Graph()).query_rows["target-year-outside-period"]
+
+
+def test_a_plan_that_states_no_period_is_not_checked():
+    g = valid_graph()
+    _year(TARGET, HK.targetYear, 2050)(g)
+    assert validate(g, ontology(), shapes=Graph()).query_rows["target-year-outside-period"]
+    g.remove((PLAN, HK.period, None))
+    report = validate(g, ontology())
+    assert report.query_rows["target-year-outside-period"] == []
+    assert report.conforms, report.to_text()
 
 
 # -- the same answers on Oxigraph -----------------------------------------------------------------

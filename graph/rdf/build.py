@@ -33,6 +33,14 @@ ONTOLOGY_VERSION = URIRef("https://w3id.org/healthkg/ontology/0.1.0")
 # The release's licence (the plans themselves are official documents, outside copyright under article 5 of
 # the PRC Copyright Law; the licence covers the graph: the records, their alignment and the links).
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+# What the release holds, for a catalogue (dcterms:description); no figure in it, so it stays true as plans are added.
+RELEASE_DESCRIPTION = {
+    "zh": "中国市级大健康产业发展规划（实施方案、行动计划）的知识图谱：规划、章节、重点任务，牵头与配合单位及其职能，"
+          "产业链要素（医养管食游动），量化目标（RDF Data Cube），产业链牵头部门；每项事实逐字定位到规划原文。",
+    "en": "A knowledge graph of Chinese municipal big-health industry plans: plans, sections, tasks, the lead and "
+          "co-operating bodies with their functions, the industry-chain elements (医养管食游动), the quantified targets "
+          "(an RDF Data Cube) and the industry-chain leads; every fact traced to its span of the plan's text.",
+}
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 IANA = "http://www.iana.org/assignments/media-types/"
 CHINESE = URIRef("http://publications.europa.eu/resource/authority/language/ZHO")
@@ -220,6 +228,7 @@ def describe_release(graph: Graph, inputs: dict[str, str]) -> None:
     graph.add((release, RDF.type, DCAT.Dataset))
     _labels(graph, release, "大健康产业政策规划知识图谱", "healthkg: municipal big-health industry plans as a knowledge graph",
             DCTERMS.title)
+    _labels(graph, release, RELEASE_DESCRIPTION["zh"], RELEASE_DESCRIPTION["en"], DCTERMS.description)
     graph.add((release, DCTERMS.license, LICENCE))
     graph.add((release, DCTERMS.conformsTo, ONTOLOGY_VERSION))
     graph.add((release, PROV.wasGeneratedBy, run))

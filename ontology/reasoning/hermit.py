@@ -101,12 +101,14 @@ def java_problem(java: str | None) -> str | None:
 
 
 def run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: str, flags: list[str],
-                timeout: float, memory_gb: float | None = None, strict: bool = False) -> subprocess.CompletedProcess:
+                timeout: float, memory_gb: float | None = None) -> subprocess.CompletedProcess:
     """HermiT on N-Triples documents ({file name: content}), one after the other in one JVM, within
     `timeout` seconds and a heap of `memory_gb` (HermitBounds' default when None). The JVM dies with
     this process (graph.child_processes); this thread waits for it, as the parent-death signal needs.
-    `strict`: a literal of a datatype outside the OWL 2 datatype map in a logical axiom stops HermiT
-    (UnsupportedDatatypeException) instead of being ignored."""
+    Always strict (no --ignoreUnsupportedDatatypes): what the build writes is OWL 2 DL, every literal a
+    reasoner reads of the OWL 2 datatype map (tests/test_owl_dl.py), so a datatype outside it is a bug
+    that stops HermiT (UnsupportedDatatypeException: the build fails naming it) rather than an axiom
+    silently dropped."""
     heap_gb = HermitBounds(memory_gb=memory_gb).heap_gb()
     if timeout <= 0:
         raise HermitExceeded("HermiT had no time left", out_of_time=True)
@@ -114,7 +116,7 @@ def run_hermit(java: str, classpath: str, documents: dict[str, bytes], folder: s
     for path, content in zip(paths, documents.values()):
         path.write_bytes(xml_safe_ntriples(content))     # a control character in a literal would stop HermiT
     command = [java, f"-Xmx{max(8, round(heap_gb * 1024))}M", *JAVA_OPTIONS, "-cp", classpath,
-               "org.semanticweb.HermiT.cli.CommandLine", *flags, *(() if strict else ("--ignoreUnsupportedDatatypes",)),
+               "org.semanticweb.HermiT.cli.CommandLine", *flags,
                *(path.as_uri() for path in paths)]
     try:
         run = child_processes.run(command, timeout=timeout, cwd=folder)
@@ -231,7 +233,7 @@ def hermit_strict(document: bytes, timeout: float = 600.0, memory_gb: float | No
         raise ReasoningError(f"HermiT cannot run: {problem}")
     with tempfile.TemporaryDirectory(prefix="healthkg-strict-") as folder:
         clock = time.perf_counter()
-        run = run_hermit(java, classpath, {"graph.nt": document}, folder, ["-I"], timeout, memory_gb, strict=True)
+        run = run_hermit(java, classpath, {"graph.nt": document}, folder, ["-I"], timeout, memory_gb)
         seconds = time.perf_counter() - clock
     output = run.stdout.decode("utf-8", "replace").replace("\r", "")
     types = frozenset((URIRef(i), URIRef(c)) for i, c in _TYPE_LINE.findall(output))
