@@ -9,13 +9,18 @@ class (labels zh/en, definition, superclasses, equivalent-class definitions in a
 notation, disjoint classes, subclasses, properties whose domain or range it is) and every property
 (kind, characteristics, domain, range, super- and sub-properties, inverse), one anchor per term, with
 a table of contents. Terms of other vocabularies that the ontology declares are listed after its own.
-Every text taken from the graph is escaped with html.escape. The output is deterministic.
+The page comes from Jinja2 templates (ontology/templates) with autoescaping, so every text taken from
+the graph is escaped where it is written. Class expressions are built here as markup with
+Markup.format, which escapes every value it is given. The output is deterministic.
 """
 from __future__ import annotations
 
-import html
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
@@ -44,28 +49,50 @@ WELL_KNOWN = {
 }
 MAX_DEPTH = 12
 
-CSS = """
-body { font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-       margin: 0 auto; max-width: 64rem; padding: 1rem 2rem 4rem; line-height: 1.5; color: #1d1d1f; }
-h1 { margin-bottom: .2rem; } h1 .zh { display: block; font-size: 1.3rem; font-weight: normal; color: #444; }
-h2 { border-bottom: 2px solid #2b6cb0; padding-bottom: .2rem; margin-top: 2.5rem; }
-code, .iri { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
-.iri { color: #555; word-break: break-all; }
-nav ol { columns: 2; } nav li { break-inside: avoid; }
-section.term { border: 1px solid #d0d7de; border-radius: 6px; padding: .4rem 1rem .6rem; margin: 1rem 0; }
-section.term h3 { margin: .3rem 0; } section.term h3 code { font-weight: normal; color: #2b6cb0; }
-dl { display: grid; grid-template-columns: 11rem 1fr; gap: .25rem 1rem; margin: .4rem 0; }
-dt { font-weight: 600; color: #444; } dd { margin: 0; }
-.kw { font-style: normal; font-weight: 600; color: #8250df; }
-.badge { display: inline-block; border-radius: 3px; padding: 0 .35rem; margin-right: .25rem;
-         background: #eef4fb; border: 1px solid #c8d9ee; font-size: .85em; }
-table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: .2rem .6rem; text-align: left; }
-.lang { color: #777; font-size: .8em; margin-left: .2rem; }
-"""
+ROW_KINDS = ("iris", "texts", "text", "lines", "list")
+
+# The page's own environment (ontology/ sits below viz/ in the layers, so it cannot share viz's): every
+# value a template writes is escaped unless it is Markup, and a name the template does not get fails.
+TEMPLATES = Environment(loader=PackageLoader("healthkg.ontology", "templates"), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+@dataclass(frozen=True)
+class Row:
+    """One <dt>/<dd> pair, left out when it has no values. kind says how the template writes them:
+    iris (IRIs as text, comma-separated), texts ((language, text) pairs, one per line), text (plain
+    strings, comma-separated), lines (expression markup, one per line), list (term markup, comma-separated)."""
+    name: str
+    kind: str
+    values: Sequence
+
+    def __post_init__(self):
+        if self.kind not in ROW_KINDS:
+            raise ValueError(f"unknown row kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """What the page shows of one term: its heading and rows; for a concept scheme its concepts; for a
+    term of another vocabulary (the external table) its kind, all its labels and where it is defined."""
+    anchor: str
+    curie: str
+    title: str
+    zh: list[str]
+    en: list[str]
+    badges: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    concepts: list[Term] = field(default_factory=list)
+    kind: str = ""
+    labels: list[str] = field(default_factory=list)
+    defined_by: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Group:
+    anchor: str
+    heading: str
+    terms: list[Term]
 
 
 class _Renderer:
@@ -137,20 +164,23 @@ class _Renderer:
         found = self.labels(term)
         return found[0] if found else self.curie(term).split(":")[-1]
 
-    def ref(self, term: Node) -> str:
+    # Markup below wraps only our own tags; every value taken from the graph goes through
+    # Markup.format or Markup.join, which escape it.
+
+    def ref(self, term: Node) -> Markup:
         """A term as a link to its anchor when the page documents it, else as its CURIE in code."""
         if isinstance(term, URIRef):
-            shown = f"<code>{esc(self.curie(term))}</code>"
+            shown = Markup("<code>{}</code>").format(self.curie(term))
             if term in self.documented:
-                return f'<a href="#{esc(self.anchor(term))}" title="{esc(self.label(term))}">{shown}</a>'
+                return Markup('<a href="#{}" title="{}">{}</a>').format(self.anchor(term), self.label(term), shown)
             return shown
         if isinstance(term, Literal):
-            shown = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            text = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"') + '"'
             if term.language:
-                shown += f"@{term.language}"
+                text += f"@{term.language}"
             elif term.datatype not in (None, XSD.string):
-                shown += f"^^{self.curie(term.datatype)}"
-            return f"<code>{esc(shown)}</code>"
+                text += f"^^{self.curie(term.datatype)}"
+            return Markup("<code>{}</code>").format(text)
         return self.expression(term)
 
     # -- class expressions --------------------------------------------------------------------------
@@ -161,38 +191,41 @@ class _Renderer:
         except Exception:  # a broken list: show what there is
             return []
 
-    def expression(self, node: Node, depth: int = 0) -> str:
-        """A class (or data range) expression in a Manchester-like notation, escaped."""
+    def expression(self, node: Node, depth: int = 0) -> Markup:
+        """A class (or data range) expression in a Manchester-like notation, as escaped markup."""
         if not isinstance(node, BNode):
             return self.ref(node)
         if depth > MAX_DEPTH:
-            return "…"
-        g, kw = self.g, (lambda word: f'<em class="kw">{word}</em>')
+            return Markup("…")
+        g = self.g
 
-        def sub(x: Node) -> str:
+        def kw(word: str) -> Markup:
+            return Markup('<em class="kw">{}</em>').format(word)
+
+        def sub(x: Node) -> Markup:
             text = self.expression(x, depth + 1)
-            return f"({text})" if isinstance(x, BNode) and self._compound(x) else text
+            return Markup("({})").format(text) if isinstance(x, BNode) and self._compound(x) else text
 
         for predicate, word in ((OWL.intersectionOf, "and"), (OWL.unionOf, "or")):
             members = g.value(node, predicate)
             if members is not None:
-                return f" {kw(word)} ".join(sub(x) for x in self._list(members))
+                return Markup(" {} ").format(kw(word)).join(sub(x) for x in self._list(members))
         complement = g.value(node, OWL.complementOf) or g.value(node, OWL.datatypeComplementOf)
         if complement is not None:
-            return f"{kw('not')} {sub(complement)}"
+            return Markup("{} {}").format(kw("not"), sub(complement))
         one_of = g.value(node, OWL.oneOf)
         if one_of is not None:
-            return "{ " + ", ".join(self.ref(x) for x in self._list(one_of)) + " }"
+            return Markup("{{ {} }}").format(Markup(", ").join(self.ref(x) for x in self._list(one_of)))
         on_datatype = g.value(node, OWL.onDatatype)
         if on_datatype is not None:
             facets = []
             for facet_node in self._list(g.value(node, OWL.withRestrictions) or RDF.nil):
                 for facet, value in sorted(g.predicate_objects(facet_node)):
-                    facets.append(f"{esc(self.curie(facet).split(':')[-1])} {self.ref(value)}")
-            return f"{self.ref(on_datatype)}[{', '.join(facets)}]"
+                    facets.append(Markup("{} {}").format(self.curie(facet).split(":")[-1], self.ref(value)))
+            return Markup("{}[{}]").format(self.ref(on_datatype), Markup(", ").join(facets))
         inverse = g.value(node, OWL.inverseOf)
         if inverse is not None and g.value(node, OWL.onProperty) is None:
-            return f"{kw('inverse')} {sub(inverse)}"
+            return Markup("{} {}").format(kw("inverse"), sub(inverse))
         prop = g.value(node, OWL.onProperty)
         if prop is not None:
             p = self.expression(prop, depth + 1)
@@ -200,22 +233,22 @@ class _Renderer:
             for predicate, word in ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only")):
                 value = g.value(node, predicate)
                 if value is not None:
-                    return f"{p} {kw(word)} {sub(value)}"
+                    return Markup("{} {} {}").format(p, kw(word), sub(value))
             value = g.value(node, OWL.hasValue)
             if value is not None:
-                return f"{p} {kw('value')} {self.ref(value)}"
+                return Markup("{} {} {}").format(p, kw("value"), self.ref(value))
             if g.value(node, OWL.hasSelf) is not None:
-                return f"{p} {kw('Self')}"
+                return Markup("{} {}").format(p, kw("Self"))
             for predicates, word in (((OWL.minCardinality, OWL.minQualifiedCardinality), "min"),
                                      ((OWL.maxCardinality, OWL.maxQualifiedCardinality), "max"),
                                      ((OWL.cardinality, OWL.qualifiedCardinality), "exactly")):
                 for predicate in predicates:
                     value = g.value(node, predicate)
                     if value is not None:
-                        qualified = f" {sub(filler)}" if filler is not None else ""
-                        return f"{p} {kw(word)} {esc(value)}{qualified}"
-            return f"{p} {kw('restriction')}"
-        return "<em>anonymous</em>"
+                        qualified = Markup(" {}").format(sub(filler)) if filler is not None else ""
+                        return Markup("{} {} {}{}").format(p, kw(word), str(value), qualified)
+            return Markup("{} {}").format(p, kw("restriction"))
+        return Markup("<em>anonymous</em>")
 
     def _compound(self, node: BNode) -> bool:
         g = self.g
@@ -227,44 +260,32 @@ class _Renderer:
     def texts(self, term: Node, predicates) -> list[tuple[str, str]]:
         """(language, text) of literal values, zh first then en then others, sorted."""
         order = {"zh": 0, "en": 1}
-        found = {(o.language or "", str(o)) for p in predicates for o in self.g.objects(term, p) if isinstance(o, Literal)}
+        found = {(o.language or "", str(o))
+                 for p in predicates for o in self.g.objects(term, p) if isinstance(o, Literal)}
         return sorted(found, key=lambda item: (order.get(item[0].split("-")[0].lower(), 2), item))
 
-    def lang_block(self, items: list[tuple[str, str]]) -> str:
-        parts = []
-        for lang, text in items:
-            attribute = f' lang="{esc(lang)}"' if lang else ""
-            tag = f'<span class="lang">@{esc(lang)}</span>' if lang else ""
-            parts.append(f"<div{attribute}>{esc(text)}{tag}</div>")
-        return "".join(parts)
+    def refs(self, terms: Iterable[Node]) -> list[Markup]:
+        return [self.ref(t) for t in sorted(terms, key=lambda t: (isinstance(t, BNode), self.curie(t)))]
 
-    def row(self, name: str, value: str) -> str:
-        return f"<dt>{esc(name)}</dt><dd>{value}</dd>" if value else ""
+    def term(self, term: URIRef, badges: Sequence[str] = (), rows: Sequence[Row] = ()) -> Term:
+        en = self.labels(term, "en")
+        return Term(anchor=self.anchor(term), curie=self.curie(term),
+                    title=en[0] if en else self.curie(term).split(":")[-1],
+                    zh=self.labels(term, "zh"), en=en, badges=list(badges), rows=list(rows))
 
-    def refs(self, terms) -> str:
-        return ", ".join(self.ref(t) for t in sorted(terms, key=lambda t: (isinstance(t, BNode), self.curie(t))))
-
-    def heading(self, term: URIRef, badges: list[str]) -> str:
-        en, zh = self.labels(term, "en"), self.labels(term, "zh")
-        title = esc(en[0]) if en else esc(self.curie(term).split(":")[-1])
-        if zh:
-            title += f' <span lang="zh">{esc(zh[0])}</span>'
-        badge = "".join(f'<span class="badge">{esc(b)}</span>' for b in badges)
-        return f"<h3>{title} <code>{esc(self.curie(term))}</code> {badge}</h3>"
-
-    def common_rows(self, term: URIRef) -> str:
-        rows = [self.row("IRI", f'<span class="iri">{esc(term)}</span>')]
-        rows.append(self.row("label 标签", self.lang_block(self.texts(term, (RDFS.label, SKOS.prefLabel)))))
-        rows.append(self.row("definition 定义", self.lang_block(self.texts(term, (SKOS.definition,)))))
-        rows.append(self.row("comment 注释", self.lang_block(self.texts(term, (RDFS.comment, DCTERMS.description)))))
-        rows.append(self.row("example 示例", self.lang_block(self.texts(term, (SKOS.example,)))))
-        defined_by = [o for o in self.g.objects(term, RDFS.isDefinedBy)]
-        rows.append(self.row("defined by", ", ".join(f'<span class="iri">{esc(o)}</span>' for o in sorted(defined_by))))
-        return "".join(rows)
+    def common_rows(self, term: URIRef) -> list[Row]:
+        return [
+            Row("IRI", "iris", [str(term)]),
+            Row("label 标签", "texts", self.texts(term, (RDFS.label, SKOS.prefLabel))),
+            Row("definition 定义", "texts", self.texts(term, (SKOS.definition,))),
+            Row("comment 注释", "texts", self.texts(term, (RDFS.comment, DCTERMS.description))),
+            Row("example 示例", "texts", self.texts(term, (SKOS.example,))),
+            Row("defined by", "iris", [str(o) for o in sorted(self.g.objects(term, RDFS.isDefinedBy))]),
+        ]
 
     # -- sections -----------------------------------------------------------------------------------
 
-    def class_section(self, cls: URIRef) -> str:
+    def class_term(self, cls: URIRef) -> Term:
         g = self.g
         supers = [o for o in g.objects(cls, RDFS.subClassOf)]
         equivalents = [o for o in g.objects(cls, OWL.equivalentClass)] + \
@@ -278,38 +299,34 @@ class _Renderer:
         domain_of = [p for p in self.properties if cls in self._members(g.value(p, RDFS.domain))]
         range_of = [p for p in self.properties if cls in self._members(g.value(p, RDFS.range))]
         badges = ["defined class"] if equivalents else []
-        rows = [
-            self.common_rows(cls),
-            self.row("subclass of 上位类", "<br>".join(self.expression(s) for s in self._sorted(supers))),
-            self.row("equivalent to 等价于", "<br>".join(self.expression(e) for e in self._sorted(equivalents))),
-            self.row("disjoint with 不相交", self.refs(disjoint)),
-            self.row("subclasses 下位类", self.refs(subclasses)),
-            self.row("domain of 定义域", self.refs(domain_of)),
-            self.row("range of 值域", self.refs(range_of)),
-        ]
-        return (f'<section class="term" id="{esc(self.anchor(cls))}">{self.heading(cls, badges)}'
-                f"<dl>{''.join(rows)}</dl></section>\n")
+        return self.term(cls, badges, self.common_rows(cls) + [
+            Row("subclass of 上位类", "lines", [self.expression(s) for s in self._sorted(supers)]),
+            Row("equivalent to 等价于", "lines", [self.expression(e) for e in self._sorted(equivalents)]),
+            Row("disjoint with 不相交", "list", self.refs(disjoint)),
+            Row("subclasses 下位类", "list", self.refs(subclasses)),
+            Row("domain of 定义域", "list", self.refs(domain_of)),
+            Row("range of 值域", "list", self.refs(range_of)),
+        ])
 
-    def property_section(self, prop: URIRef) -> str:
+    def property_term(self, prop: URIRef) -> Term:
         g = self.g
-        kind = self.property_kind[prop]
-        kind_text = next(f"{en} {zh}" for k, en, zh in PROPERTY_KINDS if k == kind)
+        kind_text = self.kind_text(prop)
         characteristics = [name for c, name in CHARACTERISTICS if (prop, RDF.type, c) in g]
         inverse = set(g.objects(prop, OWL.inverseOf)) | set(g.subjects(OWL.inverseOf, prop))
-        rows = [
-            self.common_rows(prop),
-            self.row("kind 类型", esc(kind_text)),
-            self.row("characteristics 特性", ", ".join(esc(c) for c in characteristics)),
-            self.row("domain 定义域", "<br>".join(self.expression(d) for d in self._sorted(g.objects(prop, RDFS.domain)))),
-            self.row("range 值域", "<br>".join(self.expression(r) for r in self._sorted(g.objects(prop, RDFS.range)))),
-            self.row("sub-property of 上位属性", self.refs(g.objects(prop, RDFS.subPropertyOf))),
-            self.row("super-property of 下位属性", self.refs(s for s in g.subjects(RDFS.subPropertyOf, prop)
-                                                           if isinstance(s, URIRef))),
-            self.row("inverse of 逆属性", self.refs(inverse)),
-            self.row("equivalent to 等价于", self.refs(g.objects(prop, OWL.equivalentProperty))),
-        ]
-        return (f'<section class="term" id="{esc(self.anchor(prop))}">'
-                f"{self.heading(prop, [kind_text.split(' ')[0]] + characteristics)}<dl>{''.join(rows)}</dl></section>\n")
+        return self.term(prop, [kind_text.split(" ")[0]] + characteristics, self.common_rows(prop) + [
+            Row("kind 类型", "text", [kind_text]),
+            Row("characteristics 特性", "text", characteristics),
+            Row("domain 定义域", "lines", [self.expression(d) for d in self._sorted(g.objects(prop, RDFS.domain))]),
+            Row("range 值域", "lines", [self.expression(r) for r in self._sorted(g.objects(prop, RDFS.range))]),
+            Row("sub-property of 上位属性", "list", self.refs(g.objects(prop, RDFS.subPropertyOf))),
+            Row("super-property of 下位属性", "list",
+                self.refs(s for s in g.subjects(RDFS.subPropertyOf, prop) if isinstance(s, URIRef))),
+            Row("inverse of 逆属性", "list", self.refs(inverse)),
+            Row("equivalent to 等价于", "list", self.refs(g.objects(prop, OWL.equivalentProperty))),
+        ])
+
+    def kind_text(self, prop: URIRef) -> str:
+        return next(f"{en} {zh}" for k, en, zh in PROPERTY_KINDS if k == self.property_kind[prop])
 
     def _members(self, node: Node | None) -> set[Node]:
         """A domain or range and, for a union, its members."""
@@ -322,36 +339,22 @@ class _Renderer:
         return sorted(nodes, key=lambda n: (isinstance(n, BNode), self.curie(n) if isinstance(n, URIRef) else
                                             self.expression(n)))
 
-    def external_table(self, terms: list[URIRef]) -> str:
-        rows = []
-        for term in terms:
-            kind = "class 类" if term in self.classes else next(
-                f"{en} {zh}" for k, en, zh in PROPERTY_KINDS if k == self.property_kind[term])
-            defined_by = ", ".join(f'<span class="iri">{esc(o)}</span>'
-                                   for o in sorted(self.g.objects(term, RDFS.isDefinedBy)))
-            rows.append(f'<tr id="{esc(self.anchor(term))}"><td><code>{esc(self.curie(term))}</code></td>'
-                        f"<td>{esc(kind)}</td><td>{esc(', '.join(self.labels(term)))}</td><td>{defined_by}</td></tr>")
-        return ("<table><thead><tr><th>term 术语</th><th>kind 类型</th><th>label 标签</th><th>defined by</th>"
-                "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n")
+    def external_term(self, term: URIRef) -> Term:
+        return replace(self.term(term), kind="class 类" if term in self.classes else self.kind_text(term),
+                       labels=self.labels(term),
+                       defined_by=[str(o) for o in sorted(self.g.objects(term, RDFS.isDefinedBy))])
 
-    def concept_schemes(self) -> str:
+    def concept_schemes(self) -> list[Term]:
         g = self.g
         schemes = sorted((s for s in g.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(s, URIRef)), key=self.curie)
-        if not schemes:
-            return ""
         members = defaultdict(list)
         for concept, scheme in g.subject_objects(SKOS.inScheme):
             members[scheme].append(concept)
-        out = ['<h2 id="concept-schemes">Concept schemes 概念体系</h2>\n']
+        found = []
         for scheme in schemes:
-            out.append(f'<section class="term" id="{esc(self.anchor(scheme))}">{self.heading(scheme, ["scheme"])}'
-                       "<table><thead><tr><th>concept</th><th>zh</th><th>en</th></tr></thead><tbody>")
-            for concept in sorted(members[scheme], key=self.curie):
-                out.append(f"<tr><td><code>{esc(self.curie(concept))}</code></td>"
-                           f"<td lang=\"zh\">{esc(', '.join(self.labels(concept, 'zh')))}</td>"
-                           f"<td>{esc(', '.join(self.labels(concept, 'en')))}</td></tr>")
-            out.append("</tbody></table></section>\n")
-        return "".join(out)
+            concepts = [self.term(c) for c in sorted(members[scheme], key=self.curie)]
+            found.append(replace(self.term(scheme, ["scheme"]), concepts=concepts))
+        return found
 
     # -- the page -----------------------------------------------------------------------------------
 
@@ -365,63 +368,28 @@ class _Renderer:
         own_properties = [p for p in self.properties if self.own(p)]
         external = sorted((t for t in self.documented if not self.own(t)), key=self.curie)
 
-        head = [f"<h1>{esc(title)}"]
-        if zh_titles and zh_titles[0] != title:
-            head.append(f' <span class="zh" lang="zh">{esc(zh_titles[0])}</span>')
-        head.append("</h1>\n<dl>")
+        rows = []
         if o is not None:
-            head.append(self.row("IRI", f'<span class="iri">{esc(o)}</span>'))
-            for predicate, name in ((OWL.versionIRI, "version IRI"),):
-                for value in sorted(g.objects(o, predicate)):
-                    head.append(self.row(name, f'<span class="iri">{esc(value)}</span>'))
-            head.append(self.row("version 版本", esc(", ".join(sorted(str(v) for v in g.objects(o, OWL.versionInfo))))))
-            head.append(self.row("description 说明", self.lang_block(
-                self.texts(o, (DCTERMS.description, DC11 + "description", RDFS.comment)))))
-            head.append(self.row("imports", ", ".join(f'<span class="iri">{esc(v)}</span>'
-                                                      for v in sorted(g.objects(o, OWL.imports)))))
-        head.append(self.row("terms 术语数", esc(f"{len(own_classes)} classes, {len(own_properties)} properties"
-                                              f" (+ {len(external)} external terms)")))
-        head.append("</dl>\n")
+            rows.append(Row("IRI", "iris", [str(o)]))
+            rows.extend(Row("version IRI", "iris", [str(v)]) for v in sorted(g.objects(o, OWL.versionIRI)))
+            rows.append(Row("version 版本", "text", [", ".join(sorted(str(v) for v in g.objects(o, OWL.versionInfo)))]))
+            rows.append(Row("description 说明", "texts",
+                            self.texts(o, (DCTERMS.description, DC11 + "description", RDFS.comment))))
+            rows.append(Row("imports", "iris", [str(v) for v in sorted(g.objects(o, OWL.imports))]))
+        rows.append(Row("terms 术语数", "text", [f"{len(own_classes)} classes, {len(own_properties)} properties"
+                                                 f" (+ {len(external)} external terms)"]))
 
-        groups = [("classes", "Classes 类", own_classes, self.class_section)]
+        groups = [Group("classes", "Classes 类", [self.class_term(c) for c in own_classes])]
         for kind, en, zh in PROPERTY_KINDS:
             members = [p for p in own_properties if self.property_kind[p] == kind]
             plural = en[:-1] + "ies"  # every kind ends in "property"
-            groups.append((plural.replace(" ", "-"), f"{plural[0].upper()}{plural[1:]} {zh}", members,
-                           self.property_section))
-        groups = [group for group in groups if group[2]]
+            groups.append(Group(plural.replace(" ", "-"), f"{plural[0].upper()}{plural[1:]} {zh}",
+                                [self.property_term(p) for p in members]))
 
-        toc = ['<nav id="toc"><h2>Contents 目录</h2><ol><li><a href="#namespaces">Namespaces 命名空间</a></li>']
-        for anchor, heading, members, _ in groups:
-            toc.append(f'<li><a href="#{anchor}">{esc(heading)}</a><ol>')
-            toc.extend(f'<li><a href="#{esc(self.anchor(t))}">{esc(self.curie(t))}</a> '
-                       f'<span lang="zh">{esc(", ".join(self.labels(t, "zh")))}</span></li>' for t in members)
-            toc.append("</ol></li>")
-        if self.concept_schemes():
-            toc.append('<li><a href="#concept-schemes">Concept schemes 概念体系</a></li>')
-        if external:
-            toc.append('<li><a href="#external">External terms 外部术语</a></li>')
-        toc.append("</ol></nav>\n")
-
-        body = ['<h2 id="namespaces">Namespaces 命名空间</h2>\n<table><thead><tr><th>prefix</th><th>namespace</th>'
-                "</tr></thead><tbody>"]
-        body.extend(f'<tr><td><code>{esc(p)}:</code></td><td><span class="iri">{esc(n)}</span></td></tr>'
-                    for p, n in sorted(self.prefixes))
-        body.append("</tbody></table>\n")
-        for anchor, heading, members, render in groups:
-            body.append(f'<h2 id="{anchor}">{esc(heading)}</h2>\n')
-            body.extend(render(t) for t in members)
-        body.append(self.concept_schemes())
-        if external:
-            body.append('<h2 id="external">External terms 外部术语</h2>\n'
-                        "<p>Terms of other vocabularies that the ontology declares and uses (not imported).</p>\n")
-            body.append(self.external_table(external))
-
-        return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<header>"
-                + "".join(head) + "</header>\n" + "".join(toc) + "<main>\n" + "".join(body)
-                + "</main>\n</body>\n</html>\n")
+        return TEMPLATES.get_template("page.html").render(
+            title=title, zh_title=zh_titles[0] if zh_titles and zh_titles[0] != title else None, rows=rows,
+            prefixes=sorted(self.prefixes), groups=[group for group in groups if group.terms],
+            schemes=self.concept_schemes(), external=[self.external_term(t) for t in external])
 
 
 def render_ontology_html(ontology: Graph) -> str:
@@ -433,7 +401,7 @@ def render_ontology_html(ontology: Graph) -> str:
     return page.replace("http://", "http&#58;//").replace("https://", "https&#58;//")
 
 
-if __name__ == "__main__":  # python -m ontology.docs [ontology.ttl] > index.html
+if __name__ == "__main__":  # python -m healthkg.ontology.docs [ontology.ttl] > index.html
     import sys
     from pathlib import Path
 

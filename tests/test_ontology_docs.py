@@ -1,7 +1,6 @@
 """ontology/docs.py: a self-contained, escaped HTML page of the ontology."""
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 
@@ -164,7 +163,7 @@ def test_a_label_with_markup_is_escaped():
     page = render_ontology_html(graph)
     assert "<script" not in page.lower()
     assert "<img" not in page.lower()
-    assert html.escape(evil) in page
+    assert "&lt;script&gt;alert(" in page  # escaped by the template (whichever form it uses for quotes)
     parsed = _Page(page)
     assert evil in parsed.text
     assert all("onmouseover" not in attributes and "onerror" not in attributes for _, attributes in parsed.tags)
