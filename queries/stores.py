@@ -78,7 +78,14 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, graph_file: Path | None = None, path: Path | None = None, read_only: bool = False):
+    def __init__(self, graph_file: Path | None = None, path: Path | None = None, read_only: bool = False,
+                 empty: bool = False):
+        """`graph_file` (N-Triples) loaded into memory, or the store at `path` (with `graph_file` loaded into
+        it, if given). Neither is an error: a store that silently answers every question with zero rows
+        looks like an answer; `empty=True` (or OxigraphStore.empty()) asks for an empty store on purpose."""
+        if graph_file is None and path is None and not empty:
+            raise TypeError("OxigraphStore needs a graph file or a store folder (path=...); "
+                            "OxigraphStore.empty() for an empty store on purpose")
         self._ox = pyoxigraph
         if path and read_only:
             self.store = open_store_dir(path)
@@ -91,6 +98,11 @@ class OxigraphStore:
                 raise _not_ntriples(graph_file, error) from None
             if not path and len(self.store) == 0:
                 raise _no_triples(graph_file)
+
+    @classmethod
+    def empty(cls) -> "OxigraphStore":
+        """An empty in-memory store, to be filled by the caller (store.store.add / bulk_load)."""
+        return cls(empty=True)
 
     def select(self, query: str) -> Answer:
         results = self.store.query(query)
@@ -114,7 +126,12 @@ class RdflibStore:
 
     name = "rdflib"
 
-    def __init__(self, graph_file: Path | None = None, graph=None):
+    def __init__(self, graph_file: Path | None = None, graph=None, empty: bool = False):
+        """`graph_file` (N-Triples) parsed into a new graph, or an rdflib `graph` asked as it is; neither is an
+        error unless `empty=True` (see OxigraphStore)."""
+        if graph_file is None and graph is None and not empty:
+            raise TypeError("RdflibStore needs a graph file or an rdflib graph (graph=...); "
+                            "RdflibStore(empty=True) for an empty store on purpose")
         self.graph = graph if graph is not None else Graph()
         if graph_file:
             try:
