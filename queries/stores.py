@@ -6,7 +6,10 @@ their lexical form, numbers in one canonical spelling, so answers from different
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import re
+
 import pyoxigraph
+from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef
 
 from healthkg.graph.rdf.vocab import curie
@@ -29,6 +32,17 @@ class StoreError(RuntimeError):
 class StoreInputError(StoreError):
     """What was given as the store cannot be used: a file that is not N-Triples or holds no triples, a folder
     that is not a store, a URL that is not http(s) or whose answer is not SPARQL results. Bad input (exit 2)."""
+
+
+class QuerySyntaxError(StoreInputError):
+    """The query text is not SPARQL: where (line and column, from 1, of the text sent) and what was expected."""
+
+    def __init__(self, line: int, column: int, detail: str):
+        super().__init__(f"the query is not valid SPARQL: line {line}, column {column}: {detail}")
+        self.line, self.column, self.detail = line, column, detail
+
+
+_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 
 
 def open_store_dir(path: Path):
@@ -105,7 +119,16 @@ class OxigraphStore:
         return cls(empty=True)
 
     def select(self, query: str) -> Answer:
-        results = self.store.query(query)
+        try:
+            results = self.store.query(query)
+        except SyntaxError as error:
+            where = _OXIGRAPH_POSITION.match(str(error))
+            if not where:
+                raise QuerySyntaxError(0, 0, str(error)) from None
+            detail = " ".join(where[3].split())
+            if "Prefix not found" in detail:   # Oxigraph lists every character a name could go on with
+                detail = "a prefix that is not declared"
+            raise QuerySyntaxError(int(where[1]), int(where[2]), detail[:300]) from None
         variables = [v.value for v in results.variables]
         convert = self._cell
         return Answer(variables, [[convert(term) for term in solution] for solution in results])
@@ -145,6 +168,8 @@ class RdflibStore:
         try:
             result = self.graph.query(query)
             variables = [str(v) for v in result.vars]
+        except ParseException as error:
+            raise QuerySyntaxError(error.lineno, error.col, error.msg) from None
         except Exception as error:  # noqa: BLE001 - rdflib raises parser errors of several kinds
             raise StoreError(f"rdflib could not run the query: {error}") from error
 
