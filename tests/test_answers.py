@@ -22,7 +22,8 @@ COMPARISON_TABLES = ["comparison-coverage", "comparison-function-load", "compari
 
 
 def read_csv(path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf"), f"{path.name}: no byte-order mark (Excel)"
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 @pytest.fixture(scope="module")
