@@ -12,8 +12,8 @@ any part of the package stays as light as before:
     30
 """
 import importlib
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False   # not typing's: importing typing would cost every import of the package
 if TYPE_CHECKING:       # for type checkers and editors; at run time __getattr__ imports the API on first use
     from healthkg.queries.api import SOURCES, KnowledgeGraph, Rows, extract, load
 

@@ -39,11 +39,12 @@ GROUP BY ?task ?city ?number ?heading ?industry ?text ?start ?end
 SECTIONS = PREFIX + """SELECT ?section ?number ?heading WHERE {
   ?section a hk:Section ; rdfs:label ?heading . OPTIONAL { ?section hk:sectionNumber ?number } }"""
 CHAIN = PREFIX + "SELECT ?task ?element WHERE { ?task a hk:Task ; hk:chainElement ?element }"
-TARGETS = PREFIX + "SELECT ?task ?target ?label WHERE { ?target a hk:Target ; hk:partOf ?task ; rdfs:label ?label . ?task a hk:Task }"
+TARGETS = PREFIX + """SELECT ?task ?target ?label WHERE {
+  ?target a hk:Target ; hk:partOf ?task ; rdfs:label ?label . ?task a hk:Task }"""
 DEADLINES = PREFIX + """SELECT ?task ?bracket ?deadline WHERE {
   ?task hk:hasBracket ?bracket . ?bracket hk:deadline/rdfs:label ?deadline }"""
-TASK_COLUMNS = ["city", "section", "section_number", "section_heading", "number", "heading", "text", "leads", "cooperating",
-                "chain_elements", "industry", "targets", "deadlines", "start", "end", "task"]
+TASK_COLUMNS = ["city", "section", "section_number", "section_heading", "number", "heading", "text", "leads",
+                "cooperating", "chain_elements", "industry", "targets", "deadlines", "start", "end", "task"]
 # networkx stamps today's date on the GEXF meta element; it is optional in GEXF 1.2, and the outputs must not
 # change from one day to the next
 GEXF_DATE = re.compile(r' lastmodifieddate="[^"]*"')
@@ -71,8 +72,9 @@ def tasks_table(store, network: Network) -> Answer:
         task, section = row["task"], sections.get(curie(row["section"] or ""), {})
         more = extra[task]
         section_id = (row["section"] or "").rsplit("/", 1)[-1] if row["section"] else ""
-        rows.append([row["city"], section_id, section.get("number") or "", section.get("heading") or "", row["number"] or "",
-                     row["heading"], row["text"], LIST.join(names[task]["lead"]), LIST.join(names[task]["cooperating"]),
+        rows.append([row["city"], section_id, section.get("number") or "", section.get("heading") or "",
+                     row["number"] or "", row["heading"], row["text"], LIST.join(names[task]["lead"]),
+                     LIST.join(names[task]["cooperating"]),
                      " ".join(sorted(more["chain"])), (row["industry"] or "").rsplit("/", 1)[-1],
                      "；".join(label for _, label in sorted(more["targets"])),
                      "；".join(label for _, label in sorted(more["deadlines"])), row["start"], row["end"], task])
@@ -94,7 +96,8 @@ def body_task_graph(network: Network, loads: Answer, tasks: Answer) -> nx.Graph:
         graph.add_node(body, **attributes)
     for task, body, role in sorted(network.edges):
         if task not in graph:
-            graph.add_node(task, type="task", label=headings.get(task, ""), label_zh=headings.get(task, ""), label_en="",
+            heading = headings.get(task, "")
+            graph.add_node(task, type="task", label=heading, label_zh=heading, label_en="",
                            city=network.task_city[task], kind="task", function="", load=0.0)
         if graph.has_edge(task, body):         # written as lead and as co-operating: one edge, lead first
             graph.edges[task, body]["role"] = "lead"
@@ -119,8 +122,8 @@ def co_assignment_graph(network: Network, loads: Answer) -> nx.Graph:
 def _body_attributes(network: Network, loads: Answer) -> dict[str, dict]:
     load_of = {row["agency"]: _plain(row["load_index"]) for row in loads.as_dicts()}
     # `label` is what Gephi shows on the node
-    return {body: {"type": "body", "label": info.name_zh, "label_zh": info.name_zh, "label_en": info.name_en, "city": info.city,
-                   "kind": info.kind.rsplit("/", 1)[-1],
+    return {body: {"type": "body", "label": info.name_zh, "label_zh": info.name_zh, "label_en": info.name_en,
+                   "city": info.city, "kind": info.kind.rsplit("/", 1)[-1],
                    "function": " ".join(sorted(f.rsplit("/", 1)[-1] for f in network.functions.get(body, []))),
                    "load": float(load_of.get(body, 0))}
             for body, info in sorted(network.bodies.items())}

@@ -18,9 +18,10 @@ A parameter is bound by rewriting every `VALUES ?keyword { ... }` block of the q
 needs it has its own) with the value written as a SPARQL string literal, so a value can never change the
 query's structure. `(whole number)` values are checked here; `(concepts of: SCHEME)` values, a
 comma-separated list of ids of that concept scheme (or `all`), are checked against the store by the
-runner. `(one of: a, b)` values must be one of those. A `(search terms)` parameter is not one literal but a list of
-keywords, each expanded with its curated synonyms (queries/search_terms.py): it binds every
-`VALUES (?keyword ?term ?mask ?marked) { ... }` block to one row per keyword and term. `rank: VARIABLE` makes the runner add a first column `rank`: rows the query ordered by that
+runner. `(one of: a, b)` values must be one of those. A `(search terms)` parameter is not one literal but a
+list of keywords, each expanded with its curated synonyms (queries/search_terms.py): it binds every
+`VALUES (?keyword ?term ?mask ?marked) { ... }` block to one row per keyword and term.
+`rank: VARIABLE` makes the runner add a first column `rank`: rows the query ordered by that
 variable, largest first, and equal values share a rank (1, 2, 2, 4).
 """
 import re
@@ -161,7 +162,8 @@ def parse_text(name: str, text: str) -> Query:
             choices = ONE_OF.search(description)
             if choices:
                 query.choices[param] = tuple(part.strip() for part in choices.group(1).split(","))
-            query.params[param] = ONE_OF.sub("", description).replace(WHOLE_NUMBER, "").replace(SEARCH_TERMS, "").strip()
+            plain = ONE_OF.sub("", description).replace(WHOLE_NUMBER, "").replace(SEARCH_TERMS, "")
+            query.params[param] = plain.strip()
             if default:
                 query.defaults[param] = default.group(1)
             if scheme:

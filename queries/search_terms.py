@@ -14,13 +14,14 @@ from healthkg.graph.extract.tables import read_tsv, split_list
 TABLE = "search_terms.tsv"
 JOINER = "\u2060"
 MAX_CONTEXTS = 4        # two groups each: $1 … $8, single digits in every store's replacement syntax
-SEPARATORS = re.compile(r"[\s,，、;；]+")
+SEPARATORS = re.compile(r"[,，、;；]+")     # not spaces: a keyword may hold one (any text binds as itself)
 XPATH_META = re.compile(r"([\\|.?*+(){}\[\]^$-])")
 
 
 def split_keywords(value: str) -> list[str]:
-    """The keywords of a parameter value: separated by spaces, commas, 、 or semicolons, each kept once."""
-    return list(dict.fromkeys(part for part in SEPARATORS.split(value) if part))
+    """The keywords of a parameter value: separated by commas, 、 or semicolons (spaces around them dropped),
+    each kept once."""
+    return list(dict.fromkeys(part.strip(" \u3000") or part for part in SEPARATORS.split(value) if part))
 
 
 @lru_cache(maxsize=1)

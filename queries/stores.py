@@ -3,10 +3,9 @@
 Every store answers with the same plain rows: IRIs compacted with the project's prefixes, literals as
 their lexical form, numbers in one canonical spelling, so answers from different stores compare equal.
 """
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
-import re
 
 import pyoxigraph
 from pyparsing import ParseException
