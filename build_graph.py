@@ -22,7 +22,7 @@ from pathlib import Path
 
 from healthkg.graph import child_processes
 from healthkg.graph.app import pipeline
-from healthkg.graph.app.corpus import build_corpus
+from healthkg.graph.app.corpus import DEFAULT_HERMIT_SAMPLE, build_corpus
 from healthkg.graph.app.output_folder import OutputError
 from healthkg.graph.bench import benchmark as bench
 from healthkg.graph.extract.decode import DecodeError, known_encoding
@@ -71,7 +71,6 @@ def port_number(text: str) -> int:
 
 class Parser(argparse.ArgumentParser):
     """Bad arguments are one line and exit code 2, like every other bad input."""
-
     def error(self, message: str):
         self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
 
@@ -144,6 +143,10 @@ def parse_args(argv):
     corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
                         help="per-plan reasoning: the linear rules engine (default) or HermiT")
     corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
+    corpus.add_argument("--hermit-sample", type=float, default=DEFAULT_HERMIT_SAMPLE, metavar="FRACTION",
+                        help="with the rules engine, the share of plans HermiT checks it on, at least one plan; "
+                             f"any difference fails the build (default: {DEFAULT_HERMIT_SAMPLE}; 0: none)")
+    corpus.add_argument("--sample-seed", type=int, default=0, help="the seed that picks the plans HermiT checks")
     corpus.add_argument("--encoding", type=encoding_option, dest="corpus_encoding", metavar="ENC",
                         help=ENCODING_HELP)
     bench_command = commands.add_parser("bench", help="measure stage times, memory and query latency from 2 to "
@@ -165,7 +168,6 @@ def parse_args(argv):
 
 class Interrupted(BaseException):
     """SIGINT, SIGTERM or SIGHUP reached the program (BaseException: no `except Exception` swallows it)."""
-
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
@@ -294,12 +296,16 @@ def _key_value(item: str) -> tuple[str, str]:
 
 def run_build(args) -> int:
     summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
-                           jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding)
+                           jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding,
+                           hermit_fraction=args.hermit_sample, sample_seed=args.sample_seed)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
           f"{summary['triples']} triples ({summary['inferred']} inferred) in {args.store_dir} "
           f"({summary['seconds']} s with {summary['jobs']} jobs, reasoning: {args.reasoner})")
     print("seconds per stage, summed over the plans: "
           + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary["stage_seconds"].items()))
+    check = summary["hermit_check"]
+    print(f"HermiT's check of the rules engine: {check['checked']} of {check['sampled']} sampled plans agree "
+          f"({check['note']})" if check["sampled"] else f"HermiT's check of the rules engine: {check['note']}")
     print(f"ask it: build_graph.py query NAME --store-dir {args.store_dir}")
     return 0
 

@@ -91,19 +91,15 @@ class Network:
         return graph
 
     def projection(self, city: str) -> nx.Graph:
-        """The counted bodies linked by the number of tasks they share."""
-        members: dict[str, set[str]] = defaultdict(set)
-        for task, body, _ in self._city_edges.get(city, ()):
-            if self.bodies[body].counted:
-                members[task].add(body)
-        graph = nx.Graph()
-        graph.add_nodes_from(sorted(b for b, body in self.bodies.items() if body.city == city and body.counted))
-        for task in sorted(members):
-            bodies = sorted(members[task])
-            for i, first in enumerate(bodies):
-                for second in bodies[i + 1:]:
-                    weight = graph.get_edge_data(first, second, {"weight": 0})["weight"] + 1
-                    graph.add_edge(first, second, weight=weight, distance=1 / weight)
+        """The counted bodies linked by the number of tasks they share (`weight`; `distance` = 1 / weight,
+        for shortest paths): networkx's weighted projection of the tasks-bodies graph onto the bodies."""
+        bodies = sorted(b for b, body in self.bodies.items() if body.city == city and body.counted)
+        tasks_bodies = nx.Graph()
+        tasks_bodies.add_nodes_from(bodies)
+        tasks_bodies.add_edges_from((task, body) for task, body, _ in self._city_edges.get(city, ())
+                                    if self.bodies[body].counted)
+        graph = nx.bipartite.weighted_projected_graph(tasks_bodies, bodies)
+        nx.set_edge_attributes(graph, {(a, b): 1 / w for a, b, w in graph.edges(data="weight")}, "distance")
         return graph
 
     # -- tables ------------------------------------------------------------------------------

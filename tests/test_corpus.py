@@ -9,8 +9,10 @@ import pyoxigraph
 import pytest
 from conftest import FIXTURES, ROOT, SOURCES
 
-from healthkg.graph.app import pipeline
+from healthkg.graph.app import corpus, pipeline
 from healthkg.graph.app.corpus import build_corpus
+from healthkg.ontology.reasoning import rules
+from healthkg.ontology.reasoning.hermit import hermit_problem
 
 
 def _triples(store_dir):
@@ -125,3 +127,56 @@ def test_progress_is_a_bar_on_a_terminal_and_nothing_in_a_log(tmp_path):
     build_corpus(SOURCES, tmp_path / "b", progress=terminal, jobs=1)
     assert log.getvalue() == ""                      # no \r frames in a CI log
     assert "2/2" in terminal.getvalue() and "plan" in terminal.getvalue()
+
+
+needs_java = pytest.mark.skipif(hermit_problem() is not None, reason=f"HermiT cannot run: {hermit_problem()}")
+
+
+def _fixture_plans(tmp_path, names):
+    sources = tmp_path / "plans"
+    sources.mkdir()
+    for name in names:
+        shutil.copy(FIXTURES / name, sources)
+    return sources
+
+
+def test_the_hermit_sample_is_seeded_and_sized(tmp_path):
+    sources = _fixture_plans(tmp_path, ["hezhou-verbs.txt", "qinzhou-style.txt", "national-style.txt",
+                                        "beihai-role-agnostic.txt"])
+    files = pipeline.plan_files(sources)
+    assert corpus.hermit_sample(files, 0) == set()
+    assert len(corpus.hermit_sample(files, 0.01)) == 1          # at least one plan
+    assert len(corpus.hermit_sample(files, 0.5)) == 2
+    assert corpus.hermit_sample(files, 1) == set(files)
+    assert corpus.hermit_sample(files, 0.5, seed=7) == corpus.hermit_sample(files, 0.5, seed=7)
+    assert len({frozenset(corpus.hermit_sample(files, 0.25, seed=seed)) for seed in range(12)}) > 1
+    with pytest.raises(pipeline.InputError):
+        corpus.hermit_sample(files, 1.5)
+
+
+@needs_java
+def test_hermit_checks_the_sampled_plans(tmp_path):
+    sources = _fixture_plans(tmp_path, ["hezhou-verbs.txt", "qinzhou-style.txt"])
+    summary = build_corpus(sources, tmp_path / "store", progress=None, jobs=1, hermit_fraction=1)
+    assert summary["hermit_check"]["sampled"] == 2 and summary["hermit_check"]["checked"] == 2
+
+
+@needs_java
+def test_a_difference_from_hermit_fails_the_corpus_build(tmp_path, monkeypatch):
+    """A rules engine that misses the defined classes (hk:LeadBody, ...) is caught on a sampled plan."""
+    sources = _fixture_plans(tmp_path, ["hezhou-verbs.txt"])
+    monkeypatch.setattr(rules, "count_rule", lambda prepared, view, distinct: set())
+    with pytest.raises(pipeline.BuildFailed) as failed:
+        build_corpus(sources, tmp_path / "store", progress=None, jobs=1, hermit_fraction=0.05)
+    message = str(failed.value)
+    assert "hezhou-verbs.txt" in message and "HermiT and the rules engine differ" in message
+    assert "entailed that the rules engine misses" in message and "hk:LeadBody" in message
+    assert not (tmp_path / "store").exists()
+
+
+def test_without_java_the_summary_says_the_sample_was_not_checked(tmp_path, monkeypatch):
+    sources = _fixture_plans(tmp_path, ["hezhou-verbs.txt"])
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    summary = build_corpus(sources, tmp_path / "store", progress=None, jobs=1)
+    assert summary["hermit_check"]["checked"] == 0 and summary["hermit_check"]["sampled"] == 1
+    assert "no java on PATH" in summary["hermit_check"]["note"]

@@ -18,16 +18,20 @@ from rdflib import Graph
 from test_reasoning import tiny_graph
 
 from healthkg.graph import child_processes
-from healthkg.ontology import reason as reasoning
-from healthkg.ontology.reason import HERMIT, OWLRL, HermitBounds, HermitExceeded, ReasoningError
+from healthkg.ontology.reasoning import check as hermit_check
+from healthkg.ontology.reasoning import engine, hermit
+from healthkg.ontology.reasoning import prepare as preparing
+from healthkg.ontology.reasoning.hermit import HermitBounds
+from healthkg.ontology.reasoning.result import HermitExceeded, ReasoningError
+from healthkg.ontology.reasoning.terms import HERMIT, OWLRL
 
-needs_java = pytest.mark.skipif(reasoning.hermit_problem() is not None, reason="HermiT needs Java")
+needs_java = pytest.mark.skipif(hermit.hermit_problem() is not None, reason="HermiT needs Java")
 WUZHOU = FIXTURES / "wuzhou-style.txt"
 
 
 def rules_answer(graph: Graph):
-    prepared = reasoning.prepare(graph)
-    return prepared, reasoning.reason(None, prepared=prepared, engine="rules")
+    prepared = preparing.prepare(graph)
+    return prepared, engine.reason(None, prepared=prepared, engine="rules")
 
 
 def java_children(parent: int) -> list[int]:
@@ -39,7 +43,7 @@ def java_children(parent: int) -> list[int]:
 def test_past_its_time_bound_the_answer_is_checked_by_owlrl():
     prepared, answer = rules_answer(tiny_graph())
     told = []
-    checked = reasoning.check_with_hermit(prepared, answer, timeout=0.01, on_fallback=lambda *why: told.append(why))
+    checked = hermit_check.check_with_hermit(prepared, answer, timeout=0.01, on_fallback=lambda *why: told.append(why))
     assert told == [("HermiT did not finish within 0.01 s", "time")]
     assert checked.reasoner == OWLRL and checked.fallback == "HermiT did not finish within 0.01 s"
     # the OWL RL closure gives the rules engine's answer on this graph (test_reasoning: both equal HermiT's)
@@ -47,7 +51,7 @@ def test_past_its_time_bound_the_answer_is_checked_by_owlrl():
     assert "checked by the pure-Python OWL RL closure" in checked.note
     assert java_children(os.getpid()) == []
     with pytest.raises(HermitExceeded, match=r"^HermiT did not finish within 0.01 s$"):
-        reasoning.check_with_hermit(prepared, answer, timeout=0.01, fallback=False)
+        hermit_check.check_with_hermit(prepared, answer, timeout=0.01, fallback=False)
 
 
 @needs_java
@@ -55,26 +59,26 @@ def test_out_of_its_memory_the_answer_is_checked_by_owlrl():
     # the bundled plans' graph does not fit in 8 MB of heap (HermiT needs about 100 MB for it)
     prepared, answer = rules_answer(Graph().parse(ROOT / "graph" / "release" / "healthkg.nt"))
     told = []
-    checked = reasoning.check_with_hermit(prepared, answer, memory_gb=8 / 1024, on_fallback=lambda *w: told.append(w))
+    checked = hermit_check.check_with_hermit(prepared, answer, memory_gb=8 / 1024, on_fallback=lambda *w: told.append(w))
     assert told == [("HermiT ran out of its 8 MB of memory", "memory")]
     assert checked.reasoner == OWLRL and checked.confirmed and checked.fallback == told[0][0]
     with pytest.raises(HermitExceeded, match="ran out of its 8 MB"):
-        reasoning.check_with_hermit(prepared, answer, memory_gb=8 / 1024, fallback=False)
+        hermit_check.check_with_hermit(prepared, answer, memory_gb=8 / 1024, fallback=False)
 
 
 @needs_java
 def test_within_its_bounds_hermit_confirms():
     prepared, answer = rules_answer(tiny_graph())
-    checked = reasoning.check_with_hermit(prepared, answer, timeout=300, memory_gb=0.5)
+    checked = hermit_check.check_with_hermit(prepared, answer, timeout=300, memory_gb=0.5)
     assert checked.reasoner == HERMIT and checked.confirmed and checked.fallback == ""
 
 
 def test_default_bounds_grow_with_the_input_and_the_machine():
-    small = reasoning.prepare(tiny_graph())
-    large = reasoning.prepare(Graph().parse(ROOT / "graph" / "release" / "healthkg.nt"))
+    small = preparing.prepare(tiny_graph())
+    large = preparing.prepare(Graph().parse(ROOT / "graph" / "release" / "healthkg.nt"))
     default = HermitBounds()
-    assert reasoning.HERMIT_BASE_SECONDS < default.time_limit(small) < default.time_limit(large) \
-        <= reasoning.HERMIT_MAX_DEFAULT_SECONDS
+    assert hermit.HERMIT_BASE_SECONDS < default.time_limit(small) < default.time_limit(large) \
+        <= hermit.HERMIT_MAX_DEFAULT_SECONDS
     assert HermitBounds(seconds=7).time_limit(large) == 7 and HermitBounds(memory_gb=3).heap_gb() == 3
     physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
     assert default.heap_gb() == max(0.5, min(4.0, physical / 4))
@@ -84,11 +88,11 @@ def test_without_java_the_check_says_so(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
     prepared, answer = rules_answer(tiny_graph())
     told = []
-    checked = reasoning.check_with_hermit(prepared, answer, on_fallback=lambda *why: told.append(why))
+    checked = hermit_check.check_with_hermit(prepared, answer, on_fallback=lambda *why: told.append(why))
     assert told == [("HermiT not run (no java on PATH)", None)]
     assert checked.reasoner == OWLRL and checked.fallback == "HermiT not run (no java on PATH)"
     with pytest.raises(ReasoningError, match="no java on PATH"):
-        reasoning.check_with_hermit(prepared, answer, fallback=False)
+        hermit_check.check_with_hermit(prepared, answer, fallback=False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -146,7 +150,9 @@ sys.path.insert(0, {root!r})
 from healthkg.graph.extract.records import extract_text
 from healthkg.graph.bench.extract_scaling import large_plan
 from healthkg.graph.rdf.build import build_triples
-from healthkg.ontology.reason import check_with_hermit, prepare, reason
+from healthkg.ontology.reasoning.check import check_with_hermit
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.prepare import prepare
 text = large_plan(0.5)
 records = extract_text(text)
 prepared = prepare(build_triples([records], {{records["plan"]["id"]: text}}))
@@ -194,7 +200,7 @@ def test_the_jvm_dies_when_the_program_is_interrupted(monkeypatch):
 
     def check():
         try:
-            outcome.append(reasoning.check_with_hermit(prepared, answer, timeout=600))
+            outcome.append(hermit_check.check_with_hermit(prepared, answer, timeout=600))
         except ReasoningError as error:
             outcome.append(error)
 

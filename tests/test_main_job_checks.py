@@ -12,10 +12,10 @@ from rdflib.namespace import RDF
 
 from healthkg.graph.app import pipeline
 from healthkg.graph.app.output_folder import MAIN_JOB, MARKER
-from healthkg.graph.check import validate as validation
 from healthkg.graph.check.validate import ShaclResult, ValidationReport
 from healthkg.graph.rdf.vocab import HK, HKD
-from healthkg.ontology import reason as reasoning
+from healthkg.ontology.reasoning import check as hermit_check
+from healthkg.ontology.reasoning.result import InconsistentOntology
 
 WUZHOU = FIXTURES / "wuzhou-style.txt"
 
@@ -59,7 +59,7 @@ def test_a_checker_entailing_more_has_the_outputs_written_from_its_answer(source
             inferred.add(triple)
         return dataclasses.replace(answer, inferred=inferred, reasoner="a stricter checker")
 
-    monkeypatch.setattr(reasoning, "check_with_hermit", checker)
+    monkeypatch.setattr(hermit_check, "check_with_hermit", checker)
     assert pipeline.run_main_job(sources, out) == 0
     task, _, body = added[0]
     line = f"<{task}> <{HK.involvesUnit}> <{body}> ."
@@ -69,9 +69,9 @@ def test_a_checker_entailing_more_has_the_outputs_written_from_its_answer(source
 
 def test_an_inconsistency_found_by_the_checker_fails_the_job_and_keeps_the_earlier_output(sources, out, monkeypatch):
     def checker(prepared, answer, **_):
-        raise reasoning.InconsistentOntology("HermiT finds the ontology plus the data inconsistent: test clash")
+        raise InconsistentOntology("HermiT finds the ontology plus the data inconsistent: test clash")
 
-    monkeypatch.setattr(reasoning, "check_with_hermit", checker)
+    monkeypatch.setattr(hermit_check, "check_with_hermit", checker)
     with pytest.raises(pipeline.BuildFailed, match="test clash"):
         pipeline.run_main_job(sources, out)
     assert untouched(out)
@@ -79,8 +79,8 @@ def test_an_inconsistency_found_by_the_checker_fails_the_job_and_keeps_the_earli
 
 def test_a_validation_failure_fails_the_job_and_keeps_the_earlier_output(sources, out, monkeypatch):
     failing = ValidationReport(True, [ShaclResult("hkd:plan/x/task/1", "hk:leadUnit", "test: no lead unit", "hks:TaskShape")])
-    monkeypatch.setattr(reasoning, "check_with_hermit", agreeing_checker)
-    monkeypatch.setattr(validation, "validate", lambda released, ontology: failing)
+    monkeypatch.setattr(hermit_check, "check_with_hermit", agreeing_checker)
+    monkeypatch.setattr(pipeline, "validate", lambda released, ontology: failing)
     with pytest.raises(pipeline.BuildFailed, match="test: no lead unit"):
         pipeline.run_main_job(sources, out)
     assert untouched(out)

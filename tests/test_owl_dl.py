@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from healthkg.graph.app.pipeline import ONTOLOGY, RELEASE
-from healthkg.ontology import reason as reasoning
+from healthkg.ontology.reasoning import hermit, tbox
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes
@@ -76,7 +76,7 @@ def test_every_datatype_a_reasoner_reads_is_in_the_owl2_map():
 def test_external_super_types_are_stated():
     """Every instance of one of our classes is stated to be an instance of each class above it, ours or
     reused (a plan an eli:LegalResource, a body an org:Organization, a task a p-plan:Step)."""
-    graph, schema = release(), reasoning.Schema(ontology())
+    graph, schema = release(), tbox.Schema(ontology())
     missing, checked = [], 0
     for individual, cls in graph.subject_objects(RDF.type):
         if not str(individual).startswith(OUR):
@@ -115,8 +115,8 @@ def test_the_unique_names_the_defined_classes_need_are_published():
     assert not any(isinstance(t, BNode) for triple in graph for t in triple)
 
 
-needs_java = pytest.mark.skipif(reasoning.hermit_problem() is not None or shutil.which("java") is None,
-                                reason=f"HermiT cannot run: {reasoning.hermit_problem()}")
+needs_java = pytest.mark.skipif(hermit.hermit_problem() is not None or shutil.which("java") is None,
+                                reason=f"HermiT cannot run: {hermit.hermit_problem()}")
 
 
 def _without_defined_members(*dropped_predicates) -> Graph:
@@ -141,7 +141,7 @@ def _members_by_counting(predicate, at_least: int) -> set:
 @needs_java
 def test_strict_hermit_on_ontology_and_release_recovers_the_defined_classes(capsys):
     graph = _without_defined_members()
-    check = reasoning.hermit_strict(graph.serialize(format="nt", encoding="utf-8"))
+    check = hermit.hermit_strict(graph.serialize(format="nt", encoding="utf-8"))
     assert check.consistent, check.error
     found = defaultdict(set)
     for individual, cls in check.types:
@@ -161,7 +161,7 @@ def test_strict_hermit_on_ontology_and_release_recovers_the_defined_classes(caps
 def test_without_the_published_unique_names_the_counted_classes_are_not_recovered():
     """OWL has no unique-name assumption: the owl:differentFrom triples are what make two lead units two."""
     graph = _without_defined_members(OWL.differentFrom)
-    check = reasoning.hermit_strict(graph.serialize(format="nt", encoding="utf-8"))
+    check = hermit.hermit_strict(graph.serialize(format="nt", encoding="utf-8"))
     assert check.consistent, check.error
     classes = {cls for _, cls in check.types}
     assert HK.JointlyLedTask not in classes and HK.CrossChainTask not in classes
@@ -170,9 +170,9 @@ def test_without_the_published_unique_names_the_counted_classes_are_not_recovere
 
 def test_strict_hermit_names_an_unsupported_datatype(tmp_path):
     """The check can fail: a gYear literal in a data property assertion stops strict HermiT."""
-    if reasoning.hermit_problem():
-        pytest.skip(reasoning.hermit_problem())
+    if hermit.hermit_problem():
+        pytest.skip(hermit.hermit_problem())
     document = (f"<{HK}year> <{RDF.type}> <{OWL.DatatypeProperty}> .\n"
                 f"<urn:x:a> <{HK}year> \"2022\"^^<{XSD.gYear}> .\n").encode()
-    check = reasoning.hermit_strict(document)
+    check = hermit.hermit_strict(document)
     assert not check.consistent and "UnsupportedDatatypeException" in check.error and "gYear" in check.error

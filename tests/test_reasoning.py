@@ -1,4 +1,4 @@
-"""ontology/healthkg.ttl and ontology/reason.py: the ontology loads everywhere, every term is documented,
+"""ontology/healthkg.ttl and ontology/reasoning/: the ontology loads everywhere, every term is documented,
 and reasoning (HermiT, or owlrl without Java) infers what the defined classes and property axioms say."""
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from conftest import LAIBIN, LIUZHOU, ROOT
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from healthkg.ontology import reason as reasoning
-from healthkg.ontology.reason import HERMIT, OWLRL, InconsistentOntology, load_ontology, reason
+from healthkg.ontology.reasoning import check as hermit_check
+from healthkg.ontology.reasoning import hermit
+from healthkg.ontology.reasoning import prepare as preparing
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.result import InconsistentOntology
+from healthkg.ontology.reasoning.terms import HERMIT, OWLRL, load_ontology
 
 ONTOLOGY_FILE = ROOT / "ontology" / "healthkg.ttl"
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -22,8 +26,8 @@ HKC = Namespace("https://w3id.org/healthkg/concept/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/healthkg/ontology")
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
-needs_java = pytest.mark.skipif(reasoning._java_problem(shutil.which("java")) is not None
-                                or reasoning._hermit_classpath() is None,
+needs_java = pytest.mark.skipif(hermit.java_problem(shutil.which("java")) is not None
+                                or hermit.hermit_classpath() is None,
                                 reason="HermiT needs Java and owlready2's HermiT.jar")
 
 PREFIXES = """
@@ -86,7 +90,7 @@ def ontology() -> Graph:
 
 @pytest.fixture(scope="module")
 def tiny_result_or_none():
-    if reasoning._java_problem(shutil.which("java")) or reasoning._hermit_classpath() is None:
+    if hermit.java_problem(shutil.which("java")) or hermit.hermit_classpath() is None:
         return None
     return reason(with_ontology(tiny_graph()))
 
@@ -270,13 +274,13 @@ def test_reasoning_is_deterministic_and_ignores_unused_assertions(tiny_result, t
 
 def test_ontology_is_added_when_missing():
     graph = tiny_graph()
-    prepared = reasoning.prepare(graph, None)
+    prepared = preparing.prepare(graph, None)
     assert (HK.JointlyLedTask, RDF.type, OWL.Class) in prepared.tbox
     assert len(graph) == len(tiny_graph()), "the input graph is not modified"
 
 
 def test_reasoner_input_declares_individuals_and_distinctness():
-    prepared = reasoning.prepare(tiny_graph(), None)
+    prepared = preparing.prepare(tiny_graph(), None)
     individuals = set(prepared.input.subjects(RDF.type, OWL.NamedIndividual))
     assert {HKD["plan/p/task/t1"], HKD["agency/e"], HKC["element/medical"]} <= individuals
     groups = [set(g) for g in prepared.distinct_groups]
@@ -416,7 +420,7 @@ def test_reasoning_on_both_plans(full_graph, laibin, liuzhou, capsys):
 # ---------------------------------------------------------------------------------------------------
 
 def rules_answer(graph: Graph):
-    prepared = reasoning.prepare(graph)
+    prepared = preparing.prepare(graph)
     return prepared, reason(graph, engine="rules", prepared=prepared)
 
 
@@ -439,7 +443,7 @@ def changed(answer, drop: tuple | None = None, add: tuple | None = None):
 @needs_java
 def test_hermit_confirms_the_rules_engines_answer(tiny_result):
     prepared, answer = rules_answer(tiny_graph())
-    checked = reasoning.check_with_hermit(prepared, answer)
+    checked = hermit_check.check_with_hermit(prepared, answer)
     assert checked.reasoner == HERMIT and checked.confirmed
     assert checked.sorted_triples() == tiny_result.sorted_triples()      # HermiT's own realisation
 
@@ -450,7 +454,7 @@ def test_an_answer_missing_an_entailed_membership_is_not_confirmed(tiny_result):
     prepared, answer = rules_answer(tiny_graph())
     missing = (HKD["plan/p/task/t3"], RDF.type, HK.JointlyLedTask)
     assert missing in answer.inferred
-    checked = reasoning.check_with_hermit(prepared, changed(answer, drop=missing))
+    checked = hermit_check.check_with_hermit(prepared, changed(answer, drop=missing))
     assert not checked.confirmed and checked.reasoner == HERMIT      # HermiT realised the graph itself
     assert missing in checked.inferred
     assert checked.sorted_triples() == tiny_result.sorted_triples()
@@ -461,7 +465,7 @@ def test_an_answer_claiming_a_membership_not_entailed_is_not_confirmed(tiny_resu
     # t2 has one lead unit: not jointly led; agency d leads nothing: no lead body
     prepared, answer = rules_answer(tiny_graph())
     for wrong in ((HKD["plan/p/task/t2"], RDF.type, HK.JointlyLedTask), (HKD["agency/d"], RDF.type, HK.LeadBody)):
-        checked = reasoning.check_with_hermit(prepared, changed(answer, add=wrong))
+        checked = hermit_check.check_with_hermit(prepared, changed(answer, add=wrong))
         assert not checked.confirmed and wrong not in checked.inferred
         assert checked.sorted_triples() == tiny_result.sorted_triples()
 
@@ -471,6 +475,6 @@ def test_the_check_reports_an_inconsistent_input_whatever_the_answer():
     # an answer for the consistent graph, checked against an agency that is also a task (the two
     # classes are disjoint): no model, so nothing is confirmed and the inconsistency is named
     _, answer = rules_answer(tiny_graph())
-    broken = reasoning.prepare(tiny_graph("ag:a a hk:Task ."))
+    broken = preparing.prepare(tiny_graph("ag:a a hk:Task ."))
     with pytest.raises(InconsistentOntology, match="agency/a"):
-        reasoning.check_with_hermit(broken, answer)
+        hermit_check.check_with_hermit(broken, answer)

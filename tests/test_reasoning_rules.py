@@ -4,7 +4,8 @@ from conftest import SOURCES
 
 from healthkg.graph.app import pipeline
 from healthkg.graph.rdf.build import build_graph
-from healthkg.ontology.reason import HERMIT, RULES, reason
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.terms import HERMIT, RULES
 
 
 def test_rules_engine_equals_hermit_on_the_bundled_plans():

@@ -309,7 +309,7 @@ def test_a_small_valid_graph_conforms(with_ontology):
 
 
 def materialised(g: Graph) -> Graph:
-    """The entailments ontology/reason.py adds (MODEL.md): transitive hk:partOf, hk:leads, the
+    """The entailments ontology/reasoning/ adds (MODEL.md): transitive hk:partOf, hk:leads, the
     super-properties and super-classes, and the defined classes."""
     out = Graph()
     for triple in g:

@@ -20,7 +20,7 @@ from views_fixture import (
 
 from healthkg.viz import PAGES, write_views
 from healthkg.viz.model import GraphData
-from healthkg.viz.page import ExternalReference, esc, external_references, json_block, render
+from healthkg.viz.page import TEMPLATES, ExternalReference, external_references, json_block, render
 
 GRAPH_PAGES = ("knowledge-graph.html", "co-assignment.html", "cities-side-by-side.html")
 URL = re.compile(r"(?i)(https?|ftp|wss?):/{2}")
@@ -123,7 +123,7 @@ def test_hostile_labels_stay_text(hostile_views):
     assert kg["tasks"][HOSTILE_TASK_ID]["text"] == HOSTILE_TASK_TEXT
     assert kg["bodies"][HOSTILE_BODY_ID]["zh"] == HOSTILE_BODY
     report = read(hostile_views["report.html"])
-    assert esc(HOSTILE_BODY) in report, "the report shows the hostile body name, escaped"
+    assert html.escape(HOSTILE_BODY) in report, "the report shows the hostile body name, escaped"
     assert "<script" not in report.lower()
     VIEW_REPORT.append(f"unit: hostile labels ({len(HOSTILE_STRINGS)} strings, e.g. {HOSTILE_BODY}) written as "
                        "escaped text / JSON only; no event-handler attribute in any page")
@@ -206,13 +206,15 @@ def test_tasks_per_body_counts_each_task_once_per_body():
 @pytest.mark.parametrize("text", ["src=//host/x.js", "url(//host/y)", "href = '//host'", "a///b", "\\//x"])
 def test_document_text_with_scheme_relative_references_stays_text(text):
     # plan text is data: shown with textContent, it is no reference, and the page must still be built
-    page = render("t", f"<p>{esc(text)}</p>", data={"t": text})
+    shown = TEMPLATES.from_string('{% extends "base.html" %}{% block body %}<p>{{ text }}</p>{% endblock %}')
+    page = render(shown, "t", data={"t": text}, text=text)
     assert external_references(page) == []
     assert json.loads(json_block({"t": text})) == {"t": text}
-    assert html.unescape(esc(text)) == text
+    assert html.unescape(re.search(r"<p>(.*?)</p>", page).group(1)) == text
     # the page's own code naming an external resource is still caught
     with pytest.raises(ExternalReference):
-        render("t", '<img src="//host/x.png">')
+        render(TEMPLATES.from_string('{% extends "base.html" %}{% block body %}<img src="//host/x.png">{% endblock %}'),
+               "t")
 
 
 def test_a_restated_target_hangs_on_every_task_that_states_it():

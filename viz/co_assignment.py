@@ -5,10 +5,9 @@ government departments (companies, development-zone committees, collectives ...)
 load answers."""
 import math
 
-from pyvis.network import Network as PyvisNetwork
-
-from healthkg.viz.layout import force_layout
-from healthkg.viz.page import esc, render
+from healthkg.viz import pyvis_data
+from healthkg.viz.layout import spring
+from healthkg.viz.page import render
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
@@ -17,11 +16,12 @@ CITY_GAP = 500
 
 def build(network, load_by_body) -> dict:
     """`load_by_body`: the answer of the `coordinating-load` query, which sizes the nodes."""
-    net = PyvisNetwork(cdn_resources="remote")      # a data builder only: never writes a file
     loads = {row["agency"]: row for row in load_by_body.as_dicts()}
-    bodies, partners, communities, edges = {}, {}, {}, []
+    bodies, partners, communities, nodes_drawn, edges = {}, {}, {}, [], []
     offset = 0.0
     for city in network.cities:
+        # one pyvis network per city: add_edge compares each new undirected edge with every edge so far
+        net = pyvis_data.network(directed=False)
         graph = network.projection(city)
         groups = network.communities(graph)
         community = {node: i + 1 for i, group in enumerate(groups) for node in group}
@@ -29,7 +29,7 @@ def build(network, load_by_body) -> dict:
                              for i, group in enumerate(groups)]
         nodes = sorted(graph.nodes)
         weighted = [(a, b, d["weight"]) for a, b, d in graph.edges(data=True)]
-        positions = force_layout(nodes, weighted, seed=42)
+        positions = spring(graph)
         width = max((abs(x) for x, _ in positions.values()), default=0.0)
         offset += width
         for node in nodes:
@@ -49,11 +49,13 @@ def build(network, load_by_body) -> dict:
                 "rank": load["rank"], "listed_twice": load["listed_twice"],
                 "community": community[node], "degree": sum(w for _, w in neighbours), "partners": len(neighbours)}
         for first, second, weight in sorted(weighted):
-            edges.append({"from": first, "to": second, "width": round(min(1 + 1.6 * math.log2(weight), 9), 2),
-                          "color": "rgba(120,130,145,0.45)", "weight": weight})
+            net.add_edge(first, second, width=round(min(1 + 1.6 * math.log2(weight), 9), 2),
+                         color="rgba(120,130,145,0.45)", weight=weight)
+        city_nodes, city_edges = pyvis_data.nodes_and_edges(net)
+        nodes_drawn += city_nodes
+        edges += city_edges
         offset += width + CITY_GAP
-    net.edges = edges
-    return {"nodes": net.nodes, "edges": net.edges, "bodies": bodies, "partners": partners,
+    return {"nodes": nodes_drawn, "edges": edges, "bodies": bodies, "partners": partners,
             "communities": communities, "cities": network.cities}
 
 
@@ -62,21 +64,5 @@ def page(network, load_by_body, weights: tuple[int, int],
     payload = build(network, load_by_body)
     counts = ", ".join(f"{city}: {sum(1 for b in payload['bodies'].values() if b['city'] == city)} bodies, "
                        f"{len(payload['communities'][city])} communities" for city in payload["cities"])
-    body = f"""<header class="bar">
-<h1>{esc(title)}</h1>
-<p class="lede">{esc(counts)}. 节点大小 = 协调负担指数 (size: coordinating load, lead {weights[0]} : co-op {weights[1]}, each task once); 颜色 = Louvain 社群 (colour: community); 连线粗细 = 共同任务数 (width: shared tasks). 只计政府部门：企业、开发区管委会、县区政府和统称另表列出 (government departments only; companies, development-zone committees, county governments and collectives are listed apart in the report).</p>
-<div class="controls">
-<label>城市 City <select id="filter-city"></select></label>
-<label>单位 Body <select id="filter-body"></select></label>
-<span class="status" id="status"></span>
-</div>
-</header>
-<main class="split">
-<div class="canvas"><div class="graph" id="graph"></div></div>
-<aside class="side">
-<h2>图例 Legend</h2><div id="legend"></div>
-<h2>详情 Details</h2><div class="details" id="details" data-empty="点击单位 Click a body."><p class="muted">点击单位 Click a body.</p></div>
-</aside>
-</main>"""
-    return render(title, body, data=payload, scripts=("common.js", "co_assignment.js"), vis=True,
-                  body_class="graph-page")
+    return render("co_assignment.html", title, data=payload, scripts=("common.js", "co_assignment.js"), vis=True,
+                  body_class="graph-page", counts=counts, weights=weights)

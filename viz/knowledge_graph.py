@@ -1,9 +1,8 @@
 """(a) The knowledge graph: plans, sections, tasks, bodies, chain elements and targets, coloured by type."""
-from pyvis.network import Network as PyvisNetwork
-
 from healthkg.viz.layout import tree_layout
 from healthkg.viz.model import GraphData
-from healthkg.viz.page import esc, render
+from healthkg.viz.page import render
+from healthkg.viz.pyvis_data import network, nodes_and_edges
 
 TYPES = {  # type: (zh, en, colour, shape, size)
     "plan": ("方案", "Plan", "#c0392b", "diamond", 30),
@@ -22,22 +21,6 @@ EDGES = {  # kind: (zh, en, colour, dashed, width)
 }
 
 
-class _IdList(list):
-    """pyvis's list of node ids, answering `in` from a set: add_node asks whether each new id is already
-    in the list, which made adding n nodes quadratic (13 s for the 39,000 nodes of 200 plans)."""
-
-    def __init__(self):
-        super().__init__()
-        self._ids = set()
-
-    def append(self, node_id) -> None:
-        super().append(node_id)
-        self._ids.add(node_id)
-
-    def __contains__(self, node_id) -> bool:
-        return node_id in self._ids
-
-
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -47,8 +30,7 @@ def build(data: GraphData, load_by_body=None) -> dict:
     `load_by_body`, the `coordinating-load` answer over every kind of body, gives each body's counts (each
     task once, as lead when written as both), so the page says what the answers say."""
     positions = tree_layout(data)
-    net = PyvisNetwork(directed=True, cdn_resources="remote")      # a data builder only: never writes a file
-    net.node_ids = _IdList()
+    net = network(directed=True)
 
     def node(node_id: str, kind: str, label: str, **extra):
         zh, en, colour, shape, size = TYPES[kind]
@@ -70,12 +52,10 @@ def build(data: GraphData, load_by_body=None) -> dict:
     for target_id, target in data.targets.items():
         node(target_id, "target", _short(target["label"] or target["indicator"], 10))
 
-    edges = []
-
     def edge(source: str, destination: str, kind: str):
         zh, en, colour, dashed, width = EDGES[kind]
-        edges.append({"from": source, "to": destination, "color": colour, "width": width, "dashes": dashed,
-                      "arrows": {"to": {"enabled": kind == "part", "scaleFactor": 0.4}}})
+        net.add_edge(source, destination, color=colour, width=width, dashes=dashed,
+                     arrows={"to": {"enabled": kind == "part", "scaleFactor": 0.4}})
 
     for section_id, section in data.sections.items():
         parent = section["parent"] if section["parent"] in data.sections or section["parent"] in data.plans \
@@ -93,10 +73,8 @@ def build(data: GraphData, load_by_body=None) -> dict:
     for target_id, target in data.targets.items():
         for owner in target["tasks"] or [target["plan"]]:
             edge(target_id, owner, "target")
-    # pyvis's add_edge checks every edge against every node: fine for a few hundred, slow at thousands;
-    # the nodes come from pyvis, the edges (checked above: both ends exist) are appended as it would.
-    net.edges = edges
 
+    nodes, edges = nodes_and_edges(net)
     loads = {row["agency"]: row for row in load_by_body.as_dicts()} if load_by_body is not None else {}
     bodies = {body_id: dict(body, **{key: loads.get(body_id, {}).get(key, 0)
                                      for key in ("lead", "cooperating", "listed_twice")})
@@ -107,7 +85,7 @@ def build(data: GraphData, load_by_body=None) -> dict:
     legend += [{"color": colour, "zh": zh, "en": en, "line": True, "dashed": dashed}
                for kind, (zh, en, colour, dashed, width) in EDGES.items()]
     return {
-        "nodes": net.nodes, "edges": net.edges, "legend": legend, "cities": data.cities,
+        "nodes": nodes, "edges": edges, "legend": legend, "cities": data.cities,
         "plans": data.plans, "sections": data.sections, "tasks": data.tasks, "bodies": bodies,
         "functions": data.functions, "elements": data.elements, "industries": data.industries,
         "targets": data.targets, "counts": counts,
@@ -120,24 +98,5 @@ def page(data: GraphData, load_by_body=None, title: str = "健康产业政策知
     plural = {"plan": "plans", "section": "sections", "task": "tasks", "body": "bodies", "element": "chain elements",
               "target": "targets"}
     summary = ", ".join(f"{counts[k]} {plural[k]}" for k in TYPES)
-    body = f"""<header class="bar">
-<h1>{esc(title)}</h1>
-<p class="lede">{esc(summary)}. 悬停任务查看原文及单位、职能 (hover a task for its text, bodies and functions); 点击单位高亮其任务 (click a body to highlight its tasks).</p>
-<div class="controls">
-<label>城市 City <select id="filter-city"></select></label>
-<label>产业链要素 Chain element <select id="filter-element"></select></label>
-<label>产业 Industry <select id="filter-industry"></select></label>
-<label>单位 Body <select id="filter-body"></select></label>
-<button id="reset" type="button">重置 Reset</button>
-<span class="status" id="status"></span>
-</div>
-</header>
-<main class="split">
-<div class="canvas"><div class="graph" id="graph"></div></div>
-<aside class="side">
-<h2>图例 Legend</h2><div id="legend"></div>
-<h2>详情 Details</h2><div class="details" id="details" data-empty="点击节点 Click a node."><p class="muted">点击节点 Click a node.</p></div>
-</aside>
-</main>"""
-    return render(title, body, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True,
-                  body_class="graph-page")
+    return render("knowledge_graph.html", title, data=payload, scripts=("common.js", "knowledge_graph.js"), vis=True,
+                  body_class="graph-page", summary=summary)

@@ -3,13 +3,14 @@
 - `tree_layout`: the knowledge graph is a containment tree (plan > section > task > target) plus bodies
   and chain elements; each city's tree is drawn radially, its bodies on a ring around it (each near
   the tasks it works on) and the chain elements in a column between the cities. Linear time.
-- `force_layout`: Fruchterman-Reingold (networkx's dense algorithm, in numpy, fixed seed) for the
-  small weighted networks of bodies and functions.
+- `spring`: networkx's `spring_layout` (Fruchterman-Reingold) with a fixed seed, scaled to the page, for
+  the small weighted networks of bodies and functions. (From 500 nodes networkx needs SciPy, which the
+  project does not install: such a picture fails with networkx's ImportError rather than drawing otherwise.)
 """
 import math
 from collections import defaultdict
 
-import numpy as np
+import networkx as nx
 
 from healthkg.viz.model import GraphData
 
@@ -112,39 +113,12 @@ def _ring(nodes: list[str], wanted: dict[str, float], radius: float) -> dict[str
             for i, node in enumerate(ordered)}
 
 
-def force_layout(nodes: list[str], edges: list[tuple[str, str, float]], seed: int = 42,
-                 iterations: int = 120, scale: float = 400.0, gravity: float = 1.0) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold with a fixed seed: the same picture every run."""
-    n = len(nodes)
-    if n == 0:
-        return {}
-    if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    index = {node: i for i, node in enumerate(nodes)}
-    adjacency = np.zeros((n, n), dtype=np.float32)
-    for first, second, weight in edges:
-        i, j = index[first], index[second]
-        if i != j:
-            adjacency[i, j] = adjacency[j, i] = adjacency[i, j] + weight
-    if adjacency.max() > 0:
-        adjacency /= adjacency.max()
-    rng = np.random.default_rng(seed)
-    position = rng.random((n, 2)).astype(np.float32)
-    k = math.sqrt(1.0 / n)
-    temperature = 0.1
-    cooling = temperature / (iterations + 1)
-    for _ in range(iterations if n <= 1000 else min(iterations, 40)):
-        delta = position[:, None, :] - position[None, :, :]
-        distance = np.linalg.norm(delta, axis=-1)
-        np.clip(distance, 0.01, None, out=distance)
-        force = k * k / distance ** 2 - adjacency * distance / k
-        displacement = np.einsum("ijk,ij->ik", delta, force)
-        displacement -= gravity * (position - position.mean(axis=0))    # keeps loose nodes near the rest
-        length = np.linalg.norm(displacement, axis=-1)
-        length = np.where(length < 0.01, 0.1, length)
-        position += displacement * (temperature / length)[:, None]
-        temperature -= cooling
-    position -= position.mean(axis=0)
-    extent = np.abs(position).max() or 1.0
-    position *= scale * math.sqrt(n / 30 + 1) / extent
-    return {node: (round(float(position[i, 0]), 1), round(float(position[i, 1]), 1)) for node, i in index.items()}
+SEED = 42
+
+
+def spring(graph: nx.Graph, scale: float = 400.0, seed: int = SEED) -> dict[str, tuple[float, float]]:
+    """networkx's spring layout with a fixed seed (the same picture every run), edge `weight` as the pull,
+    spread wider as the network grows, each coordinate rounded to 0.1 pixel."""
+    size = scale * math.sqrt(graph.number_of_nodes() / 30 + 1)
+    positions = nx.spring_layout(graph, weight="weight", seed=seed, scale=size, center=(0.0, 0.0))
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in positions.items()}

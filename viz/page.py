@@ -1,21 +1,25 @@
-"""One self-contained HTML page: our own template, vis-network's JS and CSS inlined from the copy bundled
-in the pyvis package, the data as JSON in a <script type="application/json"> block, and a
-Content-Security-Policy that lets the page load nothing at all from anywhere.
+"""One self-contained HTML page: our own Jinja2 templates (viz/templates), vis-network's JS and CSS inlined
+from the copy bundled in the pyvis package, the data as JSON in a <script type="application/json"> block,
+and a Content-Security-Policy that lets the page load nothing at all from anywhere.
 
-Safety: document text never goes through an HTML parser. Python escapes every text it writes into HTML
-(`esc`); the JSON block escapes <, > and & so no text can close it; the page's scripts build every node
-label, tooltip and menu option with textContent (vis draws labels on a canvas, as text). The scripts are
-allowed by their SHA-256 hashes only, so even an injected inline handler (onerror=...) would not run.
+Safety: document text never goes through an HTML parser. The templates autoescape every value they write
+(`_as_text` runs on each); only our own CSS, inlined JS and the data's JSON (`|tojson`, which escapes <, >,
+& and ') are marked safe, each where it is written. The page's scripts build every node label, tooltip and
+menu option with textContent (vis draws labels on a canvas, as text). The scripts are allowed by their
+SHA-256 hashes only, so even an injected inline handler (onerror=...) would not run.
 """
 import base64
 import hashlib
-import html
 import json
 import re
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 
 ASSETS = Path(str(resources.files("healthkg.viz") / "assets"))
 VIS_VERSION = "vis-9.1.2"
@@ -32,10 +36,14 @@ class ExternalReference(RuntimeError):
     """A page would have named an external URL: a bug in the view code, never shipped."""
 
 
-def esc(text) -> str:
-    """Text for HTML (element content or a quoted attribute), with no URL left spelled out."""
-    escaped = html.escape("" if text is None else str(text), quote=True)
-    return _SLASHES.sub(lambda m: "&#47;" * len(m.group()), escaped)
+def _as_text(value):
+    """Every value a template writes, before it reaches the page: text is escaped for HTML (element
+    content or a quoted attribute) with no URL left spelled out; what is already markup (|safe, |tojson,
+    a macro's output) passes as it is. None is written as nothing."""
+    if hasattr(value, "__html__"):
+        return value
+    escaped = str(escape("" if value is None else value))
+    return Markup(_SLASHES.sub(lambda m: "&#47;" * len(m.group()), escaped))
 
 
 def _plain(value):
@@ -44,13 +52,24 @@ def _plain(value):
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def json_block(data) -> str:
-    """JSON that can sit inside <script type="application/json">: nothing in it can end the block or
-    be read as markup, and no URL is spelled out (`\\/\\/` is the same string to JSON.parse)."""
+def _json(data, **_) -> str:
+    """The JSON `|tojson` writes (Jinja then escapes <, >, & and ' so nothing in it can end the block or be
+    read as markup): compact, in the data's own key order, and no URL spelled out (`\\/\\/` is the same
+    string to JSON.parse)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return _SLASHES.sub(lambda m: "\\/" * len(m.group()), text)
+
+
+def json_block(data) -> str:
+    """The text of a page's <script type="application/json"> block, as `|tojson` writes it."""
+    return str(htmlsafe_json_dumps(data, dumps=_json))
+
+
+TEMPLATES = Environment(loader=PackageLoader("healthkg.viz", "templates"), autoescape=True, finalize=_as_text,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+TEMPLATES.policies["json.dumps_function"] = _json
+TEMPLATES.policies["json.dumps_kwargs"] = {}
 
 
 def _script_text(js: str) -> str:
@@ -77,9 +96,11 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
-def render(title: str, body: str, *, data=None, scripts: tuple[str, ...] = (), vis: bool = False,
-           css: str = "", body_class: str = "") -> str:
-    """The whole page. `body` is HTML the caller built with `esc`; `scripts` are names under viz/assets."""
+def render(template: "str | Template", title: str, *, data=None, scripts: tuple[str, ...] = (), vis: bool = False,
+           css: str = "", body_class: str = "", **context) -> str:
+    """The whole page from viz/templates/`template` (a name, or a Template of TEMPLATES; it extends
+    base.html); `scripts` are names under viz/assets, `data` goes into the page's JSON block, `context`
+    to the template."""
     script_texts = []
     styles = [asset("views.css"), css]
     if vis:
@@ -90,26 +111,9 @@ def render(title: str, body: str, *, data=None, scripts: tuple[str, ...] = (), v
     policy = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
               "script-src " + (" ".join(_hash(s) for s in script_texts) if script_texts else "'none'") +
               "; base-uri 'none'; form-action 'none'")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-Hans">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        '<link rel="icon" href="data:,">',
-        f"<title>{esc(title)}</title>",
-        "".join(f"<style>{s}</style>" for s in styles if s),
-        "</head>",
-        f'<body class="{esc(body_class)}">' if body_class else "<body>",
-        body,
-    ]
-    if data is not None:
-        parts.append(f'<script type="application/json" id="hk-data">{json_block(data)}</script>')
-    parts += [f"<script>{s}</script>" for s in script_texts]
-    parts += ["</body>", "</html>", ""]
-    page = "\n".join(parts)
+    page = TEMPLATES.get_template(template).render(
+        title=title, policy=policy, styles=[s for s in styles if s], scripts=script_texts, data=data,
+        body_class=body_class, **context)
     check_offline(page)
     return page
 

@@ -5,9 +5,11 @@ compares like with like; the page recomputes sizes and links for a chosen chain 
 from collections import Counter
 from itertools import combinations
 
-from healthkg.viz.layout import force_layout
+import networkx as nx
+
+from healthkg.viz.layout import spring
 from healthkg.viz.model import GraphData
-from healthkg.viz.page import esc, render
+from healthkg.viz.page import render
 
 CITY_COLOURS = ["#2f6db5", "#d35400", "#27ae60", "#8e44ad"]
 EDGE_COLOURS = ["rgba(47,109,181,0.45)", "rgba(211,84,0,0.45)", "rgba(39,174,96,0.45)", "rgba(142,68,173,0.45)"]
@@ -39,7 +41,10 @@ def build(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1
         held = sorted({f for b in task["lead"] + task["cooperating"] if b in bodies and bodies[b]["counted"]
                        for f in bodies[b]["functions"] if f in wanted})
         together.update(combinations(held, 2))
-    position = force_layout(shown, [(a, b, n) for (a, b), n in together.items()], seed=42, scale=360)
+    links = nx.Graph()
+    links.add_nodes_from(shown)
+    links.add_weighted_edges_from((a, b, n) for (a, b), n in together.items())
+    position = spring(links, scale=360)
     cities_en = {p["city"]: p["city_en"] for p in data.plans.values()}
     return {"single": comparison is None, "cities": cities, "citiesEn": {c: cities_en.get(c, c) for c in cities}, "shown": shown, "only": only,
             "functions": functions, "position": {f: list(xy) for f, xy in position.items()}, "tasks": tasks,
@@ -52,38 +57,14 @@ def page(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1)
          title: str = "两市对比(共同职能) | The cities side by side over the shared functions") -> str:
     payload = build(data, network, comparison, weights)
     panels = []
-    for index, city in enumerate(payload["cities"]):
+    for city in payload["cities"]:
         only = payload["only"].get(city, [])
-        names = "、".join(payload["functions"].get(f, {"zh": f})["zh"] for f in only)
-        note = (f"仅{esc(city)}有的职能 functions only {esc(city)} has ({len(only)}): {esc(names)}" if only
-                else "—")
-        panels.append(f"""<section class="panel">
-<h2>{esc(city)} <span class="muted">{esc(payload['citiesEn'].get(city, ''))}</span></h2>
-<div class="canvas"><div class="graph" id="graph-{index}"></div></div>
-<div class="only">{note}</div>
-</section>""")
+        panels.append({"city": city, "city_en": payload["citiesEn"].get(city, ""), "only": only,
+                       "names": "、".join(payload["functions"].get(f, {"zh": f})["zh"] for f in only)})
     if payload["only"] and len(payload["cities"]) < 2:
         lede = "图中只有一个城市，无法对比 (the graph has one city: nothing to compare); its functions are shown."
     else:
         lede = (f"{len(payload['shown'])} 个共同职能 functions both cities have. 节点大小 = 该市协调负担 (size: load in that "
                 f"city, lead {weights[0]} : co-op {weights[1]}, government departments, each task once); 连线 = 两职能单位共同承担的任务数 (link: tasks shared). 同一职能在两图中位置相同。")
-    body = f"""<header class="bar">
-<h1>{esc(title)}</h1>
-<p class="lede">{esc(lede)}</p>
-<div class="controls">
-<label>产业链要素 Chain element <select id="filter-element"></select></label>
-<label>产业 Industry <select id="filter-industry"></select></label>
-<label>职能 Function <select id="filter-function"></select></label>
-<label>单位 Body <select id="filter-body"></select></label>
-<span class="status" id="status"></span>
-</div>
-</header>
-<main class="split">
-<div class="pair">{''.join(panels)}</div>
-<aside class="side">
-<h2>图例 Legend</h2><div id="legend"></div>
-<h2>详情 Details</h2><div class="details" id="details" data-empty="选择职能或单位 Choose a function or a body."><p class="muted">选择职能或单位 Choose a function or a body.</p></div>
-</aside>
-</main>"""
-    return render(title, body, data=payload, scripts=("common.js", "side_by_side.js"), vis=True,
-                  body_class="graph-page")
+    return render("side_by_side.html", title, data=payload, scripts=("common.js", "side_by_side.js"), vis=True,
+                  body_class="graph-page", panels=panels, lede=lede)

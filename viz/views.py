@@ -4,7 +4,7 @@ from pathlib import Path
 from healthkg.queries import load
 from healthkg.viz import co_assignment, knowledge_graph, report, side_by_side
 from healthkg.viz.model import GraphData
-from healthkg.viz.page import esc, render
+from healthkg.viz.page import render
 
 PAGES = {  # file: (title zh, title en, what it shows)
     "knowledge-graph.html": ("知识图谱", "Knowledge graph",
@@ -40,10 +40,5 @@ def write_views(answers, folder: Path) -> list[Path]:
 
 
 def index_page(data: GraphData) -> str:
-    counts = data.counts()
-    items = "".join(f'<li><a href="{esc(name)}">{esc(zh)} | {esc(en)}</a> — {esc(what)}</li>'
-                    for name, (zh, en, what) in PAGES.items())
-    body = (f"<h1>健康产业政策知识图谱 | healthkg views</h1>"
-            f"<p>{esc(', '.join(data.cities))}: {counts['plan']} plans, {counts['task']} tasks, {counts['body']} bodies, "
-            f"{counts['target']} targets. Every page works offline, opened straight from disk.</p><ul>{items}</ul>")
-    return render("healthkg views", body, css=report.CSS, body_class="report")
+    return render("index.html", "healthkg views", css=report.CSS, body_class="report", pages=PAGES,
+                  cities=", ".join(data.cities), counts=data.counts())

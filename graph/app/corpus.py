@@ -6,8 +6,16 @@ data) in a pool of worker processes; the main process appends the plans' triples
 order, so the store does not depend on the number of workers. `query --store-dir` and `serve
 --store-dir` then use the store. The store is built in a staging folder and swapped in only when every
 plan and every quality check has passed.
+
+The rules engine reasons over each plan. A seeded sample of the plans (`hermit_sample`, 5 % by default,
+at least one plan; chosen by a hash of the seed and each file's bytes, so the same corpus and seed give
+the same sample) is also checked by HermiT (ontology.reasoning.check), and any difference between the
+two fails the build: the rules engine must not publish fewer or other inferences without a word.
+Without Java the summary says that the sample was not checked, and why.
 """
+import hashlib
 import itertools
+import math
 import multiprocessing
 import os
 import sys
@@ -22,13 +30,7 @@ from tqdm import tqdm
 
 from healthkg.graph import child_processes
 from healthkg.graph.app.output_folder import CORPUS_STORE, OutputFolder, write_failed
-from healthkg.graph.app.pipeline import (
-    PROGRAM_FOLDERS,
-    BuildFailed,
-    InputError,
-    load_ontology,
-    plan_files,
-)
+from healthkg.graph.app.pipeline import PROGRAM_FOLDERS, BuildFailed, InputError, load_ontology, plan_files
 from healthkg.graph.check.validate import (
     conforms_fast,
     load_shapes,
@@ -42,11 +44,17 @@ from healthkg.graph.extract.records import NoTasksFound, extract_file
 from healthkg.graph.rdf.build import PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
 from healthkg.graph.rdf.triples import TripleSet
 from healthkg.graph.rdf.vocab import HKD, PREFIXES
-from healthkg.ontology.reason import InconsistentOntology, prepare, published, reason
+from healthkg.ontology.reasoning.check import check_with_hermit
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.hermit import hermit_problem
+from healthkg.ontology.reasoning.prepare import prepare
+from healthkg.ontology.reasoning.published import published
+from healthkg.ontology.reasoning.result import InconsistentOntology, ReasoningError, UnsupportedAxiom
 
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
 # ontology (tests/test_reasoning_rules.py) in linear time, so it is the default for corpora.
 DEFAULT_ENGINE = "rules"
+DEFAULT_HERMIT_SAMPLE = 0.05   # the share of plans HermiT checks the rules engine on (at least one plan)
 LOAD_BATCH_BYTES = 64 * 2 ** 20   # N-Triples per bulk load into the store
 IN_FLIGHT_PER_JOB = 4   # plans submitted ahead per worker: enough to keep the workers busy
 STAGES = ("extract", "rdf", "reasoning", "shacl", "serialize")
@@ -65,10 +73,12 @@ def _shared_graphs() -> dict:
     return _shared
 
 
-def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None = None) -> dict:
+def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None = None,
+                 hermit_check: bool = False) -> dict:
     """One plan: extract, RDF, reasoning, SHACL. Returns its N-Triples (asserted + inferred) with counts
     and the seconds of each stage; raises NoTasksFound, DecodeError, MetadataError or BuildFailed naming
-    the file. `encoding`: the file's, unless its metadata gives one (else detected)."""
+    the file. `encoding`: the file's, unless its metadata gives one (else detected). `hermit_check`:
+    HermiT checks the rules engine's answer, and any difference raises BuildFailed."""
     shared, seconds, clock = _shared_graphs(), {}, time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -91,9 +101,14 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
     lap("rdf")
     try:
         prepared = prepare(graph, shared["ontology"])
-        inferred = reason(graph, shared["ontology"], engine=engine, prepared=prepared).inferred
+        answer = reason(graph, shared["ontology"], engine=engine, prepared=prepared)
+        if hermit_check:
+            _hermit_agrees(path, prepared, answer)
     except InconsistentOntology as error:
         raise BuildFailed(f"{path}: the plan's graph is inconsistent: {error}") from None
+    except UnsupportedAxiom as error:
+        raise BuildFailed(f"{path}: {error}") from None
+    inferred = answer.inferred
     for triple in inferred:
         graph.add(triple)
     for triple in published(prepared, inferred):     # as the release: external super-types, unique names
@@ -119,7 +134,47 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
     lap("shacl")
     return {"path": str(path), "plan_id": records["plan"]["id"], "nt": data, "seconds": seconds,
             "sha256": text_sha256(text),
-            "tasks": len(records["tasks"]), "targets": len(records["targets"]), "inferred": len(inferred)}
+            "tasks": len(records["tasks"]), "targets": len(records["targets"]), "inferred": len(inferred),
+            "hermit_checked": hermit_check}
+
+
+def _hermit_agrees(path: Path, prepared, answer) -> None:
+    """Raise BuildFailed unless HermiT entails exactly the rules engine's inferences for this plan."""
+    try:
+        checked = check_with_hermit(prepared, answer, fallback=False)
+    except InconsistentOntology as error:
+        raise BuildFailed(f"{path}: HermiT finds the plan's graph inconsistent, the rules engine did not "
+                          f"(a plan of the HermiT sample): {error}") from None
+    except ReasoningError as error:
+        raise BuildFailed(f"{path}: HermiT's check of this plan of the sample did not finish: {error} "
+                          "(--hermit-sample 0 builds without it)") from None
+    if checked.confirmed:
+        return
+    name = prepared.schema.name
+    ours, hermits = set(answer.inferred), set(checked.inferred)
+    differences = [(f"{len(found)} {what}", found) for what, found in (
+        ("entailed that the rules engine misses", hermits - ours),
+        ("found by the rules engine that HermiT does not entail", ours - hermits)) if found]
+    if not differences:
+        return
+    raise BuildFailed(f"{path}: HermiT and the rules engine differ on this plan of the HermiT sample: " + "; ".join(
+        f"{count}, e.g. " + ", ".join(" ".join(name(t) for t in triple) for triple in sorted(found, key=str)[:3])
+        for count, found in differences))
+
+
+def hermit_sample(files: list[Path], fraction: float, seed: int = 0) -> set[Path]:
+    """The plans HermiT checks: ceil(fraction x the number of plans), at least one when fraction > 0, those
+    whose SHA-256 of the seed and the file's bytes is smallest (the same corpus and seed, the same plans)."""
+    if not 0 <= fraction <= 1:
+        raise InputError(f"--hermit-sample must be between 0 and 1, got {fraction}")
+    if fraction == 0 or not files:
+        return set()
+    size = max(1, math.ceil(fraction * len(files)))
+
+    def key(path: Path) -> str:
+        return hashlib.sha256(f"{seed}\n".encode() + path.read_bytes()).hexdigest()
+
+    return set(sorted(files, key=lambda path: (key(path), str(path)))[:size])
 
 
 def other_plans_resources(triples, plan_id: str) -> list[str]:
@@ -141,11 +196,12 @@ def _plan_violations(data: bytes, shared: dict) -> list[str]:
             for r in run_queries_in_store(store, shared["plan_queries"]) if r.rows]
 
 
-def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None):
-    """The plans' results in file order; `jobs` worker processes (1: in this process)."""
+def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None, checked: frozenset = frozenset()):
+    """The plans' results in file order; `jobs` worker processes (1: in this process). HermiT checks the
+    plans in `checked`."""
     if jobs <= 1 or len(files) == 1:
         for path in files:
-            yield plan_triples(path, engine, encoding)
+            yield plan_triples(path, engine, encoding, path in checked)
         return
     # Fresh interpreters, not forks: a fork of a process whose Rust libraries (pyrudof, pyoxigraph) hold
     # a lock in another thread can deadlock.
@@ -155,13 +211,13 @@ def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = N
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=child_processes.die_with, initargs=(os.getpid(),)) as pool:
         for path in itertools.islice(paths, jobs * IN_FLIGHT_PER_JOB):
-            window.append(pool.submit(plan_triples, path, engine, encoding))
+            window.append(pool.submit(plan_triples, path, engine, encoding, path in checked))
         try:
             while window:
                 result = window.popleft().result()
                 path = next(paths, None)
                 if path is not None:
-                    window.append(pool.submit(plan_triples, path, engine, encoding))
+                    window.append(pool.submit(plan_triples, path, engine, encoding, path in checked))
                 yield result
         finally:
             for future in window:
@@ -173,27 +229,42 @@ def default_jobs() -> int:
 
 
 def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, progress=sys.stderr,
-                 jobs: int | None = None, force: bool = False, encoding: str | None = None) -> dict:
+                 jobs: int | None = None, force: bool = False, encoding: str | None = None,
+                 hermit_fraction: float = DEFAULT_HERMIT_SAMPLE, sample_seed: int = 0) -> dict:
     """Build the plans in `sources` into a new on-disk store that replaces `store_dir` when everything
     passed. `store_dir` must be missing, empty or a store this function built (graph.output_folder).
-    `encoding`: for the plans whose metadata file gives none (else detected)."""
+    `encoding`: for the plans whose metadata file gives none (else detected). With the rules engine,
+    HermiT checks the plans hermit_sample(files, hermit_fraction, sample_seed) (see above)."""
     files = plan_files(sources)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}")
+    sample = hermit_sample(files, hermit_fraction, sample_seed) if engine == "rules" else set()
+    problem = hermit_problem() if sample else None
+    if engine != "rules":
+        check = {"sampled": 0, "checked": 0, "note": "every plan reasoned by HermiT"}
+    elif problem:
+        check = {"sampled": len(sample), "checked": 0, "note": f"HermiT not run ({problem}): the sample was not checked"}
+    else:
+        check = {"sampled": len(sample), "checked": 0, "note": f"seed {sample_seed}"}
     with OutputFolder(store_dir, CORPUS_STORE, "--store-dir", force=force,
                       protected=(sources, *PROGRAM_FOLDERS)) as output:
         try:
-            return _build_store(files, output, engine, progress, jobs, encoding)
+            counts = _build_store(files, output, engine, progress, jobs, encoding,
+                                  frozenset() if problem else frozenset(sample))
+            check["checked"] = counts.pop("hermit_checked")
+            counts["hermit_check"] = check
+            return counts
         except OSError as error:
             raise write_failed(error, output.path) from error
 
 
 def _build_store(files: list[Path], output: OutputFolder, engine: str, progress, jobs: int,
-                 encoding: str | None) -> dict:
+                 encoding: str | None, checked: frozenset) -> dict:
+
     staging = output.staging()
     started, plan_ids, hashes = time.perf_counter(), {}, {}
-    counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0}
+    counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0, "hermit_checked": 0}
     stage_seconds = Counter()
     store = pyoxigraph.Store(str(staging))
     try:
@@ -208,8 +279,8 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
             batch.clear()
 
         # A bar on a terminal only (tqdm turns itself off when `progress` is not a TTY: no \r frames in logs).
-        results = tqdm(_results(files, engine, jobs, encoding), total=len(files), unit="plan", file=progress,
-                       disable=None if progress else True)
+        results = tqdm(_results(files, engine, jobs, encoding, checked), total=len(files), unit="plan",
+                       file=progress, disable=None if progress else True)
         for result in results:
             if result["plan_id"] in plan_ids:
                 raise InputError(f"{plan_ids[result['plan_id']]} and {result['path']} both give plan id "
@@ -223,7 +294,7 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
                 load_batch()
                 batch_bytes = 0
             stage_seconds.update(result["seconds"])
-            for key in ("tasks", "targets", "inferred"):
+            for key in ("tasks", "targets", "inferred", "hermit_checked"):
                 counts[key] += result[key]
             counts["plans"] += 1
         release = TripleSet(namespaces=PREFIXES)      # the release's DCAT and PROV, as the main job writes them

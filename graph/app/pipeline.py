@@ -26,16 +26,12 @@ from healthkg.graph.rdf.serialize import serialisations
 from healthkg.graph.rdf.triples import TripleSet
 from healthkg.graph.rdf.vocab import HK
 from healthkg.ontology.docs import render_ontology_html
-from healthkg.ontology.reason import (
-    HermitExceeded,
-    InconsistentOntology,
-    ReasoningError,
-    check_with_hermit,
-    hermit_problem,
-    prepare,
-    published,
-    reason,
-)
+from healthkg.ontology.reasoning import check as hermit_check
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.hermit import hermit_problem
+from healthkg.ontology.reasoning.prepare import prepare
+from healthkg.ontology.reasoning.published import published
+from healthkg.ontology.reasoning.result import HermitExceeded, InconsistentOntology, ReasoningError, UnsupportedAxiom
 from healthkg.queries.answers import Answers
 from healthkg.queries.exports import write_exports
 from healthkg.queries.stores import OxigraphStore
@@ -61,8 +57,7 @@ class Checking:
     """How the main job checks the rules engine's answer (`--reasoner`, `--hermit-timeout`, `--hermit-memory`):
     "auto": HermiT within its bounds, the pure-Python OWL RL closure without Java or past a bound;
     "hermit": HermiT, which must finish within its bounds; "rules": not checked (HermiT turned off).
-    `seconds` and `memory_gb` of None are ontology.reason.HermitBounds' defaults."""
-
+    `seconds` and `memory_gb` of None are ontology.reasoning.hermit.HermitBounds' defaults."""
     engine: str = "auto"
     seconds: float | None = None
     memory_gb: float | None = None
@@ -79,10 +74,10 @@ class Build:
     timings: dict[str, float] = field(default_factory=dict)
     checker: object = None          # the checking reasoner's Future, until confirm()
     validator: object = None        # the validation's Future, until confirm()
-    prepared: object = None         # the reasoners' input (ontology.reason.prepare)
+    prepared: object = None         # the reasoners' input (ontology.reasoning.prepare)
 
     def release(self, inferred) -> TripleSet:
-        """The released graph: the data, the inferences, and what ontology.reason.published adds so that
+        """The released graph: the data, the inferences, and what ontology.reasoning.published adds so that
         the ontology and the release alone give any OWL tool the same answer (external super-types, the
         unique names the defined classes need)."""
         return self.data + inferred + TripleSet(published(self.prepared, inferred))
@@ -132,12 +127,14 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
 
     The linear rules engine gives the inferences the later stages use at once; the checking reasoner
     then checks them on the same input alongside, its JVM on the other core: HermiT confirms that the
-    ontology entails those class memberships and no others (ontology.reason.check_with_hermit), or
+    ontology entails those class memberships and no others (ontology.reasoning.check.check_with_hermit), or
     else realises the graph itself; without Java the OWL RL closure runs instead. `confirm` waits for
     it: the graph must be consistent with the same inferences, or the build is redone with the
     checker's. With `check_later`, the caller calls `confirm` itself after doing more work (the main
     job writes its outputs meanwhile); otherwise build() does. `checking` chooses the checking reasoner
     and HermiT's bounds (Checking)."""
+
+
     checking = checking or Checking()
     if checking.engine == "hermit" and hermit_problem():
         raise InputError(f"--reasoner hermit: HermiT cannot run ({hermit_problem()}); --reasoner auto checks "
@@ -159,6 +156,8 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
         reasoning = reason(data, engine="rules", prepared=prepared)
     except InconsistentOntology as error:
         raise BuildFailed(f"the graph is inconsistent: {error}") from error
+    except UnsupportedAxiom as error:
+        raise BuildFailed(str(error)) from error
     # Two checks run alongside what follows: HermiT (a JVM on the other core) and the validation
     # (pyrudof and Oxigraph release the GIL). confirm() waits for both.
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="check")
@@ -166,7 +165,7 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
         checker = Future()
         checker.set_result(replace(reasoning, fallback="not checked: HermiT turned off by --reasoner rules"))
     else:
-        checker = pool.submit(check_with_hermit, prepared, reasoning, timeout=checking.seconds,
+        checker = pool.submit(hermit_check.check_with_hermit, prepared, reasoning, timeout=checking.seconds,
                               memory_gb=checking.memory_gb, fallback=checking.engine == "auto",
                               on_fallback=_say_fallback)
     lap("reasoning")

@@ -25,7 +25,7 @@ How it measures, per corpus size n (a synthetic corpus from graph.synthetic, see
   its own by calling graph.agencies.align on every body name of the corpus with its caches cleared,
   and is not added to the build total.
 - rdf: graph.rdf's PlanWriter per plan into a fresh graph (concept schemes once), written as N-Triples.
-- reasoning and SHACL: ontology.reason.reason and graph.validate.validate (SHACL shapes and every
+- reasoning and SHACL: ontology.reasoning.engine.reason and graph.validate.validate (SHACL shapes and every
   *-violation.rq). Up to `whole_graph_max` plans (default 10) on the whole graph, as the main job does,
   with `whole_engine` (default "checked": the rules engine's answer checked by HermiT, as the main job
   reasons; "auto": HermiT's realisation when Java runs, else the OWL RL closure); above it plan by
@@ -259,7 +259,10 @@ def stage_reasoning(folder: Path, options: dict) -> dict:
     from rdflib import Graph
 
     from healthkg.graph.app.pipeline import load_ontology
-    from healthkg.ontology.reason import check_with_hermit, prepare, published, reason
+    from healthkg.ontology.reasoning.check import check_with_hermit
+    from healthkg.ontology.reasoning.engine import reason
+    from healthkg.ontology.reasoning.prepare import prepare
+    from healthkg.ontology.reasoning.published import published
 
     ontology = load_ontology()
     clock = Clock(options.get("python_memory", False))
@@ -270,7 +273,7 @@ def stage_reasoning(folder: Path, options: dict) -> dict:
     reasoners, reasoner_seconds, inferred = set(), 0.0, 0
 
     def run(graph, engine: str):
-        """The reasoner's answer, and the inferred triples as released: with what ontology.reason.published
+        """The reasoner's answer, and the inferred triples as released: with what ontology.reasoning.published
         adds for OWL tools (external super-types, unique names), as the main job and corpus builds write."""
         prepared = prepare(graph)
         if engine == "checked":   # the main job's: the rules engine's answer, checked by HermiT

@@ -1,0 +1,174 @@
+"""HermiT's check of the rules engine's answer: two tableau runs instead of realisation (see below)."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from typing import Callable
+
+from rdflib import BNode, URIRef
+from rdflib.namespace import OWL, RDFS
+
+from healthkg.graph.rdf.triples import ntriples
+from healthkg.ontology.reasoning.engine import reason
+from healthkg.ontology.reasoning.hermit import (
+    HermitBounds,
+    hermit_classpath,
+    inconsistent_run,
+    java_problem,
+    run_hermit,
+    seconds_text,
+    unsatisfiable_listed,
+)
+from healthkg.ontology.reasoning.prepare import Prepared, rdf_list, simple_types
+from healthkg.ontology.reasoning.result import HermitExceeded, ReasoningError, ReasoningResult
+from healthkg.ontology.reasoning.terms import HERMIT, HK, OUR_SUBJECTS, RDF_TYPE
+
+# ---------------------------------------------------------------------------------------------------
+# HermiT's check of the rules engine's answer
+# ---------------------------------------------------------------------------------------------------
+# Realisation (-I) tests every possible class membership against the whole ABox: quadratic, 4-5 s on
+# the two bundled plans. Checking an answer takes two tableau runs in one JVM instead:
+#   completeness: the input plus, for each individual, "in none of the hk: classes the rules do not
+#     put it in". A model of that (HermiT: consistent) is one model in which all those memberships
+#     fail, so none is entailed; it also shows the input consistent.
+#   soundness: the input plus a fresh individual in the union of ({a} and not C) over the memberships
+#     the rules found by counting or through defined classes. No model (HermiT: inconsistent) means
+#     every one of them is entailed. The others follow from asserted types, domains, ranges and
+#     super-classes, which the rules apply as told.
+# Any other outcome falls back to HermiT's own realisation.
+CHECK = URIRef("urn:healthkg:reasoning-check")
+_SATISFIABLE = b"owl#Thing is satisfiable."
+
+
+def _class_expression(node: BNode, predicate, members: list) -> list:
+    """node a owl:Class; predicate (m1 ... mn): unionOf, intersectionOf or oneOf, as RDF triples."""
+    head, cells = rdf_list(str(node), members)
+    return [(node, RDF_TYPE, OWL.Class), (node, predicate, head), *cells]
+
+
+def _hk_classes(prepared: Prepared) -> list[URIRef]:
+    return sorted({c for c in prepared.tbox.subjects(RDF_TYPE, OWL.Class)
+                   if isinstance(c, URIRef) and str(c).startswith(str(HK))}, key=str)
+
+
+def _completeness_check(prepared: Prepared, types: frozenset) -> bytes:
+    """For every individual, a class under not (C1 or ... or Cn) over the most general hk:
+    classes the rules do not put it in (their told sub-classes follow), less those disjoint with one
+    it is in (already excluded). Individuals with the same classes share one such class."""
+    classes, schema = _hk_classes(prepared), prepared.schema
+    of = defaultdict(set)
+    for individual, cls in types:
+        of[individual].add(cls)
+    negations, triples = {}, []
+    for individual in prepared.individuals:
+        if not str(individual).startswith(OUR_SUBJECTS):
+            continue
+        mine = frozenset(of.get(individual, ()))
+        if mine not in negations:
+            absent = [c for c in classes if c not in mine and not any(schema.disjoint_axiom(c, d) for d in mine)]
+            most_general = [c for c in absent if not (schema.ancestors(c) - {c}) & set(absent)]
+            node = None
+            if most_general:
+                node = URIRef(f"{CHECK}/none-of-{len(negations)}")
+                union, complement = BNode(f"noneof{len(negations)}union"), BNode(f"noneof{len(negations)}not")
+                triples += [(node, RDF_TYPE, OWL.Class), (node, RDFS.subClassOf, complement),
+                            (complement, RDF_TYPE, OWL.Class), (complement, OWL.complementOf, union)]
+                triples += _class_expression(union, OWL.unionOf, most_general)
+            negations[mine] = node
+        if negations[mine] is not None:
+            triples.append((individual, RDF_TYPE, negations[mine]))
+    return ntriples(triples)
+
+
+def _soundness_check(prepared: Prepared, claims: list) -> bytes:
+    """A fresh individual in the union of ({a} and not C) over the claimed memberships (a, C)."""
+    alternatives, triples = [], [(CHECK, RDF_TYPE, OWL.NamedIndividual)]
+    for index, (individual, cls) in enumerate(claims):
+        alternative, one, complement = (BNode(f"claim{index}{part}") for part in ("", "one", "not"))
+        triples += _class_expression(one, OWL.oneOf, [individual])
+        triples += [(complement, RDF_TYPE, OWL.Class), (complement, OWL.complementOf, cls)]
+        triples += _class_expression(alternative, OWL.intersectionOf, [one, complement])
+        alternatives.append(alternative)
+    union = BNode("claims")
+    triples += _class_expression(union, OWL.unionOf, alternatives) + [(CHECK, RDF_TYPE, union)]
+    return ntriples(triples)
+
+
+def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: float | None = None,
+                      memory_gb: float | None = None, fallback: bool = True,
+                      on_fallback: Callable[[str, str | None], None] | None = None) -> ReasoningResult:
+    """HermiT's verdict on the rules engine's `answer` for `prepared` (see above). Returns the answer
+    as HermiT's when HermiT confirms it, or else HermiT's realisation (reason()), which raises
+    InconsistentOntology when there is no model. HermiT gets `timeout` seconds for all its runs and a
+    heap of `memory_gb` (HermitBounds: None is the default). Without Java, or when HermiT exceeds either
+    bound, the answer is checked by the pure-Python OWL RL closure instead and the result's `fallback`
+    says why (`on_fallback(why, bound)` is told first, bound "time", "memory" or None when HermiT could
+    not run); with fallback=False that raises ReasoningError (HermitExceeded for a bound) instead."""
+    started = time.perf_counter()
+    bounds = HermitBounds(timeout, memory_gb)
+    limit = bounds.time_limit(prepared)
+    java, classpath = shutil.which("java"), hermit_classpath()
+    problem = java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
+    if problem:
+        if not fallback:
+            raise ReasoningError(f"HermiT cannot run: {problem}")
+        why, bound = f"HermiT not run ({problem})", None
+    else:
+        try:
+            return _hermit_verdict(prepared, answer, java, classpath, time.monotonic() + limit, bounds.heap_gb(),
+                                   started)
+        except HermitExceeded as error:
+            exceeded = HermitExceeded(f"HermiT did not finish within {seconds_text(limit)}", out_of_time=True) \
+                if error.out_of_time else error
+            if not fallback:
+                raise exceeded from error
+            why, bound = str(exceeded), "time" if exceeded.out_of_time else "memory"
+    if on_fallback is not None:
+        on_fallback(why, bound)
+    return _checked_by_owlrl(prepared, answer, why, started)
+
+
+def _hermit_verdict(prepared: Prepared, answer: ReasoningResult, java: str, classpath: str, deadline: float,
+                    memory_gb: float, started: float) -> ReasoningResult:
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    if not answer.types:
+        return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
+    told = {(s, o) for s, _, o in simple_types(prepared)}
+    claims = sorted((pair for pair in answer.types if pair not in told), key=lambda pair: (str(pair[0]), str(pair[1])))
+    document = prepared.input_ntriples()
+    documents = {"complete.nt": document + _completeness_check(prepared, answer.types)}
+    if claims:
+        documents["sound.nt"] = document + _soundness_check(prepared, claims)
+    with tempfile.TemporaryDirectory(prefix="healthkg-check-") as folder:
+        clock = time.perf_counter()
+        run = run_hermit(java, classpath, documents, folder, ["-k", "-U"], left(), memory_gb)
+        reasoner_seconds = time.perf_counter() - clock
+    models = run.stdout.count(_SATISFIABLE)   # one line per document HermiT finds consistent
+    confirmed = models == 1 and (inconsistent_run(run) if claims else run.returncode == 0)
+    if not confirmed:
+        return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
+    output = run.stdout.decode("utf-8", "replace").replace("\r", "")
+    unsatisfiable = tuple(iri for iri in unsatisfiable_listed(output) if iri.startswith(str(HK)))
+    note = (f"HermiT confirmed the rules engine's class memberships: a model in which none of the others "
+            f"holds, and none in which one of the {len(claims)} found by counting or through defined "
+            f"classes fails; property values from the ontology's property axioms")
+    if unsatisfiable:
+        note += "; unsatisfiable classes: " + ", ".join(prepared.schema.name(URIRef(u)) for u in unsatisfiable)
+    return ReasoningResult(answer.inferred, HERMIT, time.perf_counter() - started, answer.counts, note,
+                           reasoner_seconds, unsatisfiable, answer.types, confirmed=True)
+
+
+def _checked_by_owlrl(prepared: Prepared, answer: ReasoningResult, why: str, started: float) -> ReasoningResult:
+    """The OWL RL closure's answer in place of HermiT's, `confirmed` when it is the rules engine's."""
+    result = reason(None, prepared=prepared, engine="owlrl")
+    agrees = set(result.inferred) == set(answer.inferred)
+    note = (f"{why}: the rules engine's answer checked by the pure-Python OWL RL closure (owlrl) instead, "
+            + ("which gives the same triples" if agrees else "which gives other triples; its answer is used")
+            + "; classes defined by minimum cardinalities decided by counting values declared distinct")
+    return dataclasses.replace(result, seconds=time.perf_counter() - started, note=note, confirmed=agrees,
+                               fallback=why)
