@@ -7,6 +7,8 @@
     python build_graph.py extract FILE           # what was found in it, section by section
     python build_graph.py query --list           # the research questions
     python build_graph.py query NAME [--param k=v] [--format table|csv|json] [--endpoint URL]
+    python build_graph.py query my-question.rq   # your own SPARQL file, the project's prefixes declared
+    python build_graph.py query --sparql 'SELECT ?task WHERE { ?task a hk:Task } LIMIT 5'
     python build_graph.py serve [--port N]       # a read-only SPARQL endpoint on 127.0.0.1
     python build_graph.py build --sources DIR [--store-dir DIR]   # a corpus into an on-disk store
     python build_graph.py bench [--plans 2,20,200,2000] [--json FILE]  # stage times, memory, query latency
@@ -104,8 +106,10 @@ def parse_args(argv):
                          help="print the records as JSON (graph/RECORDS.md); without it, a summary per section")
     extract.add_argument("--encoding", type=encoding_option, metavar="ENC", help=ENCODING_HELP)
 
-    query = commands.add_parser("query", help="answer a research question (queries/*.rq)")
-    query.add_argument("name", nargs="?")
+    query = commands.add_parser("query", help="answer a research question (queries/*.rq), or your own SPARQL")
+    query.add_argument("name", nargs="?", help="a question of the library (query --list), or a .rq file of yours "
+                                               "(the project's prefixes are declared for it)")
+    query.add_argument("--sparql", metavar="TEXT", help="inline SPARQL text, the project's prefixes declared for it")
     query.add_argument("--list", action="store_true", help="list the questions")
     query.add_argument("--param", action="append", default=[], metavar="K=V", help="bind a parameter")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -242,13 +246,13 @@ def run_extract(args) -> int:
 
 
 def run_query(args) -> int:
-    if args.list or not args.name:
+    if args.list or not (args.name or args.sparql is not None):
         for name, query in library.all_queries().items():
             print(f"{name:<40} {query.title or '(quality check: returns zero rows)'}")
             for param, description in query.params.items():
                 print(f"    --param {param}={query.defaults.get(param, '')}  ({description})")
         return 0
-    query = library.get(args.name)
+    query = chosen_query(args.name, args.sparql)
     params = dict(_key_value(item) for item in args.param)
     if args.endpoint:
         store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
@@ -261,6 +265,26 @@ def run_query(args) -> int:
     answer = runner.run(query, store, params)
     sys.stdout.write(runner.RENDERERS[args.format](answer))
     return 0
+
+
+def chosen_query(name: str | None, sparql: str | None) -> library.Query:
+    """A library question by name, a .rq file, or --sparql text (the last two with the project's prefixes)."""
+    if sparql is not None:
+        if name:
+            raise QueryError(f"give either a query ({name}) or --sparql, not both")
+        if not sparql.strip():
+            raise QueryError("--sparql: the query text is empty")
+        return library.adhoc(sparql, "--sparql")
+    path = Path(name)
+    if name.endswith(".rq") or os.sep in name or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"no such query file: {name}")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise QueryError(f"{name} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+        return library.adhoc(text, path.stem)
+    return library.get(name)
 
 
 def _key_value(item: str) -> tuple[str, str]:

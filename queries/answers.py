@@ -4,6 +4,7 @@ from pathlib import Path
 
 from healthkg.queries import library, load
 from healthkg.queries.compare import Comparison
+from healthkg.queries.exports import CSV_ENCODING
 from healthkg.queries.network import Network
 from healthkg.queries.runner import run, to_csv, to_markdown, to_table
 from healthkg.queries.stores import Answer
@@ -120,6 +121,7 @@ class Answers:
     @staticmethod
     def _write(folder: Path, name: str, answer: Answer, markdown: str) -> list[Path]:
         csv_path, md_path = folder / f"{name}.csv", folder / f"{name}.md"
-        csv_path.write_text(to_csv(answer), encoding="utf-8")
+        # with a byte-order mark: Excel (a Chinese Windows above all) reads the file as UTF-8 only then
+        csv_path.write_text(to_csv(answer), encoding=CSV_ENCODING)
         md_path.write_text(markdown, encoding="utf-8")
         return [csv_path, md_path]

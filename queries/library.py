@@ -8,6 +8,8 @@ Header lines, at the top of each file:
     # param keyword: what it means (default: 养老)
     # param kinds: what it means (concepts of: kind) (default: government-department)
     # param lead_weight: what it means (whole number) (default: 2)
+    # param match: what it means (one of: any, all) (default: any)
+    # param keyword: what it means (search terms) (default: 医养结合)
     # rank: load_index
     # row: what one row of the answer means
 The checks (`*-violation.rq`) also carry `# Check:` (what must hold, in English; indented lines continue it)
@@ -16,7 +18,10 @@ A parameter is bound by rewriting every `VALUES ?keyword { ... }` block of the q
 needs it has its own) with the value written as a SPARQL string literal, so a value can never change the
 query's structure. `(whole number)` values are checked here; `(concepts of: SCHEME)` values, a
 comma-separated list of ids of that concept scheme (or `all`), are checked against the store by the
-runner. `rank: VARIABLE` makes the runner add a first column `rank`: rows the query ordered by that
+runner. `(one of: a, b)` values must be one of those. A `(search terms)` parameter is not one literal but a
+list of keywords, each expanded with its curated synonyms (queries/search_terms.py): it binds every
+`VALUES (?keyword ?term ?mask ?marked) { ... }` block to one row per keyword and term.
+`rank: VARIABLE` makes the runner add a first column `rank`: rows the query ordered by that
 variable, largest first, and equal values share a rank (1, 2, 2, 4).
 """
 import re
@@ -24,6 +29,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from itertools import takewhile
 from pathlib import Path
+
+from healthkg.graph.rdf.vocab import sparql_prologue
+from healthkg.queries import search_terms
 
 QUERIES = Path(str(resources.files("healthkg.queries")))
 # In a "..." string, SPARQL forbids a raw quote, backslash, LF and CR. A tab is escaped as well (rdflib's
@@ -35,6 +43,8 @@ HEADER = re.compile(r"^#\s*(title|zh|en|row|rank|param\s+(\w+))\s*:\s*(.*)$")
 DEFAULT = re.compile(r"\(default:\s*(.*?)\)\s*$")
 CONCEPTS = re.compile(r"\(concepts of:\s*([\w-]+)\)")
 WHOLE_NUMBER = "(whole number)"
+SEARCH_TERMS = "(search terms)"
+ONE_OF = re.compile(r"\(one of:\s*([^)]*)\)")
 CHECK_SUFFIX = "-violation"
 
 
@@ -54,6 +64,9 @@ class Query:
     defaults: dict[str, str] = field(default_factory=dict)
     schemes: dict[str, str] = field(default_factory=dict)     # name -> concept scheme its values come from
     whole_numbers: set[str] = field(default_factory=set)
+    term_lists: set[str] = field(default_factory=set)            # (search terms) parameters
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)   # (one of: ...) parameters
+    prologue_lines: int = 0     # lines of prefixes declared before the user's own text (an ad-hoc query)
     rank_by: str = ""
     check: str = ""             # a check's `# Check:` paragraph
     plan_scoped: bool = False   # a check's `# Scope: plan`
@@ -78,11 +91,27 @@ class Query:
                 raise QueryError(f"{self.name}: the value of {name} is not valid text (bytes that are not UTF-8?)")
             if name in self.whole_numbers and not (value.isascii() and value.isdigit()):
                 raise QueryError(f"{self.name}: {name} must be a whole number (0, 1, 2, ...), not {value!r}")
+            if name in self.choices and value not in self.choices[name]:
+                raise QueryError(f"{self.name}: {name} must be one of {', '.join(self.choices[name])}, not {value!r}")
+            if name in self.term_lists:
+                text = self._bind_terms(text, name, value)
+                continue
             block = re.compile(rf"VALUES\s+\?{name}\s*\{{[^}}]*\}}")
             if not block.search(text):
                 raise QueryError(f"{self.name}: the query has no VALUES ?{name} block to bind")
             text = block.sub(lambda _: f"VALUES ?{name} {{ {sparql_string(value)} }}", text)
         return text
+
+    def _bind_terms(self, text: str, name: str, value: str) -> str:
+        try:
+            rows = search_terms.expand(value)
+        except ValueError as error:
+            raise QueryError(f"{self.name}: {name}: {error}") from None
+        block = re.compile(rf"(VALUES\s*\(\s*\?{name}\s+\?\w+\s+\?\w+\s+\?\w+\s*\))\s*\{{[^}}]*\}}")
+        if not block.search(text):
+            raise QueryError(f"{self.name}: the query has no VALUES (?{name} ?term ?mask ?marked) block to bind")
+        body = " ".join("(" + " ".join(map(sparql_string, row)) + ")" for row in rows)
+        return block.sub(lambda match: f"{match.group(1)} {{ {body} }}", text)
 
     def values(self, values: dict[str, str] | None = None) -> dict[str, str]:
         """Every parameter's value: the one given, else its default."""
@@ -128,7 +157,13 @@ def parse_text(name: str, text: str) -> Query:
             description = CONCEPTS.sub("", DEFAULT.sub("", value))
             if WHOLE_NUMBER in description:
                 query.whole_numbers.add(param)
-            query.params[param] = description.replace(WHOLE_NUMBER, "").strip()
+            if SEARCH_TERMS in description:
+                query.term_lists.add(param)
+            choices = ONE_OF.search(description)
+            if choices:
+                query.choices[param] = tuple(part.strip() for part in choices.group(1).split(","))
+            plain = ONE_OF.sub("", description).replace(WHOLE_NUMBER, "").replace(SEARCH_TERMS, "")
+            query.params[param] = plain.strip()
             if default:
                 query.defaults[param] = default.group(1)
             if scheme:
@@ -137,6 +172,15 @@ def parse_text(name: str, text: str) -> Query:
             query.rank_by = value
         else:
             setattr(query, {"title": "title", "zh": "question_zh", "en": "question_en", "row": "row"}[key], value)
+    return query
+
+
+def adhoc(text: str, name: str = "sparql") -> Query:
+    """A query written by the user (a .rq file or --sparql text), with the project's prefixes declared before it:
+    its own header comments still declare parameters, and its own PREFIX lines win over the project's."""
+    query = parse_text(name, text)
+    prologue = sparql_prologue()
+    query.text, query.prologue_lines = prologue + text, prologue.count("\n")
     return query
 
 

@@ -36,7 +36,10 @@ class Network:
         self.bodies: dict[str, Body] = {}
         self.edges: set[tuple[str, str, str]] = set()        # (task, body, role)
         self.task_city: dict[str, str] = {}
+        # task -> role -> Chinese names in the order written (task-assignments orders by position)
+        self.assigned_names: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "cooperating": []})
         for row in assignments.as_dicts():
+            self.assigned_names[row["task"]][row["role"].rsplit("/", 1)[-1]].append(row["name_zh"])
             self.bodies[row["agency"]] = Body(row["agency"], row["city"], row["name_zh"], row["name_en"], row["kind"],
                                               row["agency"] in counted)
             self.edges.add((row["task"], row["agency"], row["role"].rsplit("/", 1)[-1]))

@@ -5,7 +5,7 @@ import json
 from decimal import Decimal
 
 from healthkg.queries.library import Query, QueryError
-from healthkg.queries.stores import Answer
+from healthkg.queries.stores import Answer, QuerySyntaxError
 
 CONCEPT_IDS = """SELECT ?concept WHERE {{ ?concept <http://www.w3.org/2004/02/skos/core#inScheme>
   <https://w3id.org/healthkg/concept/scheme/{scheme}> }}"""
@@ -16,8 +16,20 @@ def run(query: Query, store, params: dict[str, str] | None = None) -> Answer:
     values = query.values(params)
     for name, scheme in query.schemes.items():
         check_concepts(query, name, values[name], scheme, store)
-    answer = store.select(text)
+    try:
+        answer = store.select(text)
+    except QuerySyntaxError as error:
+        raise at_user_position(error, query, text) from None
     return ranked(answer, query.rank_by) if query.rank_by else answer
+
+
+def at_user_position(error: QuerySyntaxError, query: Query, text: str) -> QuerySyntaxError:
+    """The error with its line counted in the user's own text (without the prefixes declared before it), and
+    that line quoted."""
+    lines = text.splitlines()
+    line = error.line - query.prologue_lines
+    quoted = f' in "{lines[error.line - 1].strip()[:80]}"' if 0 < error.line <= len(lines) else ""
+    return QuerySyntaxError(line, error.column, error.detail + quoted)
 
 
 def check_concepts(query: Query, name: str, value: str, scheme: str, store) -> None:

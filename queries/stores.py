@@ -3,10 +3,12 @@
 Every store answers with the same plain rows: IRIs compacted with the project's prefixes, literals as
 their lexical form, numbers in one canonical spelling, so answers from different stores compare equal.
 """
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph
+from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef
 
 from healthkg.graph.rdf.vocab import curie
@@ -29,6 +31,17 @@ class StoreError(RuntimeError):
 class StoreInputError(StoreError):
     """What was given as the store cannot be used: a file that is not N-Triples or holds no triples, a folder
     that is not a store, a URL that is not http(s) or whose answer is not SPARQL results. Bad input (exit 2)."""
+
+
+class QuerySyntaxError(StoreInputError):
+    """The query text is not SPARQL: where (line and column, from 1, of the text sent) and what was expected."""
+
+    def __init__(self, line: int, column: int, detail: str):
+        super().__init__(f"the query is not valid SPARQL: line {line}, column {column}: {detail}")
+        self.line, self.column, self.detail = line, column, detail
+
+
+_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 
 
 def open_store_dir(path: Path):
@@ -78,7 +91,14 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, graph_file: Path | None = None, path: Path | None = None, read_only: bool = False):
+    def __init__(self, graph_file: Path | None = None, path: Path | None = None, read_only: bool = False,
+                 empty: bool = False):
+        """`graph_file` (N-Triples) loaded into memory, or the store at `path` (with `graph_file` loaded into
+        it, if given). Neither is an error: a store that silently answers every question with zero rows
+        looks like an answer; `empty=True` (or OxigraphStore.empty()) asks for an empty store on purpose."""
+        if graph_file is None and path is None and not empty:
+            raise TypeError("OxigraphStore needs a graph file or a store folder (path=...); "
+                            "OxigraphStore.empty() for an empty store on purpose")
         self._ox = pyoxigraph
         if path and read_only:
             self.store = open_store_dir(path)
@@ -92,8 +112,22 @@ class OxigraphStore:
             if not path and len(self.store) == 0:
                 raise _no_triples(graph_file)
 
+    @classmethod
+    def empty(cls) -> "OxigraphStore":
+        """An empty in-memory store, to be filled by the caller (store.store.add / bulk_load)."""
+        return cls(empty=True)
+
     def select(self, query: str) -> Answer:
-        results = self.store.query(query)
+        try:
+            results = self.store.query(query)
+        except SyntaxError as error:
+            where = _OXIGRAPH_POSITION.match(str(error))
+            if not where:
+                raise QuerySyntaxError(0, 0, str(error)) from None
+            detail = " ".join(where[3].split())
+            if "Prefix not found" in detail:   # Oxigraph lists every character a name could go on with
+                detail = "a prefix that is not declared"
+            raise QuerySyntaxError(int(where[1]), int(where[2]), detail[:300]) from None
         variables = [v.value for v in results.variables]
         convert = self._cell
         return Answer(variables, [[convert(term) for term in solution] for solution in results])
@@ -114,7 +148,12 @@ class RdflibStore:
 
     name = "rdflib"
 
-    def __init__(self, graph_file: Path | None = None, graph=None):
+    def __init__(self, graph_file: Path | None = None, graph=None, empty: bool = False):
+        """`graph_file` (N-Triples) parsed into a new graph, or an rdflib `graph` asked as it is; neither is an
+        error unless `empty=True` (see OxigraphStore)."""
+        if graph_file is None and graph is None and not empty:
+            raise TypeError("RdflibStore needs a graph file or an rdflib graph (graph=...); "
+                            "RdflibStore(empty=True) for an empty store on purpose")
         self.graph = graph if graph is not None else Graph()
         if graph_file:
             try:
@@ -128,6 +167,8 @@ class RdflibStore:
         try:
             result = self.graph.query(query)
             variables = [str(v) for v in result.vars]
+        except ParseException as error:
+            raise QuerySyntaxError(error.lineno, error.col, error.msg) from None
         except Exception as error:  # noqa: BLE001 - rdflib raises parser errors of several kinds
             raise StoreError(f"rdflib could not run the query: {error}") from error
 

@@ -138,3 +138,37 @@ def test_main_job_options_before_a_command_are_refused(before):
     proc = run(*before, "build", "--sources", "graph/sources")
     assert proc.returncode == 2
     assert "would apply to the main job" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------- query: your own SPARQL (issue 19)
+
+def test_query_a_rq_file_with_the_prefixes_declared(tmp_path):
+    mine = tmp_path / "tasks-per-city.rq"
+    mine.write_text("# tasks per city\nSELECT ?city (COUNT(?task) AS ?tasks)\nWHERE {\n"
+                    "  ?task a hk:Task ; p-plan:isStepOfPlan/hk:city/rdfs:label ?city .\n"
+                    "  FILTER (LANG(?city) = \"zh\")\n}\nGROUP BY ?city ORDER BY ?city\n", encoding="utf-8")
+    proc = run("query", mine, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["city,tasks", "来宾市,30", "柳州市,60"]     # as the gold readings count
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_query_inline_sparql(store):
+    proc = run("query", "--store", store, "--format", "csv", "--sparql",
+               "SELECT ?name WHERE { ?city a hk:City ; rdfs:label ?name FILTER (LANG(?name) = 'zh') } ORDER BY ?name")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["name", "来宾市", "柳州市"]
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_query_syntax_error_names_the_line_of_the_users_text(store):
+    proc = run("query", "--store", store, "--sparql", "SELECT ?x WHERE {\n  ?x a hk:Task\n  FILTER (}")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("error: the query is not valid SPARQL: line 3, column "), proc.stderr
+    assert 'in "FILTER (}"' in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_query_file_errors():
+    assert run("query", "no-such-file.rq").stderr.startswith("error: no such query file: no-such-file.rq")
+    proc = run("query", "plan-overview", "--sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert proc.returncode == 2 and "not both" in proc.stderr

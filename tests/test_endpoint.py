@@ -122,7 +122,7 @@ def test_serve_answers_and_stops_on_sigint(signal_to):
         url = f"http://127.0.0.1:{port}/query"
         assert url in banner, banner
         answer = runner.run(library.get("search-tasks"), EndpointStore(url, WAIT))
-        assert len(answer.rows) == 3          # the three 医养结合 tasks (see test_queries.YIYANG)
+        assert len(answer.rows) == 5          # the five 医养结合 tasks (see test_queries.YIYANG_AS_WRITTEN)
         if signal_to == "process":
             proc.send_signal(signal.SIGINT)
         else:                                  # Ctrl-C in a terminal: the whole foreground group

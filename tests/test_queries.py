@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scoring import load_gold
 
-from healthkg.queries import library, runner
+from healthkg.queries import library, runner, search_terms
 from healthkg.queries.library import Query, QueryError
 
 QUERY_DIR = ROOT / "queries"
@@ -31,6 +31,9 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 #   柳州 (一)养老 4.推动养老产业集聚发展 (突出“医养结合”服务特色) -> s3.1-t4
 #   柳州 (二)医疗 2.推动医养结合深度发展 -> s3.2-t2
 YIYANG = {("laibin-2019-22", "s2.2-t5"), ("liuzhou-2020-9", "s3.1-t4"), ("liuzhou-2020-9", "s3.2-t2")}
+# 医养结合 written otherwise (graph/data/search_terms.tsv), by reading: 来宾 1 "医养康养相结合的养老服务体系",
+# 来宾 3 "医养融合型养老机构" (柳州 3.2-2 also has "医养服务融合", and is in YIYANG already)
+YIYANG_AS_WRITTEN = YIYANG | {("laibin-2019-22", "s2.1-t1"), ("laibin-2019-22", "s2.1-t3")}
 HOSTILE = ['"} } SELECT * WHERE { ?s ?p ?o } #', "\\", "\n", '"',
            # and combinations: a long-string opener, a quote before a newline, an escaped quote
            '"\n} } SELECT * WHERE { ?s ?p ?o } #', '"""', 'a\n"', '\\"', "'", "}",
@@ -81,7 +84,8 @@ def test_question_header(path):
     # every declared parameter has a default and a VALUES block to bind it
     for name in query.params:
         assert name in query.defaults, f"parameter {name} has no (default: …)"
-        assert re.search(rf"VALUES\s+\?{name}\s*\{{", query.text), f"no VALUES ?{name} block"
+        block = rf"VALUES\s*\(\s*\?{name}\s" if name in query.term_lists else rf"VALUES\s+\?{name}\s*\{{"
+        assert re.search(block, query.text), f"no VALUES ?{name} block"
         query.bind()
 
 
@@ -128,18 +132,18 @@ def test_yiyang_tasks_found_by_reading_are_those_the_spans_contain():
 
 def test_search_tasks_yiyang(release_store):
     query = library.get("search-tasks")
-    assert set(query.params) == {"keyword"} and query.defaults["keyword"] == "医养结合"
+    assert set(query.params) == {"keyword", "match"} and query.defaults["keyword"] == "医养结合"
     for answer in (runner.run(query, release_store, {"keyword": "医养结合"}), runner.run(query, release_store)):
         keys = [task_key(row["task"]) for row in answer.as_dicts()]
         assert len(keys) == len(set(keys)), "a task is listed twice"
-        assert set(keys) == YIYANG
+        assert set(keys) == YIYANG_AS_WRITTEN
         by_key = {task_key(row["task"]): row for row in answer.as_dicts()}
         assert by_key[("laibin-2019-22", "s2.2-t5")]["city"] == "来宾市"
         assert by_key[("liuzhou-2020-9", "s3.2-t2")]["city"] == "柳州市"
         assert by_key[("laibin-2019-22", "s2.2-t5")]["number"] == "5"
 
 
-@pytest.mark.parametrize("keyword", ["富硒", "招商", "康养", "民政局"])
+@pytest.mark.parametrize("keyword", ["富硒", "招商", "中医药", "民政局"])   # none has synonyms
 def test_search_tasks_other_keywords_match_the_task_spans(keyword, release_store):
     answer = runner.run(library.get("search-tasks"), release_store, {"keyword": keyword})
     keys = [task_key(row["task"]) for row in answer.as_dicts()]
@@ -148,9 +152,10 @@ def test_search_tasks_other_keywords_match_the_task_spans(keyword, release_store
     assert len(keys) == len(set(keys)) and set(keys) == expected
 
 
-def _split_on_values(text: str) -> tuple[str, str]:
-    match = re.search(r"VALUES\s+\?keyword\s*\{[^}]*\}", text)
-    return text[:match.start()], text[match.end():]
+def _outside_values(text: str) -> list[str]:
+    # the block's rows: ( "…" "…" … ), whose string literals may hold braces and parentheses
+    rows = r'(?:\s*\((?:\s*"(?:[^"\\]|\\.)*")*\s*\))*'
+    return re.split(r"VALUES\s*\(\s*\?keyword[^)]*\)\s*\{" + rows + r"\s*\}", text)
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=repr)
@@ -158,9 +163,8 @@ def test_hostile_keyword_returns_zero_rows_and_keeps_the_query_shape(value, rele
     query = library.get("search-tasks")
     default = runner.run(query, release_store)
     bound = query.bind({"keyword": value})
-    # the text around the VALUES block is untouched
-    before, after = _split_on_values(query.text)
-    assert bound.startswith(before) and bound.endswith(after)
+    # the text around the VALUES blocks is untouched
+    assert _outside_values(bound) == _outside_values(query.text) and len(_outside_values(bound)) == 3
     for store in (release_store, rdflib_release):
         answer = runner.run(query, store, {"keyword": value})
         assert answer.variables == default.variables, store.name
@@ -252,7 +256,7 @@ def test_cli_formats_coordinating_load():
 def test_cli_search_with_param():
     proc = cli("query", "search-tasks", "--param", "keyword=医养结合", "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    assert {task_key(r["task"]) for r in json.loads(proc.stdout)["rows"]} == YIYANG
+    assert {task_key(r["task"]) for r in json.loads(proc.stdout)["rows"]} == YIYANG_AS_WRITTEN
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -275,3 +279,66 @@ def test_cli_unknown_query_as_a_subprocess():
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
     assert proc.stdout == ""
     assert "nope" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- search-tasks: several words, synonyms, bodies
+# Expected rows read from the plans (graph/sources/).
+
+def search(store, **params) -> dict[tuple[str, str], dict]:
+    rows = runner.run(library.get("search-tasks"), store, params).as_dicts()
+    return {task_key(row["task"]): row for row in rows}
+
+
+def test_yiyang_is_not_found_inside_zhongyi_yangsheng(release_store, rdflib_release):
+    # 医养 occurs as 医养 in 来宾 1 (医养康养相结合), 3 (医养融合型), 5 (医养结合) and 柳州 3.1-4 (“医养结合”),
+    # 3.2-2 (医养结合), 3.3-6 (秋澜医养中心); 柳州 3.1-8 (中医养生学) and 3.3-2 (中医养生) hold only 中医养生
+    expected = {("laibin-2019-22", "s2.1-t1"), ("laibin-2019-22", "s2.1-t3"), ("laibin-2019-22", "s2.2-t5"),
+                ("liuzhou-2020-9", "s3.1-t4"), ("liuzhou-2020-9", "s3.2-t2"), ("liuzhou-2020-9", "s3.3-t6")}
+    assert ("liuzhou-2020-9", "s3.1-t8") in tasks_containing("中医养生")
+    for store in (release_store, rdflib_release):
+        assert set(search(store, keyword="医养")) == expected, store.name
+    # the plain substring would have found the 中医养生 tasks too
+    assert tasks_containing("医养") == expected | tasks_containing("中医养生")
+
+
+def test_kangyang_is_not_found_inside_healthy_aquaculture(release_store):
+    # 柳州 "水产健康养殖示范场" holds 康养 only inside 健康养殖 (healthy aquaculture)
+    aquaculture = tasks_containing("健康养殖")
+    assert len(aquaculture) == 1
+    assert not aquaculture & set(search(release_store, keyword="康养"))
+
+
+def test_several_keywords_any_and_all(release_store):
+    # 健康旅游 and 医养: only 柳州 3.3-6 "建设国家健康旅游示范区 … 秋澜医养中心" holds both
+    both = search(release_store, keyword="医养,健康旅游", match="all")
+    assert set(both) == {("liuzhou-2020-9", "s3.3-t6")}
+    assert both[("liuzhou-2020-9", "s3.3-t6")]["matched"] == "健康旅游、医养"
+    either = set(search(release_store, keyword="医养、健康旅游", match="any"))
+    assert either == set(search(release_store, keyword="医养")) | set(search(release_store, keyword="健康旅游"))
+    with pytest.raises(QueryError, match="any, all"):
+        search(release_store, keyword="医养", match="most")
+
+
+def test_search_shows_bodies_with_roles_and_the_words_in_context(release_store):
+    row = search(release_store, keyword="医养结合")[("liuzhou-2020-9", "s3.2-t2")]
+    # 柳州 3.2-2: （牵头单位：市卫生健康委、市民政局；配合单位：各县区人民政府，柳东新区管委会、北部生态新区管委会，
+    # 市人力资源和社会保障局、市医保局、市人力资源和社会保障局、市大数据发展局）: 人社局 written twice, listed once
+    assert row["leads"] == "柳州市卫生健康委、柳州市民政局"
+    assert row["cooperating"] == ("各县区人民政府、柳东新区管委会、北部生态新区管委会、柳州市人力资源和社会保障局、"
+                                  "柳州市医保局、柳州市大数据发展局")
+    # both spellings in its text: 医养结合 (first in "推动医养结合深度发展") and 医养服务融合
+    assert row["matched"] == "医养服务融合、医养结合"
+    assert "推动【医养结合】深度发展" in row["context"] and "推动【医养服务融合】发展" in row["context"]
+    laibin = search(release_store, keyword="医养结合")[("laibin-2019-22", "s2.1-t1")]
+    assert laibin["matched"] == "医养康养相结合" and "机构为补充、【医养康养相结合】的养老服务体系" in laibin["context"]
+
+
+def test_search_terms_table_fails_loudly(monkeypatch):
+    monkeypatch.setattr(search_terms, "read_tsv", lambda name: [{"terms": "医养", "not_within": "中医药"}])
+    search_terms.table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="中医药"):
+            search_terms.table()
+    finally:
+        monkeypatch.undo()
+        search_terms.table.cache_clear()

@@ -110,7 +110,8 @@ def test_keyword_with_quotes_newlines_and_escapes_is_bound_as_text(store, keywor
     proc = cli("query", "search-tasks", "--param", f"keyword={keyword}", "--store", store, "--format", "json")
     assert proc.returncode == 0, proc.stderr.decode()
     answer = json.loads(proc.stdout)
-    assert answer["variables"] == ["city", "task", "number", "heading", "industry"] and answer["rows"] == []
+    assert answer["variables"] == ["city", "task", "number", "heading", "industry", "matched", "context", "leads",
+                                   "cooperating"] and answer["rows"] == []
 
 
 def test_keyword_that_is_not_text_is_bad_input():

@@ -33,6 +33,7 @@ from healthkg.ontology.reasoning.prepare import prepare
 from healthkg.ontology.reasoning.published import published
 from healthkg.ontology.reasoning.result import HermitExceeded, InconsistentOntology, ReasoningError, UnsupportedAxiom
 from healthkg.queries.answers import Answers
+from healthkg.queries.exports import write_exports
 from healthkg.queries.stores import OxigraphStore
 from healthkg.viz import write_views
 
@@ -254,6 +255,7 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
                 write_outputs(result, staging)
                 started = time.perf_counter()
                 answers = answer_questions(staging / "graph" / "healthkg.nt", staging / "answers")
+                write_exports(answers.store, answers.network, staging / "exports")
                 result.timings["questions"] = time.perf_counter() - started
                 started = time.perf_counter()
                 views = write_views(answers, staging / "views")
@@ -273,6 +275,8 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
     print()
     print(answers.headline())
     print(f"answers to {len(answers.results) + len(answers.tables)} questions (CSV and Markdown) in {out / 'answers'}")
+    print(f"exports in {out / 'exports'}: tasks.csv (one row per task), body-task and co-assignment networks "
+          "(.graphml, .gexf for Gephi)")
     print("views and report (self-contained HTML; open from disk, no network needed):")
     for path in views:
         print(f"  {out / 'views' / path.name}")
@@ -300,7 +304,7 @@ def report(result: Build, out: Path) -> str:
                  f"({len(validation.query_results)} *-violation.rq queries, all zero rows)")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md, "
-                 "answers/, views/")
+                 "answers/, exports/, views/")
     return "\n".join(lines)
 
 
