@@ -97,7 +97,7 @@ TransactionFile = {folder}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-DirsAllowed = {graph_folder}
+DirsAllowed = {folder}, {graph_folder}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 [HTTPServer]
@@ -110,6 +110,18 @@ Charset = UTF-8
 ResultSetMaxRows = 10000000
 MaxQueryExecutionTime = 60
 """
+
+
+VIRTUOSO_PREFIX = "healthkg-virtuoso-"
+
+
+def _remove_leftover_folders() -> None:
+    """The databases of test runs that were killed (SIGKILL or SIGTERM skip the clean-up): ours, their process
+    gone (the server itself dies with the test process: child_processes)."""
+    for path in Path(tempfile.gettempdir()).glob(VIRTUOSO_PREFIX + "*"):
+        pid = path.name[len(VIRTUOSO_PREFIX):].split("-")[0]
+        if pid.isdigit() and path.is_dir() and path.stat().st_uid == os.getuid() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class Virtuoso:
@@ -147,7 +159,8 @@ class Virtuoso:
     def _start(self) -> None:
         if not (self.server and self.isql):
             raise RuntimeError("virtuoso-t and isql-vt are not installed (apt-get install virtuoso-opensource)")
-        self.folder = Path(tempfile.mkdtemp(prefix="healthkg-virtuoso-"))
+        _remove_leftover_folders()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{VIRTUOSO_PREFIX}{os.getpid()}-"))
         self.sql_port, self.http_port = _two_free_ports()
         (self.folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
             folder=self.folder, sql_port=self.sql_port, http_port=self.http_port,
@@ -189,14 +202,19 @@ class Virtuoso:
 
     def _load(self) -> None:
         began = time.monotonic()
-        name = self.graph_file.name
-        self.sql(f"ld_dir('{self.graph_file.parent}', '{name}', '{self.GRAPH}'); rdf_loader_run(); checkpoint;"
-                 f" INSERT INTO DB.DBA.SYS_SPARQL_HOST (SH_HOST, SH_GRAPH_URI) VALUES ('*', '{self.GRAPH}');")
+        self.load(self.graph_file, self.GRAPH)
+        self.sql(f"INSERT INTO DB.DBA.SYS_SPARQL_HOST (SH_HOST, SH_GRAPH_URI) VALUES ('*', '{self.GRAPH}');")
+        self.loaded = time.monotonic() - began
+
+    def load(self, graph_file: Path, graph: str) -> None:
+        """Bulk-load an N-Triples file (in the graph file's folder or in ours) into the named graph `graph`;
+        the endpoint reads it with ?default-graph-uri=GRAPH."""
+        graph_file = Path(graph_file).resolve()
+        self.sql(f"ld_dir('{graph_file.parent}', '{graph_file.name}', '{graph}'); rdf_loader_run(); checkpoint;")
         errors = self.sql("SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL "
                           "OR ll_state <> 2;")
-        if name in errors:
-            raise RuntimeError(f"Virtuoso's bulk loader did not load {self.graph_file}: {errors.strip()}")
-        self.loaded = time.monotonic() - began
+        if graph_file.name in errors:
+            raise RuntimeError(f"Virtuoso's bulk loader did not load {graph_file}: {errors.strip()}")
 
     def log(self) -> str:
         """The end of the server's log, for an error message."""

@@ -8,6 +8,7 @@ sets it, after installing the package): then they fail.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from conftest import RELEASE, ROOT
 from processes import Virtuoso
 
 from healthkg.queries import library, runner
-from healthkg.queries.stores import EndpointStore
+from healthkg.queries.stores import XSD, EndpointStore, OxigraphStore, cell
 
 NAMES = sorted(library.all_queries())
 REQUIRED = os.environ.get("HEALTHKG_REQUIRE_VIRTUOSO") == "1"
@@ -93,3 +94,52 @@ def test_cli_with_virtuoso_endpoint(name, params, virtuoso, release_store):
     got, want = json.loads(proc.stdout), json.loads(runner.to_json(expected))
     assert got["variables"] == want["variables"]
     assert sorted(map(json.dumps, got["rows"])) == sorted(map(json.dumps, want["rows"]))
+
+
+# ---------------------------------------------------------------- the checks, on a release broken on purpose
+# The checks find nothing on the release, so there they agree trivially. Here whole properties are dropped,
+# every text offset moved by one and every upper bound of a range set below its lower bound: each change
+# breaks what one check guards (named beside it), and both servers must report the same culprits.
+HK, ORG, QB = "https://w3id.org/healthkg/ontology#", "http://www.w3.org/ns/org#", "http://purl.org/linked-data/cube#"
+DROPPED = {f"<{HK}leadUnit>": "task-without-lead-violation",        # every bracket keeps its units, no lead
+           f"<{ORG}classification>": "agency-without-function-violation",
+           f"<{ORG}purpose>": "agency-without-function-violation",
+           f"<{QB}dataSet>": "cube-ic01-unique-data-set-violation",  # observations in no data set
+           f"<{HK}unit>": "target-without-unit-violation"}
+START = re.compile(r'^(\S+ <http://www\.w3\.org/ns/oa#start> ")(\d+)"')      # span-mismatch-violation
+VALUE_MAX = re.compile(r'^(\S+ <https://w3id\.org/healthkg/ontology#valueMax> ")[^"]*"')   # target-range-inverted
+MUST_FIRE = {*DROPPED.values(), "span-mismatch-violation", "target-range-inverted-violation"}
+BROKEN = "urn:healthkg:broken"
+
+
+def _broken(release: str) -> str:
+    lines = []
+    for line in release.splitlines(keepends=True):
+        if line.split(" ", 2)[1] in DROPPED:
+            continue
+        line = START.sub(lambda m: f'{m[1]}{int(m[2]) + 1}"', line)
+        lines.append(VALUE_MAX.sub(r'\g<1>-1"', line))
+    return "".join(lines)
+
+
+@pytest.fixture(scope="module")
+def broken(virtuoso):
+    """(the broken release in the embedded store, the same through Virtuoso's endpoint)."""
+    graph_file = virtuoso.folder / "broken.nt"
+    graph_file.write_text(_broken(RELEASE.read_text(encoding="utf-8")), encoding="utf-8")
+    virtuoso.load(graph_file, BROKEN)
+    return OxigraphStore(graph_file), EndpointStore(f"{virtuoso.query_url}?default-graph-uri={BROKEN}", WAIT)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if library.get(n).is_check])
+def test_virtuoso_finds_what_embedded_finds_on_a_broken_release(name, broken):
+    embedded, endpoint = broken
+    expected = runner.run(library.get(name), embedded)
+    if name in MUST_FIRE:
+        assert expected.rows, f"{name} found nothing in a release broken for it"
+    assert _rows(runner.run(library.get(name), endpoint)) == _rows(expected), name
+
+
+def test_a_boolean_reads_the_same_in_either_spelling():
+    assert [cell("literal", v, XSD + "boolean") for v in ("0", "1", "false", "true")] == \
+        ["false", "true", "false", "true"]
