@@ -158,7 +158,7 @@ class Virtuoso:
 
     def _start(self) -> None:
         if not (self.server and self.isql):
-            raise RuntimeError("virtuoso-t and isql-vt are not installed (apt-get install virtuoso-opensource)")
+            raise RuntimeError("virtuoso-t and isql-vt are not installed (apt-get install virtuoso-opensource-7-bin)")
         _remove_leftover_folders()
         self.folder = Path(tempfile.mkdtemp(prefix=f"{VIRTUOSO_PREFIX}{os.getpid()}-"))
         self.sql_port, self.http_port = _two_free_ports()

@@ -28,7 +28,7 @@ WAIT = 60          # seconds: the most a start, a load or a query may take
 @pytest.fixture(scope="module")
 def virtuoso():
     if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
-        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource)"
+        message = "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource-7-bin)"
         if REQUIRED:
             pytest.fail(f"{message}, and HEALTHKG_REQUIRE_VIRTUOSO=1")
         pytest.skip(message)
