@@ -1,7 +1,7 @@
 """Where queries run: an embedded store (Oxigraph in memory, or rdflib) or any SPARQL 1.1 endpoint.
 
 Every store answers with the same plain rows: IRIs compacted with the project's prefixes, literals as
-their lexical form, numbers in one canonical spelling, so answers from different stores compare equal.
+their lexical form, numbers and booleans in one canonical spelling, so answers from different stores compare equal.
 """
 import re
 from decimal import Decimal, InvalidOperation
@@ -18,6 +18,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+BOOLEAN = XSD + "boolean"
+CANONICAL_BOOLEAN = {"1": "true", "0": "false"}   # Virtuoso answers "0"^^xsd:boolean for a stored "false"
 USER_AGENT = "healthkg/0.1 (+https://w3id.org/healthkg)"
 DEFAULT_TIMEOUT = 30            # seconds for a whole request to an endpoint
 MAX_TIMEOUT = 86_400            # a day: nobody waits longer, and far longer overflows socket and thread timeouts
@@ -66,9 +68,12 @@ def _not_ntriples(graph_file: Path, error: Exception) -> StoreInputError:
 
 
 def cell(kind: str, value: str, datatype: str | None = None):
-    """One answer term as a plain value: str for IRIs and text, int or Decimal for numbers."""
+    """One answer term as a plain value: str for IRIs and text, int or Decimal for numbers, "true" or
+    "false" for a boolean (whichever of its two spellings the store answered with)."""
     if kind == "iri":
         return curie(value)
+    if datatype == BOOLEAN:
+        return CANONICAL_BOOLEAN.get(value, value)
     if datatype in NUMERIC:
         try:
             number = Decimal(value)
