@@ -70,11 +70,11 @@ def render() -> tuple[str, str]:
     if "</" in script or "</" in style:     # inlined as they are: nothing in them may end their element
         raise RuntimeError("query_page.js/.css must not contain '</'")
     policy = (f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; connect-src 'self'; "
-              "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+              "img-src data:; base-uri 'none'; form-action 'none'")
     data = htmlsafe_json_dumps(page_data(), dumps=lambda value, **_: json.dumps(value, ensure_ascii=False))
     html = TEMPLATES.get_template("query_page.html").render(
         title="healthkg SPARQL 查询 | Query page", policy=policy, style=style, script=script, data=data)
-    return html, policy
+    return html, policy + "; frame-ancestors 'none'"     # a <meta> policy cannot say frame-ancestors
 
 
 def bind_request(body: bytes, store=None) -> dict:
