@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RELEASE, VIEW_REPORT
+from playwright.sync_api import expect, sync_playwright
 from processes import start_serve
 
 from healthkg.queries import library
@@ -23,7 +24,8 @@ WAIT = 30
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-# Read in the plans (tests/test_queries.py): 医养 as itself, never inside 中医养生: 来宾 1, 3, 5; 柳州 3.1-4, 3.2-2, 3.3-6
+# Read in the plans (tests/test_queries.py): 医养 as itself, never inside 中医养生:
+# 来宾 1, 3, 5; 柳州 3.1-4, 3.2-2, 3.3-6
 YIYANG_TASKS = {"hkd:plan/laibin-2019-22/task/s2.1-t1", "hkd:plan/laibin-2019-22/task/s2.1-t3",
                 "hkd:plan/laibin-2019-22/task/s2.2-t5", "hkd:plan/liuzhou-2020-9/task/s3.1-t4",
                 "hkd:plan/liuzhou-2020-9/task/s3.2-t2", "hkd:plan/liuzhou-2020-9/task/s3.3-t6"}
@@ -140,8 +142,6 @@ def test_the_endpoint_answers_through_the_front_and_stays_read_only(front):
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium missing)")
 def test_a_question_runs_in_chromium_with_the_network_off(tmp_path_factory):
-    from playwright.sync_api import expect, sync_playwright
-
     shots = Path(os.environ.get("HEALTHKG_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -151,8 +151,9 @@ def test_a_question_runs_in_chromium_with_the_network_off(tmp_path_factory):
     try:
         with sync_playwright() as playwright:
             # no host but ours resolves, and any request elsewhere is recorded and refused
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, timeout=WAIT * 1000,
-                                                 args=ARGS + ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, timeout=WAIT * 1000,
+                args=ARGS + ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.set_default_timeout(WAIT * 1000)
             external, errors = [], []
@@ -177,7 +178,8 @@ def test_a_question_runs_in_chromium_with_the_network_off(tmp_path_factory):
             page.wait_for_selector("body[data-rows]")
             assert page.get_attribute("body", "data-rows") == str(len(YIYANG_TASKS)), page.inner_text("#run-error")
             head = page.eval_on_selector_all("#answer th", "cells => cells.map(c => c.textContent)")
-            rows = page.eval_on_selector_all("#answer tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+            rows = page.eval_on_selector_all("#answer tbody tr",
+                                             "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
             tasks = {row[head.index("task")] for row in rows}
             shot = shots / "query-page-search-tasks.png"
             page.screenshot(path=str(shot), full_page=True)
