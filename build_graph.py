@@ -9,7 +9,7 @@
     python build_graph.py query NAME [--param k=v] [--format table|csv|json] [--endpoint URL]
     python build_graph.py query my-question.rq   # your own SPARQL file, the project's prefixes declared
     python build_graph.py query --sparql 'SELECT ?task WHERE { ?task a hk:Task } LIMIT 5'
-    python build_graph.py serve [--port N]       # a read-only SPARQL endpoint on 127.0.0.1
+    python build_graph.py serve [--port N]       # a read-only SPARQL endpoint and the query page on 127.0.0.1
     python build_graph.py build --sources DIR [--store-dir DIR]   # a corpus into an on-disk store
     python build_graph.py bench [--plans 2,20,200,2000] [--json FILE]  # stage times, memory, query latency
 """
@@ -29,9 +29,10 @@ from healthkg.graph.extract.decode import DecodeError, known_encoding
 from healthkg.graph.extract.metadata import MetadataError
 from healthkg.graph.extract.records import NoTasksFound, extract_file
 from healthkg.queries import library, runner, stores
+from healthkg.queries.front import QueryFront
 from healthkg.queries.library import QueryError
 from healthkg.queries.server import DEFAULT_QUERY_TIMEOUT as SERVE_TIMEOUT
-from healthkg.queries.server import OxigraphServer
+from healthkg.queries.server import OxigraphServer, free_port
 from healthkg.queries.stores import DEFAULT_MAX_RESPONSE_MB as ENDPOINT_MAX_MB
 from healthkg.queries.stores import DEFAULT_TIMEOUT as ENDPOINT_TIMEOUT
 from healthkg.queries.stores import StoreError, StoreInputError
@@ -311,7 +312,10 @@ def run_build(args) -> int:
 
 
 def run_serve(args) -> int:
-    server = OxigraphServer(args.graph, args.port, store_dir=args.store_dir, query_timeout=args.timeout,
+    # The user's port is taken first (a taken port fails before anything starts): the front there serves the
+    # query page and passes everything else to Oxigraph's server on a private port (queries/front.py).
+    front = QueryFront(args.port, free_port(), idle_timeout=args.timeout + 60)
+    server = OxigraphServer(args.graph, front.upstream_port, store_dir=args.store_dir, query_timeout=args.timeout,
                             allow_federation=args.allow_federation)
     # SIGTERM and SIGHUP stop it as Ctrl-C does, so the server and its temporary store go with it; Ctrl-C
     # stops it even when started from a shell that ignores SIGINT (a background job inherits that)
@@ -320,13 +324,17 @@ def run_serve(args) -> int:
     try:
         server.start()          # stops what it started if it fails or is interrupted
         with server:
+            front.start()
             federation = "SERVICE allowed" if args.allow_federation else "SERVICE refused (--allow-federation)"
-            print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; "
-                  f"queries cancelled after {args.timeout} s; {federation}; Ctrl-C stops it", flush=True)
+            print(f"SPARQL endpoint (read-only) at {front.url}/query; query page at {front.url}/ "
+                  f"(offline, the project's prefixes and questions); queries cancelled after {args.timeout} s; "
+                  f"{federation}; Ctrl-C stops it", flush=True)
             code = server.process.wait()
     except KeyboardInterrupt:
         print("stopping", file=sys.stderr)
         return 0
+    finally:
+        front.stop()
     raise StoreError(f"the oxigraph server stopped by itself (exit code {code})")
 
 

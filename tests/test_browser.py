@@ -5,6 +5,8 @@ nodes as the graph has, filter, keep hostile text inert, and be still within sec
 Every wait is bounded: a page that called alert() would otherwise hang a screenshot forever.
 Screenshots go to $HEALTHKG_SCREENSHOTS if set, else to pytest's temporary folder; their paths are printed.
 """
+import csv
+import io
 import json
 import os
 import time
@@ -12,7 +14,17 @@ from pathlib import Path
 
 import pytest
 from conftest import VIEW_REPORT
-from views_fixture import HOSTILE_BODY, HOSTILE_BODY_ID, HOSTILE_TASK_ID, SYNTHETIC_COUNTS, synthetic_store
+from PIL import Image
+from views_fixture import (
+    HOSTILE_BODY,
+    HOSTILE_BODY_ID,
+    HOSTILE_TASK_ID,
+    HOSTILE_TASK_TEXT,
+    SYNTHETIC_COUNTS,
+    synthetic_store,
+)
+
+from healthkg.viz.model import GraphData
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -278,3 +290,155 @@ def _click_node(visit: Visit, node: str) -> set[str]:
     visit.page.mouse.click(x, y)
     visit.page.wait_for_function("id => hkView.network.getSelectedNodes().includes(id)", arg=node, timeout=WAIT_MS)
     return set(visit.eval("hkView.nodes.get({filter: n => n.color !== hk.DIM_NODE}).map(n => n.id)"))
+
+
+# ---------------------------------------------------------------- working in the views: search, exports, labels
+# Read in the plans: no plan text spells 来宾市民政局 (the body's name comes from its alignment, bodies.tsv), and
+# 秋澜 occurs once, in 柳州 3.3-6 (依托柳州市中医医院和秋澜医养中心).
+CIVIL_AFFAIRS = "hkd:agency/laibin-civil-affairs-bureau"
+QIULAN_TASK = "hkd:plan/liuzhou-2020-9/task/s3.3-t6"
+
+
+def _search(visit: Visit, text: str) -> list[str]:
+    visit.page.fill("#search", text)
+    visit.page.press("#search", "Enter")
+    return sorted(visit.eval("hkView.network.getSelectedNodes()"))
+
+
+def _offset_from_centre(visit: Visit, node: str) -> float:
+    return visit.eval("""id => {
+        const network = hkView.network, dom = network.canvasToDOM(network.getPosition(id));
+        const box = hkView.container.getBoundingClientRect();
+        return Math.hypot(dom.x - box.width / 2, dom.y - box.height / 2);
+    }""", node)
+
+
+def test_search_finds_bodies_by_either_name_and_tasks_by_their_text(browser, hostile_views, screenshots):
+    visit = Visit(browser, hostile_views["knowledge-graph.html"])
+    try:
+        assert _search(visit, "来宾市民政局") == [CIVIL_AFFAIRS]
+        assert _offset_from_centre(visit, CIVIL_AFFAIRS) < 5, "the body found is centred"
+        assert _search(visit, "laibin civil affairs") == [CIVIL_AFFAIRS]       # English, any case, by words
+        assert _search(visit, "秋澜") == [QIULAN_TASK]
+        assert _offset_from_centre(visit, QIULAN_TASK) < 5
+        lit = set(visit.eval("hkView.selection"))
+        # read in the plan: 柳州市卫生健康委 is one of its leads
+        assert QIULAN_TASK in lit and "hkd:agency/liuzhou-health-commission" in lit, "the task and its bodies lit"
+        shot = visit.shot(screenshots, "knowledge-graph-search-qiulan")
+        # a search for what a filter hides clears the filter first
+        visit.page.select_option("#filter-city", "来宾市", timeout=WAIT_MS)
+        assert _search(visit, "秋澜") == [QIULAN_TASK] and QIULAN_TASK in visit.eval("hkView.shownIds()")
+        assert _search(visit, "没有这个词") == [] and visit.eval("hkView.selection") == []
+        assert visit.eval("document.getElementById('search-found').textContent") == "未找到 nothing found"
+        assert visit.errors == [] and visit.external == [] and visit.dialogs == []
+    finally:
+        visit.close()
+    visit = Visit(browser, hostile_views["co-assignment.html"])
+    try:
+        assert _search(visit, "来宾市民政局") == [CIVIL_AFFAIRS]
+        assert _search(visit, "Laibin Civil Affairs Bureau") == [CIVIL_AFFAIRS]
+        assert _offset_from_centre(visit, CIVIL_AFFAIRS) < 5
+        both = _search(visit, "民政局")
+        assert both == [CIVIL_AFFAIRS, "hkd:agency/liuzhou-civil-affairs-bureau"]
+        co_shot = visit.shot(screenshots, "co-assignment-search-civil-affairs")
+        assert visit.errors == [] and visit.external == []
+    finally:
+        visit.close()
+    VIEW_REPORT.append(f"browser: search: 来宾市民政局 and 'laibin civil affairs' select {CIVIL_AFFAIRS} (centred), "
+                       f"秋澜 selects {QIULAN_TASK}; co-assignment 民政局 selects {len(both)} bodies; "
+                       f"screenshots {shot}, {co_shot}")
+
+
+def _download(visit: Visit, button: str) -> bytes:
+    with visit.page.expect_download(timeout=WAIT_MS) as info:
+        visit.page.click(button, timeout=WAIT_MS)
+    return Path(info.value.path()).read_bytes()
+
+
+def _csv_rows(raw: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_export_is_the_selection_as_utf8_with_a_bom(browser, hostile_views, hostile_answers):
+    data = GraphData.from_store(hostile_answers.store)
+    visit = Visit(browser, hostile_views["knowledge-graph.html"])
+    try:
+        assert _search(visit, "来宾市民政局") == [CIVIL_AFFAIRS]
+        raw = _download(visit, "#export-csv")
+    finally:
+        visit.close()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = _csv_rows(raw)
+    assert {row["id"] for row in rows} == {CIVIL_AFFAIRS} | data.tasks_of_body(CIVIL_AFFAIRS)
+    (body,) = [row for row in rows if row["type"] == "body"]
+    assert (body["name_zh"], body["name_en"], body["city"]) == ("来宾市民政局", "Laibin Civil Affairs Bureau", "来宾市")
+    by_id = {row["id"]: row for row in rows}
+    for task_id in data.tasks_of_body(CIVIL_AFFAIRS):
+        assert by_id[task_id]["text"] == data.tasks[task_id]["text"]       # the whole text, line breaks and all
+    assert by_id[HOSTILE_TASK_ID]["text"] == HOSTILE_TASK_TEXT, "hostile text exported as it is"
+    visit = Visit(browser, hostile_views["co-assignment.html"])
+    try:
+        visit.page.select_option("#filter-city", "来宾市", timeout=WAIT_MS)      # nothing selected: what is shown
+        shown = _download(visit, "#export-csv")
+    finally:
+        visit.close()
+    rows = _csv_rows(shown)
+    assert shown.startswith(b"\xef\xbb\xbf") and {row["city"] for row in rows} == {"来宾市"}
+    assert len(rows) == hostile_answers.network.projection("来宾市").number_of_nodes()
+    VIEW_REPORT.append(f"browser: CSV export: the body found and its {len(data.tasks_of_body(CIVIL_AFFAIRS))} tasks "
+                       f"({len(raw)} bytes, BOM); co-assignment 来宾市 shown: {len(rows)} bodies")
+
+
+def test_png_export_is_the_canvas(browser, hostile_views, tmp_path):
+    for name in ("knowledge-graph.html", "co-assignment.html"):
+        visit = Visit(browser, hostile_views[name])
+        try:
+            size = visit.eval("[hkView.container.querySelector('canvas').width, "
+                              "hkView.container.querySelector('canvas').height]")
+            raw = _download(visit, "#export-png")
+        finally:
+            visit.close()
+        assert raw.startswith(b"\x89PNG\r\n\x1a\n")
+        path = tmp_path / f"{name}.png"
+        path.write_bytes(raw)
+        with Image.open(path) as image:
+            image.verify()
+        with Image.open(path) as image:
+            assert list(image.size) == size
+            colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+            assert colours is None or len(colours) > 10, "a blank image"
+        VIEW_REPORT.append(f"browser: PNG export of {name}: {size[0]}x{size[1]}, {len(raw)} bytes, a valid PNG")
+
+
+LABELS_DRAWN = """() => Object.values(hkView.network.body.nodes).filter(n => hkView.shownIds().includes(n.id))
+    .map(n => [n.id, n.labelModule.visible(), n.labelModule.fontOptions.size * hkView.network.getScale()])"""
+
+
+def test_labels_are_drawn_only_where_readable_and_the_selection_keeps_them(browser, hostile_views, screenshots):
+    visit = Visit(browser, hostile_views["knowledge-graph.html"])
+    try:
+        visit.eval("() => { hkView.network.fit({animation: false}); hkView.network.redraw(); }")
+        whole = visit.eval(LABELS_DRAWN)
+        assert all(size >= 10 for _, drawn, size in whole if drawn), "a label drawn smaller than 10 px"
+        fit_count = sum(drawn for _, drawn, _ in whole)
+        assert fit_count < len(whole) / 4, "the whole graph is not drawn with every label"
+        visit.eval("() => { hkView.network.moveTo({scale: 2.5, animation: false}); hkView.network.redraw(); }")
+        zoomed = visit.eval(LABELS_DRAWN)
+        zoomed_count = sum(drawn for _, drawn, _ in zoomed)
+        assert zoomed_count > fit_count and zoomed_count == len(zoomed), "zoomed in, every label is readable"
+        visit.eval("() => { hkView.network.fit({animation: false}); hkView.network.redraw(); }")
+        assert sum(drawn for _, drawn, _ in visit.eval(LABELS_DRAWN)) == fit_count
+        fit_shot = visit.shot(screenshots, "knowledge-graph-labels-whole")
+        _search(visit, "来宾市民政局")
+        visit.eval("() => { hkView.network.fit({animation: false}); hkView.network.redraw(); }")
+        visit.page.wait_for_timeout(100)        # the relabelling waits for the next frame after a zoom
+        visit.eval("() => hkView.network.redraw()")
+        labelled = {node for node, drawn, size in visit.eval(LABELS_DRAWN) if drawn}
+        assert set(visit.eval("hkView.selection")) <= labelled, "the selection's labels are drawn at any zoom"
+        shot = visit.shot(screenshots, "knowledge-graph-labels-selection")
+        assert visit.errors == []
+    finally:
+        visit.close()
+    VIEW_REPORT.append(f"browser: labels: {fit_count} of {len(whole)} drawn on the whole graph (none under 10 px), "
+                       f"{zoomed_count} at zoom 2.5; with a body selected its {len(labelled)} labels are drawn; "
+                       f"screenshots {fit_shot}, {shot}")

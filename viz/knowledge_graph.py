@@ -20,6 +20,10 @@ EDGES = {  # kind: (zh, en, colour, dashed, width)
     "target": ("目标", "target of", "#bcaaa4", False, 1),
 }
 
+# Plans and chain elements are labelled large enough to stay readable on the whole graph, where the page draws
+# no label under 11 px on screen (viz/assets/common.js); every other label appears as one zooms in.
+OVERVIEW_FONT = 60
+
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -39,7 +43,8 @@ def build(data: GraphData, load_by_body=None) -> dict:
                      x=x, y=y, **extra)
 
     for plan_id, plan in data.plans.items():
-        node(plan_id, "plan", f"{plan['city']} {_short(plan['number'] or plan['title'], 16)}", font={"size": 22})
+        node(plan_id, "plan", f"{plan['city']} {_short(plan['number'] or plan['title'], 16)}",
+             font={"size": OVERVIEW_FONT})
     for section_id, section in data.sections.items():
         node(section_id, "section", _short(f"{section['number']}{section['heading']}", 14))
     for task_id, task in data.tasks.items():
@@ -48,7 +53,7 @@ def build(data: GraphData, load_by_body=None) -> dict:
     for body_id, body in data.bodies.items():
         node(body_id, "body", body["zh"], size=8 + min(involved.get(body_id, 0), 40) ** 0.5 * 2)
     for element_id, element in data.elements.items():
-        node(element_id, "element", element["zh"], font={"size": 22})
+        node(element_id, "element", element["zh"], font={"size": OVERVIEW_FONT})
     for target_id, target in data.targets.items():
         node(target_id, "target", _short(target["label"] or target["indicator"], 10))
 

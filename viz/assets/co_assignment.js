@@ -58,6 +58,33 @@
   view.network.on("deselectNode", function () { view.highlight(null); hk.showDetails(null); });
   fillBodies();
 
+  /* Search bodies by their Chinese or English name; CSV of the selection, PNG of the canvas. */
+  var COLUMNS = ["id", "city", "name_zh", "name_en", "functions", "lead", "cooperating", "load_index", "rank",
+                 "community", "shared_tasks", "partners"];
+  hk.workbench(view, {
+    name: "co-assignment",
+    entries: Object.keys(d.bodies).map(function (b) { return {id: b, texts: [d.bodies[b].zh, d.bodies[b].en]}; }),
+    reveal: function () { select.city.value = ""; fillBodies(); apply(); },
+    table: function (ids) {
+      return {header: COLUMNS, rows: ids.filter(function (id) { return d.bodies[id]; }).map(function (id) {
+        var b = d.bodies[id];
+        return [id, b.city, b.zh, b.en, b.functions.join("; "), b.lead, b.cooperating, b.load, b.rank, b.community,
+                b.degree, b.partners];
+      })};
+    },
+    describeHits: function (ids) {
+      return el("div", {}, [el("h3", {text: "搜索结果 Found " + ids.length}), hk.list(ids.map(function (id) {
+        var link = el("button", {type: "button", className: "hit", text: d.bodies[id].zh + " · " + d.bodies[id].city});
+        link.addEventListener("click", function () {
+          view.selectNode(id);
+          view.network.selectNodes([id], false);
+          view.network.focus(id, {scale: Math.max(view.network.getScale(), 1.2), animation: false});
+        });
+        return [link];
+      }))]);
+    }
+  });
+
   var legend = [];
   d.cities.forEach(function (city) {
     (d.communities[city] || []).forEach(function (c) {

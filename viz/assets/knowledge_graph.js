@@ -171,6 +171,59 @@
   view.network.on("deselectNode", function () { view.highlight(null); hk.showDetails(null); });
   view.visibleTasks = function () { return view.shownIds().filter(function (id) { return TYPES[id] === "tasks"; }); };
 
+  /* Search (bodies by their Chinese or English name, tasks by their text and heading), CSV of the selection
+     and PNG of the canvas. */
+  function names(ids) { return ids.map(function (b) { return (d.bodies[b] || {zh: b}).zh; }).join("、"); }
+  var entries = Object.keys(d.bodies).map(function (b) { return {id: b, texts: [d.bodies[b].zh, d.bodies[b].en]}; })
+    .concat(Object.keys(d.tasks).map(function (t) { return {id: t, texts: [d.tasks[t].heading, d.tasks[t].text]}; }));
+  var TYPE_NAMES = {plans: "plan", sections: "section", tasks: "task", bodies: "body", elements: "chain element",
+                    targets: "target"};
+  function row(id) {
+    var type = TYPES[id], item = d[type][id], r = {id: id, type: TYPE_NAMES[type], city: item.city || ""};
+    if (type === "tasks") {
+      r.name_zh = item.heading; r.number = item.number; r.text = item.text; r.lead = names(item.lead);
+      r.cooperating = names(item.cooperating); r.elements = conceptNames(item.elements, d.elements);
+      r.industry = conceptNames(item.industry ? [item.industry] : [], d.industries);
+    } else if (type === "bodies") {
+      r.name_zh = item.zh; r.name_en = item.en; r.functions = conceptNames(item.functions, d.functions);
+      r.lead = item.lead; r.cooperating = item.cooperating;
+    } else if (type === "plans") {
+      r.name_zh = item.title; r.number = item.number;
+    } else if (type === "sections") {
+      r.name_zh = item.heading; r.number = item.number;
+    } else if (type === "elements") {
+      r.name_zh = item.zh; r.name_en = item.en;
+    } else {
+      r.name_zh = item.label; r.text = item.indicator + ": " + targetText(id);
+    }
+    return r;
+  }
+  var COLUMNS = ["id", "type", "city", "name_zh", "name_en", "number", "text", "lead", "cooperating", "functions",
+                 "elements", "industry"];
+  hk.workbench(view, {
+    name: "knowledge-graph",
+    entries: entries,
+    reveal: function () { Object.keys(select).forEach(function (key) { select[key].value = ""; }); apply(); },
+    table: function (ids) {
+      return {header: COLUMNS, rows: ids.filter(function (id) { return TYPES[id]; }).map(function (id) {
+        var r = row(id);
+        return COLUMNS.map(function (c) { return r[c] === undefined ? "" : r[c]; });
+      })};
+    },
+    describeHits: function (ids) {
+      return el("div", {}, [el("h3", {text: "搜索结果 Found " + ids.length}), hk.list(ids.map(function (id) {
+        var link = el("button", {type: "button", className: "hit", text: TYPES[id] === "bodies" ? d.bodies[id].zh + " · " + d.bodies[id].city
+                                             : "任务 " + (d.tasks[id].number || "") + " " + d.tasks[id].heading + " · " + d.tasks[id].city});
+        link.addEventListener("click", function () {
+          view.selectNode(id);
+          view.network.selectNodes([id], false);
+          view.network.focus(id, {scale: Math.max(view.network.getScale(), 1.2), animation: false});
+        });
+        return [link];
+      }))]);
+    }
+  });
+
   hk.legend(document.getElementById("legend"), d.legend);
   hk.status("显示 showing " + view.expected + " / " + view.expected + " nodes");
 })();
