@@ -119,7 +119,8 @@ def parse_args(argv):
     query.add_argument("--graph", type=Path, default=pipeline.RELEASE,
                        help="N-Triples file for the embedded store (default: the committed release)")
     query.add_argument("--timeout", type=positive_number, default=ENDPOINT_TIMEOUT,
-                       help=f"the most seconds one request to an endpoint may take, all of it (default: {ENDPOINT_TIMEOUT})")
+                       help="the most seconds one request to an endpoint may take, all of it "
+                            f"(default: {ENDPOINT_TIMEOUT})")
     query.add_argument("--max-response-mb", type=positive_number, default=ENDPOINT_MAX_MB,
                        help=f"refuse an endpoint's answer larger than this, in MB (default: {ENDPOINT_MAX_MB})")
     query.add_argument("--store-dir", type=Path, help="ask the on-disk store built by `build` instead")
@@ -254,6 +255,7 @@ def run_query(args) -> int:
         return 0
     query = chosen_query(args.name, args.sparql)
     params = dict(_key_value(item) for item in args.param)
+    store: stores.Store
     if args.endpoint:
         store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
     elif args.store_dir:
@@ -323,7 +325,7 @@ def run_serve(args) -> int:
             federation = "SERVICE allowed" if args.allow_federation else "SERVICE refused (--allow-federation)"
             print(f"SPARQL endpoint (read-only) at {server.query_url}; query UI at {server.url}/ ; "
                   f"queries cancelled after {args.timeout} s; {federation}; Ctrl-C stops it", flush=True)
-            code = server.process.wait()
+            code = server.wait()
     except KeyboardInterrupt:
         print("stopping", file=sys.stderr)
         return 0
