@@ -277,6 +277,8 @@ def chosen_query(name: str | None, sparql: str | None) -> library.Query:
         if not sparql.strip():
             raise QueryError("--sparql: the query text is empty")
         return library.adhoc(sparql, "--sparql")
+    if name is None:
+        raise QueryError("give a query: a name (query --list), a .rq file or --sparql TEXT")
     path = Path(name)
     if name.endswith(".rq") or os.sep in name or path.is_file():
         if not path.is_file():

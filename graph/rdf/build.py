@@ -38,8 +38,8 @@ RELEASE_DESCRIPTION = {
     "zh": "中国市级大健康产业发展规划（实施方案、行动计划）的知识图谱：规划、章节、重点任务，牵头与配合单位及其职能，"
           "产业链要素（医养管食游动），量化目标（RDF Data Cube），产业链牵头部门；每项事实逐字定位到规划原文。",
     "en": "A knowledge graph of Chinese municipal big-health industry plans: plans, sections, tasks, the lead and "
-          "co-operating bodies with their functions, the industry-chain elements (医养管食游动), the quantified targets "
-          "(an RDF Data Cube) and the industry-chain leads; every fact traced to its span of the plan's text.",
+          "co-operating bodies with their functions, the industry-chain elements (医养管食游动), the quantified "
+          "targets (an RDF Data Cube) and the industry-chain leads; every fact traced to its span of the plan's text.",
 }
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 IANA = "http://www.iana.org/assignments/media-types/"
