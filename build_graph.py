@@ -120,7 +120,8 @@ def parse_args(argv):
     query.add_argument("--graph", type=Path, default=pipeline.RELEASE,
                        help="N-Triples file for the embedded store (default: the committed release)")
     query.add_argument("--timeout", type=positive_number, default=ENDPOINT_TIMEOUT,
-                       help=f"the most seconds one request to an endpoint may take, all of it (default: {ENDPOINT_TIMEOUT})")
+                       help="the most seconds one request to an endpoint may take, all of it "
+                            f"(default: {ENDPOINT_TIMEOUT})")
     query.add_argument("--max-response-mb", type=positive_number, default=ENDPOINT_MAX_MB,
                        help=f"refuse an endpoint's answer larger than this, in MB (default: {ENDPOINT_MAX_MB})")
     query.add_argument("--store-dir", type=Path, help="ask the on-disk store built by `build` instead")
@@ -255,6 +256,7 @@ def run_query(args) -> int:
         return 0
     query = chosen_query(args.name, args.sparql)
     params = dict(_key_value(item) for item in args.param)
+    store: stores.Store
     if args.endpoint:
         store = stores.EndpointStore(args.endpoint, args.timeout, args.max_response_mb)
     elif args.store_dir:
@@ -276,6 +278,8 @@ def chosen_query(name: str | None, sparql: str | None) -> library.Query:
         if not sparql.strip():
             raise QueryError("--sparql: the query text is empty")
         return library.adhoc(sparql, "--sparql")
+    if name is None:
+        raise QueryError("give a query: a name (query --list), a .rq file or --sparql TEXT")
     path = Path(name)
     if name.endswith(".rq") or os.sep in name or path.is_file():
         if not path.is_file():
@@ -329,7 +333,7 @@ def run_serve(args) -> int:
             print(f"SPARQL endpoint (read-only) at {front.url}/query; query page at {front.url}/ "
                   f"(offline, the project's prefixes and questions); queries cancelled after {args.timeout} s; "
                   f"{federation}; Ctrl-C stops it", flush=True)
-            code = server.process.wait()
+            code = server.wait()
     except KeyboardInterrupt:
         print("stopping", file=sys.stderr)
         return 0

@@ -7,7 +7,7 @@ from healthkg.queries.compare import Comparison
 from healthkg.queries.exports import CSV_ENCODING
 from healthkg.queries.network import Network
 from healthkg.queries.runner import run, to_csv, to_markdown, to_table
-from healthkg.queries.stores import Answer
+from healthkg.queries.stores import Answer, Store
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -15,7 +15,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 class Answers:
-    def __init__(self, store):
+    def __init__(self, store: Store):
         self.store = store
         self.queries = library.all_queries(include_checks=False)
         self.results = {name: run(query, store) for name, query in self.queries.items()}
@@ -31,10 +31,12 @@ class Answers:
         }
         if self.comparison:
             self.tables["comparison-coverage"] = (
-                f"{self.comparison.first} vs {self.comparison.second} 覆盖对比 | Coverage compared (per 100 tasks of each city)",
+                f"{self.comparison.first} vs {self.comparison.second} 覆盖对比 | "
+                "Coverage compared (per 100 tasks of each city)",
                 self.comparison.table())
             self.tables["comparison-function-load"] = (
-                f"按规模调整的职能负担 | Coordinating load by function per 100 tasks of each city (lead {weights} co-op)",
+                "按规模调整的职能负担 | "
+                f"Coordinating load by function per 100 tasks of each city (lead {weights} co-op)",
                 self.comparison.function_load())
             self.tables["comparison-functions"] = ("职能集合相似度 | Similarity of the function sets",
                                                    self.comparison.summary())
@@ -49,7 +51,8 @@ class Answers:
 
     def counted_kinds(self) -> tuple[list[str], list[str]]:
         """Labels of the kinds the load counts by default, and of the kinds shown apart, with bodies."""
-        counted, apart = [], []
+        counted: list[str] = []
+        apart: list[str] = []
         wanted = load.default_kinds()
         for row in self.results["kinds-of-body"].as_dicts():
             if row["bodies"]:
@@ -88,8 +91,9 @@ class Answers:
         lines = [
             f"Headline: across {_count(len(self.network.cities), 'city', 'cities')}, the {who} bureaus {verb} the most "
             f"coordinating load: they lead {top['lead']} tasks and only co-operate on {top['cooperating']} "
-            f"(index {top['load_index']} at lead {weights} co-operating; {_count(top['bodies'], 'bureau', 'bureaus')} in "
-            f"{_count(top['cities'], 'city', 'cities')}). It ranks first under {stable} of {len(load.WEIGHTINGS)} weightings."
+            f"(index {top['load_index']} at lead {weights} co-operating; "
+            f"{_count(top['bodies'], 'bureau', 'bureaus')} in {_count(top['cities'], 'city', 'cities')}). "
+            f"It ranks first under {stable} of {len(load.WEIGHTINGS)} weightings."
             + (" Second: " + ", ".join(f"{row['function_en']} ({row['function_zh']}, index {row['load_index']})"
                                        for row in second) + "." if second else ""),
             "",

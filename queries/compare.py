@@ -11,11 +11,11 @@ from collections import defaultdict
 from healthkg.queries import library, load
 from healthkg.queries.network import Network
 from healthkg.queries.runner import ranked, run
-from healthkg.queries.stores import Answer
+from healthkg.queries.stores import Answer, Store
 
 
 class Comparison:
-    def __init__(self, store, network: Network, first: str | None = None, second: str | None = None):
+    def __init__(self, store: Store, network: Network, first: str | None = None, second: str | None = None):
         cities = network.cities
         if len(cities) < 2 and not (first and second):
             raise ValueError("a comparison needs two cities in the graph")

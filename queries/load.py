@@ -11,7 +11,7 @@ query under other weightings.
 """
 from healthkg.queries import library
 from healthkg.queries.runner import run
-from healthkg.queries.stores import Answer
+from healthkg.queries.stores import Answer, Store
 
 BY_FUNCTION = "coordinating-load-by-function"
 BY_BODY = "coordinating-load"
@@ -38,7 +38,7 @@ def _params(kinds: str | None, weights: tuple[int, int] | None) -> dict[str, str
     return params
 
 
-def by_function(store, kinds: str | None = None, weights: tuple[int, int] | None = None,
+def by_function(store: Store, kinds: str | None = None, weights: tuple[int, int] | None = None,
                 city: str | None = None) -> Answer:
     params = _params(kinds, weights)
     if city is not None:
@@ -46,15 +46,15 @@ def by_function(store, kinds: str | None = None, weights: tuple[int, int] | None
     return run(library.get(BY_FUNCTION), store, params)
 
 
-def by_body(store, kinds: str | None = None, weights: tuple[int, int] | None = None) -> Answer:
+def by_body(store: Store, kinds: str | None = None, weights: tuple[int, int] | None = None) -> Answer:
     return run(library.get(BY_BODY), store, _params(kinds, weights))
 
 
-def other_bodies(store) -> Answer:
+def other_bodies(store: Store) -> Answer:
     return run(library.get(OTHER_BODIES), store)
 
 
-def robustness(store, top: int = 10, kinds: str | None = None) -> Answer:
+def robustness(store: Store, top: int = 10, kinds: str | None = None) -> Answer:
     """The rank of each of the headline's top functions under every weighting (ties share a rank); a robust
     answer keeps its rank."""
     ranks = {}

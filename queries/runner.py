@@ -5,13 +5,13 @@ import json
 from decimal import Decimal
 
 from healthkg.queries.library import Query, QueryError
-from healthkg.queries.stores import Answer, QuerySyntaxError
+from healthkg.queries.stores import Answer, QuerySyntaxError, Store
 
 CONCEPT_IDS = """SELECT ?concept WHERE {{ ?concept <http://www.w3.org/2004/02/skos/core#inScheme>
   <https://w3id.org/healthkg/concept/scheme/{scheme}> }}"""
 
 
-def run(query: Query, store, params: dict[str, str] | None = None) -> Answer:
+def run(query: Query, store: Store, params: dict[str, str] | None = None) -> Answer:
     text = query.bind(params)
     values = query.values(params)
     for name, scheme in query.schemes.items():
@@ -32,7 +32,7 @@ def at_user_position(error: QuerySyntaxError, query: Query, text: str) -> QueryS
     return QuerySyntaxError(line, error.column, error.detail + quoted)
 
 
-def check_concepts(query: Query, name: str, value: str, scheme: str, store) -> None:
+def check_concepts(query: Query, name: str, value: str, scheme: str, store: Store) -> None:
     """Each comma-separated id of `value` names a concept of the scheme in the store (or is `all`): an id
     that names nothing would silently count nothing."""
     wanted = [part.strip() for part in value.split(",") if part.strip()]
@@ -52,7 +52,7 @@ def ranked(answer: Answer, variable: str) -> Answer:
     values = [row[column] for row in answer.rows]
     if any(later > earlier for earlier, later in zip(values, values[1:])):
         raise QueryError(f"the query ranks by ?{variable} but does not order its rows by it, largest first")
-    ranks = []
+    ranks: list[int] = []
     for position, value in enumerate(values):
         ranks.append(ranks[-1] if position and value == values[position - 1] else position + 1)
     return Answer(["rank"] + answer.variables, [[rank] + list(row) for rank, row in zip(ranks, answer.rows)])

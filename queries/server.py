@@ -28,6 +28,7 @@ import time
 import urllib.parse
 from importlib import resources
 from pathlib import Path
+from typing import IO
 
 from healthkg.graph import child_processes
 from healthkg.queries.stores import StoreError, StoreInputError, open_store_dir
@@ -105,7 +106,7 @@ class OxigraphServer:
         self.query_timeout, self.allow_federation = math.ceil(query_timeout), allow_federation
         self.process: subprocess.Popen | None = None
         self.folder: Path | None = None
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -147,9 +148,15 @@ class OxigraphServer:
             command = [sys.executable, "-P", str(NO_OUTBOUND), *command]     # -P: nothing of queries/ on its path
         self._stderr = tempfile.TemporaryFile()             # never fills up as an unread pipe would
         self.process = child_processes.popen(command, stdout=subprocess.DEVNULL, stderr=self._stderr)
-        self._wait_until_ready()
+        self._wait_until_ready(self.process)
         if not self.store_dir and not self.ask("ASK { ?s ?p ?o }"):
             raise StoreInputError(f"the graph file {self.graph_file} holds no triples")
+
+    def wait(self) -> int:
+        """Until the server stops by itself: its exit code."""
+        if self.process is None:
+            raise StoreError("the oxigraph server was not started")
+        return self.process.wait()
 
     def ask(self, query: str, timeout: float = 2) -> bool:
         """One ASK query to our server (directly, never through a proxy)."""
@@ -166,17 +173,19 @@ class OxigraphServer:
         return bool(json.loads(body)["boolean"])
 
     def _server_message(self) -> str:
+        if self._stderr is None:
+            return "(its messages are gone: the server was stopped)"
         self._stderr.seek(0)
         return self._stderr.read(1 << 16).decode("utf-8", errors="replace").strip()
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, process: subprocess.Popen) -> None:
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 raise StoreError(f"oxigraph server stopped: {self._server_message()}")
             try:
                 self.ask("ASK {}")
-                if self.process.poll() is None:     # ours answered, not another server
+                if process.poll() is None:     # ours answered, not another server
                     return
             except (OSError, http.client.HTTPException):
                 time.sleep(0.1)

@@ -6,6 +6,7 @@ their lexical form, numbers and booleans in one canonical spelling, so answers f
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph
 from pyparsing import ParseException
@@ -23,7 +24,8 @@ CANONICAL_BOOLEAN = {"1": "true", "0": "false"}   # Virtuoso answers "0"^^xsd:bo
 USER_AGENT = "healthkg/0.1 (+https://w3id.org/healthkg)"
 DEFAULT_TIMEOUT = 30            # seconds for a whole request to an endpoint
 MAX_TIMEOUT = 86_400            # a day: nobody waits longer, and far longer overflows socket and thread timeouts
-DEFAULT_MAX_RESPONSE_MB = 1000  # refused beyond this, not read on: task-assignments is ~0.18 MB a plan (370 MB at 2,000)
+# refused beyond this, not read on: task-assignments is ~0.18 MB a plan (370 MB at 2,000)
+DEFAULT_MAX_RESPONSE_MB = 1000
 
 
 class StoreError(RuntimeError):
@@ -46,7 +48,7 @@ class QuerySyntaxError(StoreInputError):
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 
 
-def open_store_dir(path: Path):
+def open_store_dir(path: Path) -> pyoxigraph.Store:
     """The on-disk Oxigraph store built by `build`, opened read-only; StoreInputError if there is none."""
     path = Path(path)
     hint = "build one with `build_graph.py build --sources DIR --store-dir DIR`"
@@ -67,7 +69,11 @@ def _not_ntriples(graph_file: Path, error: Exception) -> StoreInputError:
     return StoreInputError(f"the graph file {graph_file} is not N-Triples: {first_line}")
 
 
-def cell(kind: str, value: str, datatype: str | None = None):
+# One answer term as a plain value (see cell); None where the variable is unbound.
+Cell = str | int | Decimal | None
+
+
+def cell(kind: str, value: str, datatype: str | None = None) -> Cell:
     """One answer term as a plain value: str for IRIs and text, int or Decimal for numbers, "true" or
     "false" for a boolean (whichever of its two spellings the store answered with)."""
     if kind == "iri":
@@ -84,11 +90,26 @@ def cell(kind: str, value: str, datatype: str | None = None):
 
 
 class Answer:
-    def __init__(self, variables: list[str], rows: list[list]):
+    # A column's type is the query's business (a count is an int, a label a str), hence Any: the rows come
+    # from cell() in the stores, and from the tables built from them in queries/.
+    def __init__(self, variables: list[str], rows: list[list[Any]]):
         self.variables, self.rows = variables, rows
 
-    def as_dicts(self) -> list[dict]:
+    def as_dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+class Store(Protocol):
+    """What the questions need of a store: SELECT answers as plain rows, the same from every store, and
+    the store's name. OxigraphStore, RdflibStore and EndpointStore have it."""
+
+    name: str
+
+    def select(self, query: str) -> Answer: ...
+
+
+def _not_select(kind: str) -> StoreInputError:
+    return StoreInputError(f"only a SELECT query has rows to answer with, not {kind}")
 
 
 class OxigraphStore:
@@ -104,7 +125,6 @@ class OxigraphStore:
         if graph_file is None and path is None and not empty:
             raise TypeError("OxigraphStore needs a graph file or a store folder (path=...); "
                             "OxigraphStore.empty() for an empty store on purpose")
-        self._ox = pyoxigraph
         if path and read_only:
             self.store = open_store_dir(path)
         else:
@@ -133,19 +153,24 @@ class OxigraphStore:
             if "Prefix not found" in detail:   # Oxigraph lists every character a name could go on with
                 detail = "a prefix that is not declared"
             raise QuerySyntaxError(int(where[1]), int(where[2]), detail[:300]) from None
+        if isinstance(results, pyoxigraph.QueryBoolean):
+            raise _not_select("an ASK query")
+        if not isinstance(results, pyoxigraph.QuerySolutions):
+            raise _not_select("a CONSTRUCT or DESCRIBE query")
         variables = [v.value for v in results.variables]
-        convert = self._cell
+        convert = _oxigraph_cell
         return Answer(variables, [[convert(term) for term in solution] for solution in results])
 
-    def _cell(self, term):
-        kind = type(term)       # exact types: this runs once per cell of every answer
-        if kind is self._ox.NamedNode:
-            return cell("iri", term.value)
-        if kind is self._ox.Literal:
-            return cell("literal", term.value, term.datatype.value)
-        if term is None:
-            return None
-        return f"_:{term.value}"
+
+def _oxigraph_cell(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None) -> Cell:
+    # exact types: this runs once per cell of every answer
+    if type(term) is pyoxigraph.NamedNode:
+        return cell("iri", term.value)
+    if type(term) is pyoxigraph.Literal:
+        return cell("literal", term.value, term.datatype.value)
+    if term is None:
+        return None
+    return f"_:{term.value}"
 
 
 class RdflibStore:
@@ -153,7 +178,7 @@ class RdflibStore:
 
     name = "rdflib"
 
-    def __init__(self, graph_file: Path | None = None, graph=None, empty: bool = False):
+    def __init__(self, graph_file: Path | None = None, graph: Graph | None = None, empty: bool = False):
         """`graph_file` (N-Triples) parsed into a new graph, or an rdflib `graph` asked as it is; neither is an
         error unless `empty=True` (see OxigraphStore)."""
         if graph_file is None and graph is None and not empty:
@@ -171,13 +196,16 @@ class RdflibStore:
     def select(self, query: str) -> Answer:
         try:
             result = self.graph.query(query)
-            variables = [str(v) for v in result.vars]
         except ParseException as error:
             raise QuerySyntaxError(error.lineno, error.col, error.msg) from None
         except Exception as error:  # noqa: BLE001 - rdflib raises parser errors of several kinds
             raise StoreError(f"rdflib could not run the query: {error}") from error
+        if result.type != "SELECT" or result.vars is None:
+            raise _not_select(f"a {result.type} query")
+        names = result.vars
+        variables = [str(v) for v in names]
 
-        def to_cell(term):
+        def to_cell(term: object) -> Cell:
             if term is None:
                 return None
             if isinstance(term, URIRef):
@@ -188,7 +216,7 @@ class RdflibStore:
                 return f"_:{term}"
             return str(term)
 
-        return Answer(variables, [[to_cell(row[v]) for v in variables] for row in result])
+        return Answer(variables, [[to_cell(binding.get(v)) for v in names] for binding in result.bindings])
 
 
 class EndpointStore:
@@ -210,6 +238,8 @@ class EndpointStore:
         try:
             data = sparql_http.query(self.url, query, deadline_seconds=self.timeout, max_bytes=self.max_bytes,
                                      user_agent=USER_AGENT)
+            if isinstance(data, dict) and "boolean" in data:
+                raise _not_select("an ASK query")
             variables = data["head"]["vars"]
             return Answer(variables, [[_endpoint_cell(row.get(v)) for v in variables]
                                       for row in data["results"]["bindings"]])
@@ -221,7 +251,7 @@ class EndpointStore:
             raise StoreInputError(f"SPARQL endpoint: {detail}") from None
 
 
-def _endpoint_cell(binding: dict | None):
+def _endpoint_cell(binding: dict[str, str] | None) -> Cell:
     if binding is None:
         return None
     kind = "iri" if binding["type"] == "uri" else binding["type"]

@@ -18,6 +18,7 @@ from scoring import load_gold
 
 from healthkg.queries import library, runner, search_terms
 from healthkg.queries.library import Query, QueryError
+from healthkg.queries.stores import StoreError
 
 QUERY_DIR = ROOT / "queries"
 ALL_FILES = sorted(QUERY_DIR.glob("*.rq"))
@@ -201,6 +202,14 @@ def test_unknown_parameter_and_unknown_query_raise_query_error(release_store):
         library.get("nope")
     with pytest.raises(QueryError):
         library.get("search-tasks.rq")
+
+
+@pytest.mark.parametrize("query", ["ASK { ?s ?p ?o }", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"])
+def test_a_query_without_rows_is_a_store_error_from_both_embedded_stores(query, release_store, rdflib_release):
+    """A store answers SELECT queries with rows; any other kind is refused by name, not half-read."""
+    for store in (release_store, rdflib_release):
+        with pytest.raises(StoreError, match="SELECT"):
+            store.select(query)
 
 
 # ---------------------------------------------------------------- the CLI

@@ -3,13 +3,14 @@ from functools import lru_cache
 
 import pytest
 from conftest import LAIBIN, LIUZHOU, extract_records
-from rdflib import URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from healthkg.graph.extract.decode import read_text
 from healthkg.graph.extract.records import extract_text
 from healthkg.graph.rdf.build import build_graph
 from healthkg.graph.rdf.serialize import serialisations, sorted_ntriples
+from healthkg.graph.rdf.triples import ntriples
 from healthkg.graph.rdf.vocab import HK, HKD, OA
 
 
@@ -61,6 +62,26 @@ def test_counts_match_the_documents():
     targets = set(graph.subjects(RDF.type, HK.Target))
     assert len(targets) == 37 + 159 - 35
     assert sum(len(set(graph.objects(t, HK.textSelection))) for t in targets) == 37 + 159
+
+
+# (rdflib's XSD namespace object warns when pytest inspects the module's names)
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+@pytest.mark.parametrize("obj", [
+    URIRef("http://example.org/b"), BNode("b1"), Literal("plain"), Literal("汉字", lang="zh"),
+    Literal("typed", datatype=XSD_STRING), Literal("12.50", datatype=XSD_DECIMAL), Literal(7),
+    Literal('quote " backslash \\ newline \n return \r'), Literal('ends in a quote"', lang="en"),
+    Literal('three """ quotes\n', datatype=XSD_STRING),
+])
+def test_rows_are_written_as_rdflibs_serializer_writes_them(obj):
+    """The writer of the build's N-Triples (kept in the order given) spells each row as rdflib's own
+    N-Triples serializer does, for every kind of object and the characters that serializer escapes."""
+    triple = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), obj)
+    graph = Graph()
+    graph.add(triple)
+    assert ntriples([triple]) == graph.serialize(format="nt", encoding="utf-8").strip(b"\n") + b"\n"
 
 
 def test_two_builds_are_byte_identical():

@@ -20,12 +20,15 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TypedDict
 
 import pyoxigraph
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from tqdm import tqdm
 
 from healthkg.graph import child_processes
@@ -42,14 +45,19 @@ from healthkg.graph.check.validate import (
 from healthkg.graph.extract.decode import read_text
 from healthkg.graph.extract.records import NoTasksFound, extract_file
 from healthkg.graph.rdf.build import PlanWriter, add_concept_schemes, describe_release, new_graph, text_sha256
-from healthkg.graph.rdf.triples import TripleSet
+from healthkg.graph.rdf.triples import Triple, TripleSet
 from healthkg.graph.rdf.vocab import HKD, PREFIXES
 from healthkg.ontology.reasoning.check import check_with_hermit
 from healthkg.ontology.reasoning.engine import reason
 from healthkg.ontology.reasoning.hermit import hermit_problem
-from healthkg.ontology.reasoning.prepare import prepare
+from healthkg.ontology.reasoning.prepare import Prepared, prepare
 from healthkg.ontology.reasoning.published import published
-from healthkg.ontology.reasoning.result import InconsistentOntology, ReasoningError, UnsupportedAxiom
+from healthkg.ontology.reasoning.result import (
+    InconsistentOntology,
+    ReasoningError,
+    ReasoningResult,
+    UnsupportedAxiom,
+)
 
 # One HermiT run per plan costs a JVM start each; the rules engine entails the same triples on this
 # ontology (tests/test_reasoning_rules.py) in linear time, so it is the default for corpora.
@@ -59,27 +67,74 @@ LOAD_BATCH_BYTES = 64 * 2 ** 20   # N-Triples per bulk load into the store
 IN_FLIGHT_PER_JOB = 4   # plans submitted ahead per worker: enough to keep the workers busy
 STAGES = ("extract", "rdf", "reasoning", "shacl", "serialize")
 
-_shared = {}   # per worker process: the ontology, the shapes and the concept schemes, loaded once
+
+@dataclass(frozen=True)
+class Shared:
+    """What every plan is checked against: the ontology, the shapes, the concept schemes (as a graph and
+    as N-Triples) and the plan-scoped violation queries."""
+
+    ontology: TripleSet
+    shapes: Graph
+    concepts: Graph
+    concepts_nt: bytes
+    plan_queries: dict[str, str]
 
 
-def _shared_graphs() -> dict:
+_shared: list[Shared] = []   # per worker process: loaded once
+
+
+def _shared_graphs() -> Shared:
     if not _shared:
         concepts = new_graph()
         add_concept_schemes(concepts)
-        _shared.update(ontology=TripleSet(load_ontology()), shapes=load_shapes(), concepts=concepts,
-                       concepts_nt=concepts.serialize(format="nt", encoding="utf-8"),
-                       plan_queries={name: text for name, text in violation_queries().items()
-                                     if plan_scoped(text)})
-    return _shared
+        _shared.append(Shared(ontology=TripleSet(load_ontology()), shapes=load_shapes(), concepts=concepts,
+                              concepts_nt=concepts.serialize(format="nt", encoding="utf-8"),
+                              plan_queries={name: text for name, text in violation_queries().items()
+                                            if plan_scoped(text)}))
+    return _shared[0]
+
+
+class PlanResult(TypedDict):
+    """One plan's triples and figures, as a worker process sends them back."""
+
+    path: str
+    plan_id: str
+    nt: bytes
+    seconds: dict[str, float]
+    sha256: str
+    tasks: int
+    targets: int
+    inferred: int
+    hermit_checked: bool
+
+
+class HermitCheck(TypedDict):
+    sampled: int        # plans in the HermiT sample
+    checked: int        # of them, checked (none without Java)
+    note: str
+
+
+class CorpusSummary(TypedDict):
+    plans: int
+    tasks: int
+    targets: int
+    inferred: int
+    triples: int
+    seconds: float
+    reasoning: str
+    jobs: int
+    stage_seconds: dict[str, float]   # per stage, summed over the plans
+    hermit_check: HermitCheck
 
 
 def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None = None,
-                 hermit_check: bool = False) -> dict:
+                 hermit_check: bool = False) -> PlanResult:
     """One plan: extract, RDF, reasoning, SHACL. Returns its N-Triples (asserted + inferred) with counts
     and the seconds of each stage; raises NoTasksFound, DecodeError, MetadataError or BuildFailed naming
     the file. `encoding`: the file's, unless its metadata gives one (else detected). `hermit_check`:
     HermiT checks the rules engine's answer, and any difference raises BuildFailed."""
-    shared, seconds, clock = _shared_graphs(), {}, time.perf_counter()
+    shared, clock = _shared_graphs(), time.perf_counter()
+    seconds: dict[str, float] = {}
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -100,8 +155,8 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
         raise BuildFailed(f"{path}: its triples name {len(foreign)} resources of other plans, e.g. {foreign[0]}")
     lap("rdf")
     try:
-        prepared = prepare(graph, shared["ontology"])
-        answer = reason(graph, shared["ontology"], engine=engine, prepared=prepared)
+        prepared = prepare(graph, shared.ontology)
+        answer = reason(graph, shared.ontology, engine=engine, prepared=prepared)
         if hermit_check:
             _hermit_agrees(path, prepared, answer)
     except InconsistentOntology as error:
@@ -123,12 +178,12 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
     # The shapes see the plan with the concept schemes it points to; inferred super-class types are in
     # the graph already, so the ontology need not be mixed in. pyrudof gives the verdict; a failure is
     # reported through pySHACL, whose report names our shapes' messages.
-    conforms, lines = conforms_fast(data, shared["concepts_nt"])
+    conforms, lines = conforms_fast(data, shared.concepts_nt)
     if not conforms:
-        graph = graph.to_graph()
-        for triple in shared["concepts"]:
-            graph.add(triple)
-        _, results = run_shacl(graph, None, shared["shapes"])
+        with_concepts = graph.to_graph()
+        for triple in shared.concepts:
+            with_concepts.add(triple)
+        _, results = run_shacl(with_concepts, None, shared.shapes)
         found = [r.describe() for r in results] or lines
         raise BuildFailed(f"{path}: {len(found)} SHACL violations, e.g. " + "; ".join(found[:3]))
     lap("shacl")
@@ -138,7 +193,7 @@ def plan_triples(path: Path, engine: str = DEFAULT_ENGINE, encoding: str | None 
             "hermit_checked": hermit_check}
 
 
-def _hermit_agrees(path: Path, prepared, answer) -> None:
+def _hermit_agrees(path: Path, prepared: Prepared, answer: ReasoningResult) -> None:
     """Raise BuildFailed unless HermiT entails exactly the rules engine's inferences for this plan."""
     try:
         checked = check_with_hermit(prepared, answer, fallback=False)
@@ -177,7 +232,7 @@ def hermit_sample(files: list[Path], fraction: float, seed: int = 0) -> set[Path
     return set(sorted(files, key=lambda path: (key(path), str(path)))[:size])
 
 
-def other_plans_resources(triples, plan_id: str) -> list[str]:
+def other_plans_resources(triples: Iterable[Triple], plan_id: str) -> list[str]:
     """IRIs under hkd:plan/ in a plan's triples that are not that plan's own. None is what makes the
     plan-scoped violation queries enough: every resource a plan writes or points to is its own, so a
     violation across plans cannot arise in the store."""
@@ -187,16 +242,17 @@ def other_plans_resources(triples, plan_id: str) -> list[str]:
     return sorted(found)
 
 
-def _plan_violations(data: bytes, shared: dict) -> list[str]:
+def _plan_violations(data: bytes, shared: Shared) -> list[str]:
     """The plan-scoped *-violation.rq queries on the plan's own triples (with the concept schemes)."""
     store = pyoxigraph.Store()
-    for part in (data, shared["concepts_nt"]):
+    for part in (data, shared.concepts_nt):
         store.bulk_load(part, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return [f"{r.name}: {len(r.rows)} rows, e.g. {r.rows[0]}"
-            for r in run_queries_in_store(store, shared["plan_queries"]) if r.rows]
+            for r in run_queries_in_store(store, shared.plan_queries) if r.rows]
 
 
-def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None, checked: frozenset = frozenset()):
+def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None,
+             checked: frozenset[Path] = frozenset()) -> Iterator[PlanResult]:
     """The plans' results in file order; `jobs` worker processes (1: in this process). HermiT checks the
     plans in `checked`."""
     if jobs <= 1 or len(files) == 1:
@@ -207,7 +263,8 @@ def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = N
     # a lock in another thread can deadlock.
     # A bounded window of plans in flight: results are taken in file order and dropped once loaded, so
     # memory does not grow with the corpus (holding every future kept every plan's triples alive).
-    window, paths = deque(), iter(files)
+    window: deque[Future[PlanResult]] = deque()
+    paths = iter(files)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=child_processes.die_with, initargs=(os.getpid(),)) as pool:
         for path in itertools.islice(paths, jobs * IN_FLIGHT_PER_JOB):
@@ -215,9 +272,9 @@ def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = N
         try:
             while window:
                 result = window.popleft().result()
-                path = next(paths, None)
-                if path is not None:
-                    window.append(pool.submit(plan_triples, path, engine, encoding, path in checked))
+                upcoming = next(paths, None)
+                if upcoming is not None:
+                    window.append(pool.submit(plan_triples, upcoming, engine, encoding, upcoming in checked))
                 yield result
         finally:
             for future in window:
@@ -228,9 +285,10 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, progress=sys.stderr,
-                 jobs: int | None = None, force: bool = False, encoding: str | None = None,
-                 hermit_fraction: float = DEFAULT_HERMIT_SAMPLE, sample_seed: int = 0) -> dict:
+def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE,
+                 progress: IO[str] | None = sys.stderr, jobs: int | None = None, force: bool = False,
+                 encoding: str | None = None, hermit_fraction: float = DEFAULT_HERMIT_SAMPLE,
+                 sample_seed: int = 0) -> CorpusSummary:
     """Build the plans in `sources` into a new on-disk store that replaces `store_dir` when everything
     passed. `store_dir` must be missing, empty or a store this function built (graph.output_folder).
     `encoding`: for the plans whose metadata file gives none (else detected). With the rules engine,
@@ -242,37 +300,38 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE, p
     sample = hermit_sample(files, hermit_fraction, sample_seed) if engine == "rules" else set()
     problem = hermit_problem() if sample else None
     if engine != "rules":
-        check = {"sampled": 0, "checked": 0, "note": "every plan reasoned by HermiT"}
+        check = HermitCheck(sampled=0, checked=0, note="every plan reasoned by HermiT")
     elif problem:
-        check = {"sampled": len(sample), "checked": 0, "note": f"HermiT not run ({problem}): the sample was not checked"}
+        check = HermitCheck(sampled=len(sample), checked=0,
+                            note=f"HermiT not run ({problem}): the sample was not checked")
     else:
-        check = {"sampled": len(sample), "checked": 0, "note": f"seed {sample_seed}"}
+        check = HermitCheck(sampled=len(sample), checked=0, note=f"seed {sample_seed}")
     with OutputFolder(store_dir, CORPUS_STORE, "--store-dir", force=force,
                       protected=(sources, *PROGRAM_FOLDERS)) as output:
         try:
-            counts = _build_store(files, output, engine, progress, jobs, encoding,
-                                  frozenset() if problem else frozenset(sample))
-            check["checked"] = counts.pop("hermit_checked")
-            counts["hermit_check"] = check
-            return counts
+            return _build_store(files, output, engine, progress, jobs, encoding,
+                                frozenset() if problem else frozenset(sample), check)
         except OSError as error:
             raise write_failed(error, output.path) from error
 
 
-def _build_store(files: list[Path], output: OutputFolder, engine: str, progress, jobs: int,
-                 encoding: str | None, checked: frozenset) -> dict:
-
+def _build_store(files: list[Path], output: OutputFolder, engine: str, progress: IO[str] | None, jobs: int,
+                 encoding: str | None, checked: frozenset[Path], check: HermitCheck) -> CorpusSummary:
+    """The store built from the plans; `check` (the HermiT sample's summary) gets the number checked."""
     staging = output.staging()
-    started, plan_ids, hashes = time.perf_counter(), {}, {}
+    started = time.perf_counter()
+    plan_ids: dict[str, str] = {}
+    hashes: dict[str, str] = {}
     counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0, "hermit_checked": 0}
-    stage_seconds = Counter()
-    store = pyoxigraph.Store(str(staging))
+    stage_seconds: defaultdict[str, float] = defaultdict(float)
+    store: pyoxigraph.Store | None = None      # dropped (None) to close it, also when the build fails
     try:
+        store = pyoxigraph.Store(str(staging))
         # Plans are loaded in batches: each bulk load writes its own sorted files, and thousands of
         # one-plan files slow RocksDB down until compaction.
-        batch, batch_bytes = [_shared_graphs()["concepts_nt"]], 0
+        batch, batch_bytes = [_shared_graphs().concepts_nt], 0
 
-        def load_batch() -> None:
+        def load_batch(store: pyoxigraph.Store) -> None:
             clock = time.perf_counter()
             store.bulk_load(b"".join(batch), format=pyoxigraph.RdfFormat.N_TRIPLES)
             stage_seconds["load"] += time.perf_counter() - clock
@@ -291,20 +350,23 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
             batch.append(result["nt"])
             batch_bytes += len(result["nt"])
             if batch_bytes >= LOAD_BATCH_BYTES:
-                load_batch()
+                load_batch(store)
                 batch_bytes = 0
-            stage_seconds.update(result["seconds"])
-            for key in ("tasks", "targets", "inferred", "hermit_checked"):
-                counts[key] += result[key]
+            for stage, seconds in result["seconds"].items():
+                stage_seconds[stage] += seconds
+            counts["tasks"] += result["tasks"]
+            counts["targets"] += result["targets"]
+            counts["inferred"] += result["inferred"]
+            counts["hermit_checked"] += result["hermit_checked"]
             counts["plans"] += 1
         release = TripleSet(namespaces=PREFIXES)      # the release's DCAT and PROV, as the main job writes them
         describe_release(release, hashes)
         batch.append(release.ntriples())
-        load_batch()
+        load_batch(store)
         clock = time.perf_counter()
         # the plan-scoped ones ran in the workers, plan by plan
         queries = {name: text for name, text in violation_queries().items()
-                   if name not in _shared_graphs()["plan_queries"]}
+                   if name not in _shared_graphs().plan_queries}
         failed = [result for result in run_queries_in_store(store, queries) if result.rows]
         if failed:
             raise BuildFailed("; ".join(f"{r.name}: {len(r.rows)} rows, e.g. {r.rows[0]}" for r in failed))
@@ -318,9 +380,10 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress,
         output.replace_with(staging, list_entries=False)   # RocksDB's own files come and go
     finally:
         store = None
-    counts["seconds"] = round(time.perf_counter() - started, 2)
-    counts["reasoning"] = engine
-    counts["jobs"] = jobs
-    # per stage, summed over the plans (worker seconds; with several jobs they overlap in wall time)
-    counts["stage_seconds"] = {stage: round(value, 3) for stage, value in sorted(stage_seconds.items())}
-    return counts
+    check["checked"] = counts["hermit_checked"]
+    # stage seconds are summed over the plans (worker seconds; with several jobs they overlap in wall time)
+    return CorpusSummary(plans=counts["plans"], tasks=counts["tasks"], targets=counts["targets"],
+                         inferred=counts["inferred"], triples=counts["triples"],
+                         seconds=round(time.perf_counter() - started, 2), reasoning=engine, jobs=jobs,
+                         stage_seconds={stage: round(value, 3) for stage, value in sorted(stage_seconds.items())},
+                         hermit_check=check)

@@ -17,6 +17,7 @@ import secrets
 import shutil
 import time
 from pathlib import Path
+from typing import IO
 
 MARKER = ".healthkg-output.json"
 MAIN_JOB = "main-job"
@@ -70,7 +71,7 @@ class OutputFolder:
         self.path, self.kind, self.option, self.force = path.resolve(), kind, option, force
         self.protected = tuple(Path(p).resolve() for p in protected)   # never inside the output (the sources)
         self.moved_aside: Path | None = None
-        self._lock = None
+        self._lock: IO[str] | None = None
         self._stagings: list[Path] = []
 
     # -- checks, before any work ----------------------------------------------------------------
@@ -127,20 +128,20 @@ class OutputFolder:
     def _take_lock(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(f".{self.path.name}.healthkg-lock")
-        self._lock = open(lock_path, "a+", encoding="utf-8")
+        self._lock = lock = open(lock_path, "a+", encoding="utf-8")    # closed by __exit__ on any failure
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._lock.seek(0)
-            holder = self._lock.read().strip() or "another process"
-            self._lock.close()
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            lock.close()
             self._lock = None
             raise OutputRefused(f"{self.option} {self.path} is being written by another healthkg run "
                                 f"(process {holder}); wait for it to finish") from None
-        self._lock.seek(0)
-        self._lock.truncate()
-        self._lock.write(str(os.getpid()))
-        self._lock.flush()
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
 
     def __exit__(self, *exc) -> None:
         for staging in self._stagings:
@@ -177,8 +178,9 @@ class OutputFolder:
         return staging
 
     def _write_marker(self, folder: Path, entries: list[str] | None) -> None:
-        marker = {"kind": self.kind, "written by": "healthkg (build_graph.py); the whole folder is "
-                  "replaced by the next run, which refuses to run if anything was added"}
+        marker: dict[str, str | list[str]] = {
+            "kind": self.kind, "written by": "healthkg (build_graph.py); the whole folder is "
+            "replaced by the next run, which refuses to run if anything was added"}
         if entries is not None:
             marker["entries"] = entries
         (folder / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

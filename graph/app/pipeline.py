@@ -9,6 +9,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -18,20 +19,26 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from healthkg.graph.app.output_folder import MAIN_JOB, OutputFolder, write_failed
-from healthkg.graph.check.validate import ValidationFailed, validate
+from healthkg.graph.check.validate import ValidationFailed, ValidationReport, validate
 from healthkg.graph.extract.decode import read_text
 from healthkg.graph.extract.records import NoTasksFound, extract_file
 from healthkg.graph.rdf.build import build_triples
 from healthkg.graph.rdf.serialize import serialisations
-from healthkg.graph.rdf.triples import TripleSet
+from healthkg.graph.rdf.triples import Triple, Triples, TripleSet
 from healthkg.graph.rdf.vocab import HK
 from healthkg.ontology.docs import render_ontology_html
 from healthkg.ontology.reasoning import check as hermit_check
 from healthkg.ontology.reasoning.engine import reason
 from healthkg.ontology.reasoning.hermit import hermit_problem
-from healthkg.ontology.reasoning.prepare import prepare
+from healthkg.ontology.reasoning.prepare import Prepared, prepare
 from healthkg.ontology.reasoning.published import published
-from healthkg.ontology.reasoning.result import HermitExceeded, InconsistentOntology, ReasoningError, UnsupportedAxiom
+from healthkg.ontology.reasoning.result import (
+    HermitExceeded,
+    InconsistentOntology,
+    ReasoningError,
+    ReasoningResult,
+    UnsupportedAxiom,
+)
 from healthkg.queries.answers import Answers
 from healthkg.queries.exports import write_exports
 from healthkg.queries.stores import OxigraphStore
@@ -41,7 +48,8 @@ ONTOLOGY = Path(str(resources.files("healthkg.ontology") / "healthkg.ttl"))
 RELEASE = Path(str(resources.files("healthkg.graph") / "release" / "healthkg.nt"))
 SOURCES = Path(str(resources.files("healthkg.graph") / "sources"))
 # the program's own folders: no output may be or hold one of them, even with --force
-PROGRAM_FOLDERS = tuple(Path(str(resources.files(f"healthkg.{name}"))) for name in ("graph", "ontology", "queries", "viz"))
+PROGRAM_FOLDERS = tuple(Path(str(resources.files(f"healthkg.{name}")))
+                        for name in ("graph", "ontology", "queries", "viz"))
 
 
 class InputError(ValueError):
@@ -63,24 +71,31 @@ class Checking:
     memory_gb: float | None = None
 
 
+def release(data: TripleSet, prepared: Prepared, inferred: Iterable[Triple]) -> TripleSet:
+    """The released graph: the data, the inferences, and what ontology.reasoning.published adds so that
+    the ontology and the release alone give any OWL tool the same answer (external super-types, the
+    unique names the defined classes need)."""
+    return data + inferred + TripleSet(published(prepared, inferred))
+
+
 @dataclass
 class Build:
     plans: list[dict]
     data: TripleSet
     ontology: Graph
-    released: TripleSet = None
-    reasoning: object = None
-    validation: object = None
+    prepared: Prepared                              # the reasoners' input (ontology.reasoning.prepare)
+    reasoning: ReasoningResult                      # the rules engine's, then the checker's (confirm())
+    released: TripleSet                             # release() of the data with the reasoning's inferences
+    checker: Future[ReasoningResult]                # the checking reasoner, waited for by confirm()
+    validator: Future[ValidationReport]             # the validation, waited for by confirm()
     timings: dict[str, float] = field(default_factory=dict)
-    checker: object = None          # the checking reasoner's Future, until confirm()
-    validator: object = None        # the validation's Future, until confirm()
-    prepared: object = None         # the reasoners' input (ontology.reasoning.prepare)
+    validation: ValidationReport | None = None      # set by confirm()
 
-    def release(self, inferred) -> TripleSet:
-        """The released graph: the data, the inferences, and what ontology.reasoning.published adds so that
-        the ontology and the release alone give any OWL tool the same answer (external super-types, the
-        unique names the defined classes need)."""
-        return self.data + inferred + TripleSet(published(self.prepared, inferred))
+    @property
+    def validated(self) -> ValidationReport:
+        if self.validation is None:
+            raise RuntimeError("the validation is not known before confirm() has waited for it")
+        return self.validation
 
 
 def plan_files(sources: Path) -> list[Path]:
@@ -101,7 +116,9 @@ def plan_files(sources: Path) -> list[Path]:
 
 def extract_all(sources: Path, encoding: str | None = None) -> tuple[list[dict], dict[str, str]]:
     """Records and texts of every plan; `encoding` for the files whose metadata gives none (else detected)."""
-    plans, texts, files = [], {}, {}
+    plans: list[dict] = []
+    texts: dict[str, str] = {}
+    files: dict[str, Path] = {}
     for path in plan_files(sources):
         try:
             records = extract_file(path, encoding)
@@ -139,7 +156,8 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
     if checking.engine == "hermit" and hermit_problem():
         raise InputError(f"--reasoner hermit: HermiT cannot run ({hermit_problem()}); --reasoner auto checks "
                          "with the pure-Python OWL RL closure instead")
-    timings, clock = {}, time.perf_counter()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -161,6 +179,7 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
     # Two checks run alongside what follows: HermiT (a JVM on the other core) and the validation
     # (pyrudof and Oxigraph release the GIL). confirm() waits for both.
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="check")
+    checker: Future[ReasoningResult]
     if checking.engine == "rules":
         checker = Future()
         checker.set_result(replace(reasoning, fallback="not checked: HermiT turned off by --reasoner rules"))
@@ -169,9 +188,9 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
                               memory_gb=checking.memory_gb, fallback=checking.engine == "auto",
                               on_fallback=_say_fallback)
     lap("reasoning")
-    result = Build(plans, data, ontology, reasoning=reasoning, timings=timings, checker=checker, prepared=prepared)
-    result.released = result.release(reasoning.inferred)
-    result.validator = pool.submit(validate, result.released, ontology)
+    released = release(data, prepared, reasoning.inferred)
+    result = Build(plans, data, ontology, prepared, reasoning, released, checker=checker,
+                   validator=pool.submit(validate, released, ontology), timings=timings)
     pool.shutdown(wait=False)
     if not check_later:
         confirm(result)
@@ -180,14 +199,14 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
 
 def _say_fallback(why: str, bound: str | None) -> None:
     option = {"time": " (--hermit-timeout SECONDS raises it)", "memory": " (--hermit-memory GB raises it)"}
-    print(f"note: {why}{option.get(bound, '')}; the rules engine's answer is checked by the pure-Python "
+    print(f"note: {why}{option.get(bound or '', '')}; the rules engine's answer is checked by the pure-Python "
           "OWL RL closure instead", file=sys.stderr, flush=True)
 
 
-def _validated(result: Build, report) -> None:
+def _validated(result: Build, report: ValidationReport) -> None:
     result.validation, result.timings["validation (alongside)"] = report, report.seconds
-    if not result.validation.conforms:
-        raise BuildFailed(str(ValidationFailed(result.validation)))
+    if not report.conforms:
+        raise BuildFailed(str(ValidationFailed(report)))
 
 
 def confirm(result: Build) -> bool:
@@ -209,12 +228,12 @@ def confirm(result: Build) -> bool:
     differs = set(checked.inferred) != set(result.reasoning.inferred)
     result.reasoning = checked
     if differs:
-        result.released = result.release(checked.inferred)
+        result.released = release(result.data, result.prepared, checked.inferred)
         _validated(result, validate(result.released, result.ontology))
     return differs
 
 
-def write_json(path: Path, data) -> None:
+def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -231,10 +250,10 @@ def write_outputs(result: Build, staging: Path) -> None:
 
 
 def write_validation_report(result: Build, staging: Path) -> None:
-    (staging / "validation-report.md").write_text(result.validation.to_markdown(), encoding="utf-8")
+    (staging / "validation-report.md").write_text(result.validated.to_markdown(), encoding="utf-8")
 
 
-def answer_questions(graph_file: Path, folder: Path):
+def answer_questions(graph_file: Path, folder: Path) -> Answers:
     """The research questions, asked of an embedded store loaded with the built graph."""
     answers = Answers(OxigraphStore(graph_file))
     answers.write(folder)
@@ -287,7 +306,7 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
 
 def report(result: Build, out: Path) -> str:
     lines = [summary(records) for records in result.plans]
-    classes = Counter(o for _, p, o in result.released if p == RDF.type and str(o).startswith(str(HK)))
+    classes = Counter(str(o) for _, p, o in result.released if p == RDF.type and str(o).startswith(str(HK)))
     reasoning = result.reasoning
     how = (f"by the rules engine, confirmed by {reasoning.reasoner} in {reasoning.seconds:.2f} s"
            if reasoning.confirmed else f"by {reasoning.reasoner} in {reasoning.seconds:.2f} s")
@@ -299,7 +318,7 @@ def report(result: Build, out: Path) -> str:
     lines.append("  instances per class: " + ", ".join(f"{c.split('#')[-1]} {n}" for c, n in sorted(classes.items())))
     lines.append("  triples per class (triples whose subject is of the class): " + ", ".join(
         f"{c.split('#')[-1]} {n}" for c, n in sorted(triples_per_class(result.released).items())))
-    validation = result.validation
+    validation = result.validated
     lines.append(f"validation: {validation.violation_count()} SHACL results and violation-query rows "
                  f"({len(validation.query_results)} *-violation.rq queries, all zero rows)")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
@@ -308,9 +327,9 @@ def report(result: Build, out: Path) -> str:
     return "\n".join(lines)
 
 
-def triples_per_class(graph) -> Counter:
+def triples_per_class(graph: Triples) -> Counter[str]:
     subjects = Counter(s for s, _, _ in graph)
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for subject, p, cls in graph:
         if p == RDF.type and str(cls).startswith(str(HK)):
             counts[str(cls)] += subjects[subject]
@@ -322,9 +341,9 @@ def summary(records: dict) -> str:
     tasks = Counter(t["section"] for t in records["tasks"])
     section_of_task = {t["id"]: t["section"] for t in records["tasks"]}
     targets = Counter(section_of_task.get(t["task"], "goals") for t in records["targets"])
-    lines = [f"{plan.get('jurisdiction') or plan['city']} {plan['doc_number']} 《{plan['title']}》: {len(records['tasks'])} tasks, "
-             f"{len(records['targets'])} targets, {len(records['unknown_agencies'])} unknown agencies, "
-             f"{len(records['warnings'])} warnings"]
+    lines = [f"{plan.get('jurisdiction') or plan['city']} {plan['doc_number']} 《{plan['title']}》: "
+             f"{len(records['tasks'])} tasks, {len(records['targets'])} targets, "
+             f"{len(records['unknown_agencies'])} unknown agencies, {len(records['warnings'])} warnings"]
     if targets["goals"]:
         lines.append(f"  {'goals':<6} {'目标 (goals part)':<24} tasks {0:>3}  targets {targets['goals']:>3}")
     for section in records["sections"]:

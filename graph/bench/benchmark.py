@@ -69,9 +69,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Set
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:       # for annotations only: the workers import each stage when they measure it
+    from healthkg.queries.stores import Store
 
 # the bundled plans (not imported from the pipeline: workers measure each stage's imports from cold)
 SOURCES = Path(str(resources.files("healthkg.graph") / "sources"))
@@ -193,7 +197,7 @@ def stage_extract(folder: Path, options: dict) -> dict:
 def stage_align(folder: Path, options: dict) -> dict:
     from healthkg.graph.extract import agencies, tables
 
-    names = []
+    names: list[tuple[str, str]] = []
     for records, _ in _records(folder):
         city = records["plan"]["city"] or ""
         for task in records["tasks"]:
@@ -333,13 +337,15 @@ def stage_shacl(folder: Path, options: dict) -> dict:
     return clock.result(mode=mode, conforms=conforms, violations=violations)
 
 
-def _open_store(kind: str, nt: Path | None, path: Path | None, load: bool):
+def _open_store(kind: str, nt: Path | None, path: Path | None, load: bool) -> Store:
     from healthkg.queries.stores import OxigraphStore, RdflibStore
 
     if kind == "rdflib":
         return RdflibStore(nt)
     if kind == "oxigraph_memory":
         return OxigraphStore(nt)
+    if path is None:
+        raise ValueError(f"{kind}: an on-disk store needs its folder")
     if load:
         shutil.rmtree(path, ignore_errors=True)
         return OxigraphStore(nt, path=path)
@@ -442,7 +448,8 @@ def stage_main_job(folder: Path, options: dict) -> dict:
 
 
 STAGE_FUNCTIONS = {"extract": stage_extract, "align": stage_align, "rdf": stage_rdf, "reasoning": stage_reasoning,
-                   "shacl": stage_shacl, "corpus_build": stage_corpus_build, "network": stage_network, "views": stage_views, "main_job": stage_main_job}
+                   "shacl": stage_shacl, "corpus_build": stage_corpus_build, "network": stage_network,
+                   "views": stage_views, "main_job": stage_main_job}
 
 
 class _QueryTimeout(BaseException):
@@ -455,7 +462,7 @@ def _on_alarm(signum, frame):
 
 
 def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str], repeats: int, cap: float,
-                 memory_gb: float | None, once: set[str] = frozenset()) -> None:
+                 memory_gb: float | None, once: Set[str] = frozenset()) -> None:
     """Load a store, then run each query up to `repeats` times within `cap` seconds in all, printing one
     line per event. The cap is enforced here by an interval timer (it interrupts rdflib's pure-Python
     evaluation at once, Oxigraph's when control comes back to Python); the parent kills the worker as a
@@ -535,7 +542,8 @@ def _worker_main(argv: list[str]) -> int:
 # ---------------------------------------------------------------------------------------------------
 
 def _command(mode: str, name: str, folder: Path, options: dict) -> list[str]:
-    return [sys.executable, "-m", "healthkg.graph.bench.benchmark", mode, name, "--dir", str(folder), "--options", json.dumps(options)]
+    return [sys.executable, "-m", "healthkg.graph.bench.benchmark", mode, name, "--dir", str(folder),
+            "--options", json.dumps(options)]
 
 
 def _kill(process: subprocess.Popen) -> None:
@@ -575,6 +583,8 @@ class _Lines:
     """Lines of a worker's stdout, each awaited with a timeout."""
 
     def __init__(self, process: subprocess.Popen):
+        if process.stdout is None:
+            raise ValueError("the worker's stdout must be a pipe")
         self.process, self.buffer = process, b""
         self.fd = process.stdout.fileno()
 
@@ -642,7 +652,8 @@ def run_store(kind: str, folder: Path, nt: Path, queries: list[str], repeats: in
                 if kind == "oxigraph_disk":
                     load_result["detail"]["disk_mb"] = round(_folder_bytes(path) / 2 ** 20, 1)
                 first = False
-            current, runs, rows = None, [], None
+            current, rows = None, None
+            runs: list[float] = []
             while True:
                 event = lines.next(query_cap + grace)
                 if event is None:          # stuck where the timer cannot reach: kill, go on without it
@@ -737,7 +748,8 @@ def _machine() -> dict:
     java_version = None
     if java:
         try:
-            java_version = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30).stderr.split("\n")[0]
+            java_version = subprocess.run([java, "-version"], capture_output=True, text=True,
+                                          timeout=30).stderr.split("\n")[0]
         except (OSError, subprocess.SubprocessError):
             java_version = "java found, version unknown"
     memory = None
@@ -770,7 +782,7 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
     queries = list(library.all_queries())
     capped: dict[str, dict[str, str]] = {store: {} for store in STORES}
     began = time.perf_counter()
-    result = {"machine": _machine(), "settings": {
+    result: dict[str, Any] = {"machine": _machine(), "settings": {
         "sizes": list(sizes), "repeats": repeats, "seed": seed, "whole_graph_max": whole_graph_max,
         "whole_engine": whole_engine, "per_plan_engine": per_plan_engine,
         "query_cap_seconds": query_cap, "rdflib_query_cap_seconds": rdflib_query_cap or query_cap,
@@ -797,7 +809,7 @@ def run_benchmark(sizes: list[int], workdir: Path, repeats: int = 5, *, seed: in
         folder.mkdir(parents=True)
         started = time.perf_counter()
         files = write_corpus(folder / "corpus", size, seed)
-        run = {"plans": size, "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        run: dict[str, Any] = {"plans": size, "load_average_before": [round(x, 2) for x in os.getloadavg()],
                "corpus": {"files": len(files), "bytes": sum(f.stat().st_size for f in files),
                           "generate_seconds": round(time.perf_counter() - started, 3)},
                "stages": {}, "queries": {}}
@@ -1062,7 +1074,7 @@ def _slowest_query(latencies: dict | None) -> tuple[float | None, str]:
         return cap, f"{len(capped)} queries over the {cap / 1000:g} s cap: {', '.join(capped)} (shown at the cap)"
     if not timed:
         return None, "no query finished"
-    name = max(timed, key=timed.get)
+    name = max(timed, key=lambda query: timed[query])
     note = f"slowest: {name}"
     if failed:
         note += f"; failed: {', '.join(failed)}"
@@ -1073,7 +1085,8 @@ def _slowest(latencies: dict) -> str:
     timed = {n: r["median_ms"] for n, r in latencies.items() if r.get("status") == "ok"}
     capped = sum(1 for r in latencies.values() if r.get("status") == "cap")
     other = sum(1 for r in latencies.values() if r.get("status") not in ("ok", "cap"))
-    text = f"slowest timed {max(timed.values()):.1f} ms ({max(timed, key=timed.get)})" if timed else "none timed"
+    text = (f"slowest timed {max(timed.values()):.1f} ms ({max(timed, key=lambda query: timed[query])})"
+            if timed else "none timed")
     return text + (f", {capped} over the cap" if capped else "") + (f", {other} failed or not run" if other else "")
 
 
@@ -1128,15 +1141,17 @@ def format_table(result: dict) -> str:
     runs = sorted(result.get("runs", []), key=lambda r: r["plans"])
     machine, settings = result.get("machine", {}), result.get("settings", {})
     out = [f"healthkg benchmark: {machine.get('cpus')} CPUs, {machine.get('memory_gb')} GB, Python "
-           f"{machine.get('python')}, {machine.get('java') or 'no Java (OWL RL fallback)'}; seed {settings.get('seed')}, "
-           f"{settings.get('repeats')} repeats per query; took {_duration(result.get('seconds', 0))}", ""]
+           f"{machine.get('python')}, {machine.get('java') or 'no Java (OWL RL fallback)'}; "
+           f"seed {settings.get('seed')}, {settings.get('repeats')} repeats per query; "
+           f"took {_duration(result.get('seconds', 0))}", ""]
     sizes = [r["plans"] for r in runs]
     out.append("Stages: work time / peak RSS of the stage's own process (HermiT's JVM included)")
     rows = []
     for stage in STAGE_ORDER:
         rows.append([STAGE_LABELS[stage]] + [_cell(r.get("stages", {}).get(stage)) for r in runs])
     rows.append(["corpus build (wall)"] + [_cell(r.get("corpus_build")) for r in runs])
-    stage_names = sorted({k for r in runs for k in (r.get("corpus_build") or {}).get("detail", {}).get("stage_seconds", {})})
+    stage_names = sorted({k for r in runs
+                          for k in (r.get("corpus_build") or {}).get("detail", {}).get("stage_seconds", {})})
     for name in stage_names:
         rows.append([_label(f"corpus:{name}")] + [
             _duration(r["corpus_build"]["detail"]["stage_seconds"][name])
@@ -1153,9 +1168,11 @@ def format_table(result: dict) -> str:
         notes = [f"{run['plans']} plans: corpus {run.get('corpus', {}).get('bytes', 0) / 2 ** 20:.1f} MB"]
         if run.get("load_average_before"):
             notes.append(f"machine load average {run['load_average_before'][0]:.1f} before, "
-                         f"{run.get('load_average_after', ['?'])[0]} after (1 min; {result['machine'].get('cpus')} CPUs)")
+                         f"{run.get('load_average_after', ['?'])[0]} after "
+                         f"(1 min; {result['machine'].get('cpus')} CPUs)")
         if run.get("triples"):
-            notes.append(f"{run['triples']['released_lines']:,} released triples ({run['triples']['inferred']:,} inferred)")
+            notes.append(f"{run['triples']['released_lines']:,} released triples "
+                         f"({run['triples']['inferred']:,} inferred)")
         reasoning = stages.get("reasoning", {}).get("detail", {})
         if reasoning:
             notes.append(f"reasoning {reasoning.get('reasoner')}, {reasoning.get('mode')}")
@@ -1219,7 +1236,8 @@ def format_table(result: dict) -> str:
     out.append("Budgets (issue 6; reported, never asserted)")
     for budget in budgets(result):   # recomputed: a saved JSON is shown with the current wording
         measured = budget["measured"]
-        shown = "-" if measured is None else (_amount(measured, budget["unit"]) if budget["unit"] else f"{measured:.3f}")
+        shown = ("-" if measured is None
+                 else _amount(measured, budget["unit"]) if budget["unit"] else f"{measured:.3f}")
         limit = _amount(budget["limit"], budget["unit"]) if budget["unit"] else f"{budget['limit']:.2f}"
         mark = {True: "ok  ", False: "MISS", None: "n/a "}[budget["holds"]]
         note = budget.get("note", "")

@@ -18,9 +18,11 @@ import math
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from healthkg.graph.bench.synthetic import plan_specs, plan_text
 from healthkg.graph.extract.layout import END_OF_PLAN, LEVEL1
+from healthkg.graph.extract.records import extract_file
 
 MB = 2 ** 20
 KB = 2 ** 10
@@ -29,8 +31,9 @@ DEFAULT_PARAGRAPH_KB = (256, 1024)
 BUDGET_RATIO = 10.0            # 10 MB within 10x the time of 1 MB
 PARAGRAPH_BUDGET_SECONDS = 10.0
 NUMBER_CLAUSES = ("建成{n}个社区养老服务中心", "床位达{m}张", "每千常住人口执业医师数达到{d}人", "覆盖率达到{p}%以上",
-                  "{y}年健康产业总产值突破{m}亿元", "培育{n}家健康医药龙头企业", "新增{n}个森林康养基地和{k}个健康旅游示范区",
-                  "接待游客{m}万人次", "年均增长{p}%左右", "建设{n}条健身步道、{k}个体育公园", "种植中药材{m}亩")
+                  "{y}年健康产业总产值突破{m}亿元", "培育{n}家健康医药龙头企业",
+                  "新增{n}个森林康养基地和{k}个健康旅游示范区", "接待游客{m}万人次", "年均增长{p}%左右",
+                  "建设{n}条健身步道、{k}个体育公园", "种植中药材{m}亩")
 
 
 def _parts(text: str) -> tuple[list[str], list[str], list[str]]:
@@ -73,8 +76,6 @@ def plan_with_paragraph(kilobytes: float, seed: int = 0) -> str:
 
 
 def _time_extract(text: str, folder: Path) -> dict:
-    from healthkg.graph.extract.records import extract_file
-
     path = folder / "plan.txt"
     path.write_bytes(text.encode("utf-8"))
     gc.collect()
@@ -99,7 +100,7 @@ def fitted_exponent(points: list[tuple[float, float]]) -> float | None:
 
 def measure(megabytes=DEFAULT_MB, paragraph_kb=DEFAULT_PARAGRAPH_KB, seed: int = 0, progress=None) -> dict:
     """Extract every size once (after one warm-up extract of a small plan) and fit the exponents."""
-    result = {"plans": [], "paragraphs": []}
+    result: dict[str, Any] = {"plans": [], "paragraphs": []}
     with tempfile.TemporaryDirectory(prefix="healthkg-extract-scaling-") as folder:
         _time_extract(plan_text(plan_specs(1, seed)[0], seed), Path(folder))     # tables, regexes, caches
         for size in megabytes:
@@ -149,6 +150,7 @@ def format_result(result: dict) -> str:
         lines.append(f"fitted exponent (paragraphs): {result['paragraph_exponent']}")
     for budget in result["budgets"]:
         measured = budget["measured"]
-        shown = "not measured" if measured is None else f"{measured:.2f}" + ("x" if "x of" in budget["budget"] else " s")
+        unit = "x" if "x of" in budget["budget"] else " s"
+        shown = "not measured" if measured is None else f"{measured:.2f}{unit}"
         lines.append(f"budget: {budget['budget']}: {shown}: {'holds' if budget['holds'] else 'MISS'}")
     return "\n".join(lines) + "\n"

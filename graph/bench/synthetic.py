@@ -224,8 +224,8 @@ def pools() -> Pools:
             body = paragraph.text
             in_goals = any(s["part"] == "goals" and s["start"] <= paragraph.start < s["end"]
                            for s in records["sections"] if s["level"] == 1)
-            if in_goals and paragraph.kind != "level1" and re.search(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:个|家|张|%|亩|平方米|元)",
-                                                                     body):
+            if (in_goals and paragraph.kind != "level1"
+                    and re.search(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:个|家|张|%|亩|平方米|元)", body)):
                 goals.append(Passage(source, re.sub(r"^[(（][一二三四五六七八九十]+[)）]", "", body), base))
     return Pools({k: tuple(v) for k, v in tasks.items()}, tuple((h, tuple(p)) for h, p in cross.items()),
                  tuple(safeguards), tuple(goals))
@@ -241,7 +241,7 @@ class Rewriter:
     def __init__(self, rng: random.Random, city: City, start_year: int):
         self.rng, self.city, self.start_year = rng, city, start_year
         taken: set[str] = set()
-        self.places: dict[str, str] = {}
+        self.places: dict[tuple[str, str], str] = {}    # (source, real place) -> invented place
         for source, names in SOURCE_PLACES.items():
             for name in names:
                 self.places[(source, name)] = self._invented_place(name, taken)
@@ -502,7 +502,8 @@ def write_corpus(folder: Path, plans: int, seed: int = 0) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m healthkg.graph.bench.synthetic", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m healthkg.graph.bench.synthetic",
+                                     description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--plans", type=int, required=True, help="number of plans to write")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="folder to write the plan texts into")

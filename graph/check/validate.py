@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pyrudof
@@ -35,6 +36,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
+from healthkg.graph.rdf.triples import TripleSet
 from healthkg.graph.rdf.vocab import curie
 from healthkg.queries import library
 
@@ -244,8 +246,9 @@ def query_description(text: str) -> str:
 
 def run_query(data: Graph, name: str, text: str) -> QueryResult:
     result = data.query(text)
-    variables = tuple(str(v) for v in (result.vars or []))
-    rows = sorted(tuple(compact(row[i]) for i in range(len(variables))) for row in result)
+    names = result.vars or []
+    variables = tuple(str(v) for v in names)
+    rows = sorted(tuple(compact(binding.get(v)) for v in names) for binding in result.bindings)
     return QueryResult(name, variables, tuple(rows), query_description(text))
 
 
@@ -257,18 +260,20 @@ def run_queries_in_oxigraph(ntriples: bytes, queries: dict[str, str]) -> list[Qu
     return run_queries_in_store(store, queries)
 
 
-def run_queries_in_store(store, queries: dict[str, str]) -> list[QueryResult]:
+def run_queries_in_store(store: pyoxigraph.Store, queries: dict[str, str]) -> list[QueryResult]:
     """The checks on a pyoxigraph store (in memory or the on-disk store of corpus mode)."""
     results = []
     for name, text in sorted(queries.items()):
         solutions = store.query(text)
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise ValueError(f"{name}: a check is a SELECT query (its rows are the violations)")
         variables = tuple(v.value for v in solutions.variables)
         rows = sorted(tuple(compact(_rdflib_term(solution[v])) for v in variables) for solution in solutions)
         results.append(QueryResult(name, variables, tuple(rows), query_description(text)))
     return results
 
 
-def _rdflib_term(term) -> Node | None:
+def _rdflib_term(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None) -> Node | None:
     if term is None:
         return None
     if isinstance(term, pyoxigraph.NamedNode):
@@ -277,7 +282,7 @@ def _rdflib_term(term) -> Node | None:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value if term.datatype else None
+    datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
@@ -315,7 +320,7 @@ def run_shacl(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool,
     return bool(conforms), sorted(results)
 
 
-_rudof = {}   # one pyrudof session per process: the shapes and the context documents stay loaded
+_rudof: dict[str, Any] = {}   # one pyrudof session per process: the shapes and the context documents stay loaded
 _rudof_lock = threading.Lock()
 
 
@@ -357,7 +362,7 @@ def _text(part: bytes | str) -> str:
 
 
 def validate(
-    data: Graph,
+    data: Graph | TripleSet,
     ontology: Graph | None = None,
     *,
     shapes: Graph | None = None,
@@ -378,15 +383,15 @@ def validate(
 
     def as_graph() -> Graph:
         nonlocal graph
-        graph = graph if graph is not None else data.to_graph()
+        if graph is None:
+            graph = data.to_graph() if isinstance(data, TripleSet) else data
         return graph
 
     if shapes_given:
         conforms, shacl_results = run_shacl(as_graph(), ontology, shapes)
     else:
         # pyrudof's verdict first (fast); pySHACL writes the report when there is something to report
-        with_ontology = ontology is not None and len(ontology)
-        context = [ontology.serialize(format="nt", encoding="utf-8")] if with_ontology else []
+        context = [ontology.serialize(format="nt", encoding="utf-8")] if ontology is not None and len(ontology) else []
         conforms, shacl_results = conforms_fast(ntriples, *context)[0], []
         if not conforms:
             conforms, shacl_results = run_shacl(as_graph(), ontology, shapes)
@@ -397,11 +402,11 @@ def validate(
     return ValidationReport(conforms, shacl_results, query_results, time.perf_counter() - started)
 
 
-def _has_blank_nodes(graph: Graph) -> bool:
+def _has_blank_nodes(graph: Graph | TripleSet) -> bool:
     return any(isinstance(term, BNode) for triple in graph for term in triple)
 
 
-def check(data: Graph, ontology: Graph | None = None) -> ValidationReport:
+def check(data: Graph | TripleSet, ontology: Graph | None = None) -> ValidationReport:
     """``validate`` then raise ``ValidationFailed`` unless the graph conforms."""
     report = validate(data, ontology)
     report.raise_if_failed()

@@ -247,7 +247,8 @@ def _read_clauses(text, bracket, groups, city_name) -> None:
         else:
             bracket.unread.append(text[group[0]:group[1]])
     if carried:
-        if not pending and _after_sentence(text, bracket.start) and _names_only(text, carried, roles.looks_like_named_body):
+        if (not pending and _after_sentence(text, bracket.start)
+                and _names_only(text, carried, roles.looks_like_named_body)):
             pending.append(roles.Clause("names", carried, ""))
             bracket.form = "names"
         else:
@@ -397,10 +398,9 @@ def _first_piece(text: str, start: int, stop: int) -> str:
 
 def _restore(text, items, role, label, city_name, differentiated=True) -> list[NameMention]:
     written = [text[a:b] for a, b in items]
-    names = [_drop_etc(unwrap(name)) for name in written]
-    names = [tables.fix_typos(name) for name in names]
-    notes = [[f"typo normalised: {w} -> {n[0]}"] if n[1] else [] for w, n in zip(written, names)]
-    names = [n[0] for n in names]
+    fixed = [tables.fix_typos(_drop_etc(unwrap(name))) for name in written]     # (name, whether a typo was fixed)
+    notes = [[f"typo normalised: {w} -> {n[0]}"] if n[1] else [] for w, n in zip(written, fixed)]
+    names = [n[0] for n in fixed]
     prefix = _prefix_of(names[0]) if names else None
     suffix = next((s for s in SHARED_SUFFIXES if names and names[-1].endswith(s)), None)
     restored = []

@@ -11,7 +11,8 @@ from healthkg.graph.extract import agencies, tables
 from healthkg.graph.extract.layout import unwrap
 
 CLAUSE = re.compile(r"[^,，;；。]+")
-INDUSTRY_LEAD = re.compile(r"^(?P<body>.+?)(?:要|应)?(?:负责)?(?:牵头|主抓)(?:抓|推进|负责|抓好)?(?P<industries>.*?健康.*)$")
+INDUSTRY_LEAD = re.compile(r"^(?P<body>.+?)(?:要|应)?(?:负责)?(?:牵头|主抓)(?:抓|推进|负责|抓好)?"
+                           r"(?P<industries>.*?健康.*)$")
 OFFICE = re.compile(r"(?:联席会议|领导小组|工作专班|指挥部)办公室")
 OFFICE_HOST = re.compile(OFFICE.pattern + r"[)）]?\s*(?:[(（])?\s*(?:设在|设于)(?P<body>[^,，。;；)）]+)")
 COORDINATION = re.compile(r"^(?P<body>.+?)(?:要|应|负责)(?:切实)?(?:做好|抓好|负责)?.*?统筹")
@@ -33,7 +34,9 @@ def _agency(text: str, start: int, end: int, city_name: str) -> dict:
 
 
 def find_chain_leads(text: str, safeguard_paragraphs, city_name: str) -> list[dict]:
-    leads, host, coordination = [], None, None
+    leads: list[dict] = []
+    host: dict | None = None
+    coordination: tuple[int, int, str, str | None] | None = None   # (start, body end, clause, office named before)
     for paragraph in safeguard_paragraphs:
         previous_office = None       # the office the clause before named, with its host
         for clause in CLAUSE.finditer(text, paragraph.start, paragraph.end):
@@ -62,7 +65,8 @@ def find_chain_leads(text: str, safeguard_paragraphs, city_name: str) -> list[di
             coordinator = COORDINATION.match(quote) if "统筹" in quote and not duty else None
             if coordinator and coordination is None and "牵头" not in coordinator.group("body"):
                 coordination = (start, start + coordinator.end("body"), quote, None)
-            previous_office = OFFICE.search(quote[:office.start("body")]).group(0) if office else None
+            named_office = OFFICE.search(quote[:office.start("body")]) if office else None
+            previous_office = named_office.group(0) if named_office else None
     results = leads + ([host] if host else [])
     if coordination:
         results.append(_coordination(text, coordination, host, city_name))

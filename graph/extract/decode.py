@@ -27,6 +27,7 @@ def known_encoding(encoding: str) -> str:
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding). Newlines are normalised as in text mode, so that offsets agree with
     `open(path, encoding=...).read()`, which is how researchers (and external checks) read the file."""
+    candidates: tuple[str, ...]
     if encoding:
         candidates = (known_encoding(encoding),)
     else:

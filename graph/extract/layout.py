@@ -34,8 +34,10 @@ SPACES = " \t\u3000\xa0\ufeff"
 LINE_WRAP = re.compile(f"[{SPACES}]*\n[{SPACES}]*")
 
 
-def chinese_number(numeral: str) -> int:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十三 -> 23."""
+def chinese_number(numeral: str | None) -> int:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十三 -> 23 (None, a heading's number where classify found none: an error)."""
+    if numeral is None:
+        raise ValueError("a numbered heading without its number")
     if "十" not in numeral:
         return CN_DIGITS[numeral]
     tens, _, ones = numeral.partition("十")

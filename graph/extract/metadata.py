@@ -77,10 +77,12 @@ def read_metadata_file(source: Path | None) -> dict:
     except (OSError, UnicodeDecodeError) as error:
         raise MetadataError(f"{path}: cannot read it as UTF-8 text: {error}") from None
     if not isinstance(data, dict):
-        raise MetadataError(f"{path}: must hold a JSON object ({{\"source_url\": ..., ...}}), not {type(data).__name__}")
+        raise MetadataError(f"{path}: must hold a JSON object ({{\"source_url\": ..., ...}}), "
+                            f"not {type(data).__name__}")
     period = data.get("period")
     if period is not None and not (isinstance(period, dict) and set(period) == {"start", "end"}
-                                   and all(type(period[k]) is int for k in period) and period["start"] <= period["end"]):
+                                   and all(type(period[k]) is int for k in period)
+                                   and period["start"] <= period["end"]):
         raise MetadataError(f"{path}: \"period\" must be null or {{\"start\": YEAR, \"end\": YEAR}}, got {period!r}")
     for key in ("source_url", "encoding"):
         if data.get(key) is not None and not isinstance(data[key], str):
@@ -171,5 +173,6 @@ def _title(head: str, notice: re.Match | None) -> str | None:
         return notice.group(2).strip("《》<> ")
     # No notice: the last line before the body that names a kind of plan.
     lines = [line.strip() for line in head.split("\n") if line.strip()]
-    candidates = [line for line in lines if line.endswith(PLAN_WORDS) or PERIOD.search(line) and any(w in line for w in PLAN_WORDS)]
+    candidates = [line for line in lines
+                  if line.endswith(PLAN_WORDS) or PERIOD.search(line) and any(w in line for w in PLAN_WORDS)]
     return candidates[-1] if candidates else None

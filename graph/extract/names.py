@@ -10,7 +10,9 @@ HAN_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 @lru_cache(maxsize=65536)
 def slug(chinese: str) -> str:
     """ASCII slug of a name: pinyin without tones, other characters dropped."""
-    syllables = lazy_pinyin(chinese, errors=lambda chars: [c if c.isascii() and c.isalnum() else " " for c in chars])
+    # characters without pinyin: ASCII letters and digits kept, anything else a separator
+    syllables = lazy_pinyin(chinese, errors=lambda chars: "".join(c if c.isascii() and c.isalnum() else " "
+                                                                  for c in chars))
     return re.sub(r"[^a-z0-9]+", "-", "".join(syllables).lower()).strip("-") or "unnamed"
 
 

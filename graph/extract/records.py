@@ -83,7 +83,8 @@ def _extract_clean_text(text: str, extra: dict | None = None) -> dict:
     if not tasks:
         raise NoTasksFound(f"no task understood: looked for responsibility brackets with labels ({LABELS_LOOKED_FOR}), "
                            f"roles as verbs after the names ({VERBS_LOOKED_FOR}) and lines of labels (责任单位：…); "
-                           + (f"first bracket seen: {first_bracket}" if first_bracket else "no bracket seen in the plan body"))
+                           + (f"first bracket seen: {first_bracket}" if first_bracket
+                              else "no bracket seen in the plan body"))
     plan["role_agnostic"] = role_agnostic
     placed = list(_with_sections(paras, sections))
     goals = [p for p, section in placed if section["part"] == "goals" and p.kind != "level1"]
@@ -131,7 +132,8 @@ def _part(heading: str) -> str:
 
 
 def _industry(heading: str) -> str | None:
-    found = [i for i, row in tables.industries().items() if any(k in heading for k in tables.split_list(row["keywords"]))]
+    found = [i for i, row in tables.industries().items()
+             if any(k in heading for k in tables.split_list(row["keywords"]))]
     return found[0] if len(found) == 1 else None
 
 
@@ -203,7 +205,11 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
     task_parts = {_part_of(section) for _, section, brackets, _ in candidates if _understood(brackets)}
     line_number = LineNumbers(text)
     by_id = {section["id"]: section for section in sections}
-    tasks, warnings, unparsed, ordinals, repeats = [], [], [], {}, {}
+    tasks: list[dict] = []
+    warnings: list[str] = []
+    unparsed: list[dict] = []
+    ordinals: dict[tuple[str, str], int] = {}
+    repeats: dict[str, int] = {}
     differentiated = False
     for paragraph, section, brackets, under_heading in candidates:
         understood = _understood(brackets)
@@ -218,7 +224,8 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
                 first = unread[0]
                 reason = f"the bracket {_snippet(text, first.start, first.end)} names a role but was not understood"
             else:
-                reason = f"{_snippet(text, paragraph.start, paragraph.end)} looks like a task, but no bracket was understood"
+                reason = (f"{_snippet(text, paragraph.start, paragraph.end)} looks like a task, "
+                          "but no bracket was understood")
             warnings.append(f"line {line_number(paragraph.start if not unread else unread[0].start)}: {reason}; "
                             f"its bodies are left out")
             unparsed.append({"start": paragraph.start, "end": paragraph.end, "snippet": _snippet(text, paragraph.start,
@@ -235,12 +242,13 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
                 "number": paragraph.number if numbered or paragraph.kind == "level2" else None,
                 "heading": section["heading"] if paragraph.kind == "level2" or (under_heading and not numbered)
                 else _heading(paragraph),
-                "industry": section["industry"] or by_id.get(section.get("parent"), {}).get("industry") or "cross-cutting",
+                "industry": (section["industry"] or by_id.get(section.get("parent"), {}).get("industry")
+                             or "cross-cutting"),
                 "lead": [], "cooperating": [], "flags": [] if last else ["no-bracket"],
                 "bracket": {"start": last.start, "end": last.end} if last else None,
                 "brackets": [],
                 "start": paragraph.start, "end": last.end if last else paragraph.end}
-        assigned = {"lead": {}, "cooperating": {}}
+        assigned: dict[str, dict[str, dict]] = {"lead": {}, "cooperating": {}}    # role -> body id -> record
         covered_from = paragraph.start
         for index, bracket in enumerate(understood, 1):
             if not bracket.closed:
@@ -251,7 +259,7 @@ def _tasks(text: str, placed, sections: list[dict], city_name: str):
             entry = {"start": bracket.start, "end": bracket.end, "form": bracket.form,
                      "covers": {"start": covers[0], "end": covers[1]},
                      "lead": [], "cooperating": [], "deadline": bracket.deadline}
-            in_bracket = {"lead": set(), "cooperating": set()}
+            in_bracket: dict[str, set[str]] = {"lead": set(), "cooperating": set()}
             for mention in bracket.mentions:
                 differentiated = differentiated or mention.differentiated
                 body = _assign(task, mention, city_name, warnings, assigned, in_bracket, index)
@@ -307,7 +315,8 @@ class LineNumbers:
     """The 1-based line of an offset; the line ends are found once, when first asked."""
 
     def __init__(self, text: str):
-        self.text, self.ends = text, None
+        self.text = text
+        self.ends: list[int] | None = None
 
     def __call__(self, offset: int) -> int:
         if self.ends is None:
@@ -315,7 +324,8 @@ class LineNumbers:
         return bisect_left(self.ends, offset) + 1
 
 
-def _task_id(paragraph: Paragraph, section: dict, ordinals: dict, repeats: dict) -> str:
+def _task_id(paragraph: Paragraph, section: dict, ordinals: dict[tuple[str, str], int],
+             repeats: dict[str, int]) -> str:
     if paragraph.kind == "item":
         base = f"{section['id']}-t{paragraph.number}"
     else:
@@ -365,8 +375,8 @@ def _harmonise_labels(bodies: list[dict], city_name: str) -> None:
         names.setdefault(body["id"], set()).add(tables.normalise_brackets(body["name"]))
     for body in bodies:
         longest = min(names[body["id"]], key=lambda name: (-len(name), name))
-        spelt = agencies.city_short(city_name) + longest if longest.startswith("市") and not longest.startswith("市场") \
-            and city_name else longest
+        spelt = (agencies.city_short(city_name) + longest
+                 if longest.startswith("市") and not longest.startswith("市场") and city_name else longest)
         body["label_zh"] = spelt
 
 

@@ -21,28 +21,30 @@ LABEL_WORDS = (r"(?:主要)?(?:牵头考核|牵头|责任|主责|主办|配合|�
 DEADLINE_LABEL_WORDS = r"(?:完成时限|完成时间|时间要求|时限要求|时间节点|时限|进度安排)"
 COLON = r"[:：∶︰]"
 # `牵头单位：`, or `【牵头单位】` (a colon after it or not).
-LABEL = re.compile(r"(?:【\s*)?(" + LABEL_WORDS + r"|" + DEADLINE_LABEL_WORDS + r")(?:\s*】\s*" + COLON + r"?|\s*" + COLON + r")")
+LABEL = re.compile(r"(?:【\s*)?(" + LABEL_WORDS + r"|" + DEADLINE_LABEL_WORDS + r")"
+                   r"(?:\s*】\s*" + COLON + r"?|\s*" + COLON + r")")
 LEAD_LABEL_WORDS = ("牵头", "主责", "主办")
 RESPONSIBLE_LABEL_WORDS = ("责任",)
 
 # Verbs at the end of a clause, tried longest first by the regular expression's alternation order.
 VERBS = {
-    "lead": ("为牵头单位", "为牵头部门", "为主责单位", "主责", "主办", "牵头负责", "牵头落实", "牵头实施", "牵头推进", "牵头组织实施", "牵头组织", "负责牵头", "牵头抓总",
-             "牵头"),
+    "lead": ("为牵头单位", "为牵头部门", "为主责单位", "主责", "主办", "牵头负责", "牵头落实", "牵头实施",
+             "牵头推进", "牵头组织实施", "牵头组织", "负责牵头", "牵头抓总", "牵头"),
     "joint": ("共同负责", "共同牵头", "联合牵头"),
     "by-duty": ("按职责分工负责", "按职责分工落实", "按职责分工推进", "按职能分工负责", "按照职责分工负责",
                 "按职责负责", "按职责落实", "按职责分工", "分工负责", "分别负责", "各负其责", "负责落实",
-                "负责实施", "负责推进", "负责组织实施", "组织实施", "具体负责", "负责", "为责任单位", "为责任部门", "负总责", "负主体责任",
-                "组织落实", "具体落实", "抓好落实", "落实"),
-    "cooperating": ("为配合单位", "为配合部门", "为参与单位", "协同配合", "配合落实", "配合实施", "配合推进", "共同参与", "参与实施", "配合", "协助",
-                    "参与", "协同", "协办"),
+                "负责实施", "负责推进", "负责组织实施", "组织实施", "具体负责", "负责", "为责任单位",
+                "为责任部门", "负总责", "负主体责任", "组织落实", "具体落实", "抓好落实", "落实"),
+    "cooperating": ("为配合单位", "为配合部门", "为参与单位", "协同配合", "配合落实", "配合实施", "配合推进",
+                    "共同参与", "参与实施", "配合", "协助", "参与", "协同", "协办"),
 }
 VERB = re.compile(r"(?P<names>.+?)\s*(?P<verb>" + "|".join(
     sorted((v for vs in VERBS.values() for v in vs), key=len, reverse=True)) + r")\s*$", re.S)
 KIND_OF_VERB = {verb: kind for kind, verbs in VERBS.items() for verb in verbs}
 JOINTLY = re.compile(r"\s*会同\s*")
 # Words before the names: 由…负责, 以上任务均由…牵头, 请…配合.
-LEADING_WORDS = re.compile(r"^(?:(?:以上|上述|本项|该项|各项)?(?:任务|工作|事项)?\s*(?:具体|分别|统一|并|均)?\s*由|请)\s*")
+LEADING_WORDS = re.compile(r"^(?:(?:以上|上述|本项|该项|各项)?(?:任务|工作|事项)?"
+                           r"\s*(?:具体|分别|统一|并|均)?\s*由|请)\s*")
 
 # What a body's name ends with: a bureau, commission, ministry, office, government, enterprise, collective ...
 BODY_END = re.compile(

@@ -178,7 +178,8 @@ def kind_by_suffix(name: str) -> str | None:
 
 def functions_by_keyword(name: str) -> list[str]:
     """Functions whose keywords occur in the name; a longer keyword hides the shorter ones it contains."""
-    found, covered = [], []
+    found: list[str] = []
+    covered: list[tuple[int, int]] = []
     for keyword, function in _function_keywords():
         at = name.find(keyword)
         if at < 0 or any(a <= at and at + len(keyword) <= b for a, b in covered):

@@ -5,13 +5,14 @@ them in that order makes every serialisation depend on the triples alone.
 """
 import json
 
-from rdflib import BNode, Graph
+import pyoxigraph
+from rdflib import BNode
 
-from healthkg.graph.rdf.triples import LINE_SEPARATORS, escape_unsafe, ntriples
+from healthkg.graph.rdf.triples import LINE_SEPARATORS, Triples, escape_unsafe, ntriples
 from healthkg.graph.rdf.vocab import PREFIXES
 
 
-def sorted_ntriples(graph: Graph) -> str:
+def sorted_ntriples(graph: Triples) -> str:
     if any(isinstance(term, BNode) for triple in graph for term in triple):
         raise ValueError("blank nodes in the graph: every resource needs an IRI for stable output")
     # One row per line: the writer escapes every line-end character inside literals, and rows end
@@ -20,18 +21,23 @@ def sorted_ntriples(graph: Graph) -> str:
     return "\n".join(sorted(set(lines))) + "\n"
 
 
-def serialisations(graph: Graph) -> dict[str, str]:
+def serialisations(graph: Triples) -> dict[str, str]:
     """{"nt": ..., "ttl": ..., "jsonld": ...} for the graph. Oxigraph writes Turtle and JSON-LD in the
     order of the triples it is given (the sorted N-Triples) in milliseconds; rdflib took seconds."""
-    import pyoxigraph
-
     rows = sorted_ntriples(graph)
     triples = list(pyoxigraph.parse(rows.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    turtle = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
-    jsonld = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.JSON_LD)
+    turtle = _written(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes))
+    jsonld = json.loads(_written(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.JSON_LD)))
     return {
         "nt": rows,
         "ttl": escape_unsafe(turtle.decode("utf-8"), LINE_SEPARATORS),
-        "jsonld": escape_unsafe(json.dumps(json.loads(jsonld), ensure_ascii=False, indent=1), LINE_SEPARATORS) + "\n",
+        "jsonld": escape_unsafe(json.dumps(jsonld, ensure_ascii=False, indent=1), LINE_SEPARATORS) + "\n",
     }
+
+
+def _written(data: bytes | None) -> bytes:
+    """pyoxigraph.serialize's bytes: it returns None only when given a file to write to, as here it is not."""
+    if data is None:
+        raise RuntimeError("pyoxigraph.serialize wrote to a file instead of returning the serialisation")
+    return data

@@ -5,9 +5,32 @@ of 7,000 triples is written once, read whole by the reasoner, validated and seri
 the job at a fraction of the cost. Anything that needs pattern queries or parsing still uses a Graph.
 """
 import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Protocol
 
-from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+# A triple as rdflib types it (rdflib's own alias, _TripleType, is private).
+Triple = tuple[Node, Node, Node]
+
+
+class Triples(Protocol):
+    """What the writers, the serialisers, the validators and the reasoner need of a graph: rdflib's Graph
+    has it, and so does TripleSet, which the build uses instead (a Graph only where patterns are queried)."""
+
+    def __iter__(self) -> Iterator[Triple]: ...
+
+    def __len__(self) -> int: ...
+
+    def __contains__(self, triple: Triple, /) -> bool: ...
+
+    def add(self, triple: Triple, /) -> object: ...
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]: ...
+
+    def serialize(self, *, format: str, encoding: str) -> bytes: ...  # noqa: A002 - Graph.serialize's name
+
 
 # rdflib escapes only \n, \r, " and \\ in literals. Other control characters, and the characters that
 # some readers take for line ends (form feed, vertical tab, U+0085, U+2028, U+2029: Python's
@@ -19,7 +42,7 @@ LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 SHORT_ESCAPES = {"\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
-def escape_unsafe(text: str, characters: re.Pattern = UNSAFE_CHARACTERS) -> str:
+def escape_unsafe(text: str, characters: re.Pattern[str] = UNSAFE_CHARACTERS) -> str:
     """The characters as N-Triples/Turtle/JSON escapes (spelt the same in all three). Only for text in
     which they can stand only inside string literals (ASCII IRIs, no comments)."""
     return characters.sub(lambda m: SHORT_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text)
@@ -41,7 +64,7 @@ def xml_safe_ntriples(data: bytes) -> bytes:
     if not _MAYBE_NOT_XML.search(text):
         return data
 
-    def visible(match: re.Match) -> str:
+    def visible(match: re.Match[str]) -> str:
         token = match.group()
         if token[0] != "\\":
             char = token
@@ -54,41 +77,59 @@ def xml_safe_ntriples(data: bytes) -> bytes:
     return _ESCAPE_OR_NOT_XML.sub(visible, text).encode("utf-8")
 
 
-def ntriples(triples) -> bytes:
+# rdflib's N-Triples writer escapes these four in literals, in this order (a backslash first).
+_LITERAL_ESCAPES = (("\\", "\\\\"), ("\n", "\\n"), ('"', '\\"'), ("\r", "\\r"))
+
+
+def _object(term: Node) -> str:
+    """The object as rdflib's N-Triples serializer writes it: a literal quoted with the escapes above and
+    its language tag or datatype, anything else as its n3()."""
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = str(term)
+    for character, escape in _LITERAL_ESCAPES:
+        text = text.replace(character, escape)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    return f'"{text}"^^<{term.datatype}>' if term.datatype else f'"{text}"'
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
     """N-Triples in the order given, one row per triple, as rdflib's serializer writes them, with the
     characters of UNSAFE_CHARACTERS escaped."""
-    return escape_unsafe("".join(map(_nt_row, triples))).encode("utf-8")
+    rows = "".join(f"{subject.n3()} {predicate.n3()} {_object(obj)} .\n" for subject, predicate, obj in triples)
+    return escape_unsafe(rows).encode("utf-8")
 
 
 class TripleSet:
-    def __init__(self, triples=(), namespaces: dict | None = None):
+    def __init__(self, triples: Iterable[Triple] = (), namespaces: Mapping[str, str] | None = None):
         self._triples = set(triples)
         self._namespaces: dict[str, URIRef] = {}
         bound = triples.namespaces() if isinstance(triples, Graph) else (namespaces or {}).items()
         for prefix, namespace in bound:
             self.bind(prefix, namespace)
 
-    def add(self, triple) -> "TripleSet":
+    def add(self, triple: Triple) -> "TripleSet":
         self._triples.add(triple)
         return self
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)
 
     def __len__(self) -> int:
         return len(self._triples)
 
-    def __contains__(self, triple) -> bool:
+    def __contains__(self, triple: object) -> bool:
         return triple in self._triples
 
-    def bind(self, prefix: str, namespace, override: bool = True, replace: bool = False) -> None:
+    def bind(self, prefix: str, namespace: str, override: bool = True, replace: bool = False) -> None:
         if override or prefix not in self._namespaces:
             self._namespaces[prefix] = URIRef(str(namespace))
 
-    def namespaces(self):
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
         return iter(self._namespaces.items())
 
-    def __add__(self, other) -> "TripleSet":
+    def __add__(self, other: Iterable[Triple]) -> "TripleSet":
         """The union, with this set's prefixes (as rdflib's Graph + Graph)."""
         union = TripleSet(self._triples, dict(self._namespaces))
         union._triples.update(other)
