@@ -3,6 +3,7 @@
 The same records always give the same triples; IRIs are built from the plan id and each record's own
 id, so editing one plan never renumbers another's resources.
 """
+import bisect
 import hashlib
 import re
 from decimal import Decimal
@@ -174,7 +175,52 @@ def context_lengths(text: str, quote: str, positions: list[int]) -> dict[int, in
                 continue
             split.extend(buckets.values())
         groups, k = split, k + 1
+    # The text's end told apart as if it were a character: a context cut short there (a quote near the start or
+    # end of the text) can still occur inside a longer context elsewhere. Only those are counted again and grown.
+    for at, k in lengths.items():
+        if at - k >= 0 and at + length + k <= size:      # not cut short: another character told it apart
+            continue
+        while k < CONTEXT_CAP and (at - k > 0 or at + length + k < size) and _occurs_twice(
+                text, text[max(0, at - k):at + length + k]):
+            k += 1
+        lengths[at] = k
     return lengths
+
+
+def _occurs_twice(text: str, needle: str) -> bool:
+    first = text.find(needle)
+    return first != -1 and text.find(needle, first + 1) != -1
+
+
+LINE_END = re.compile("\n")
+
+
+def text_pieces(text: str, spans) -> list[tuple[int, int]]:
+    """The text cut into pieces, (start, end) in order, that concatenate to it: a cut after every line end
+    (a paragraph of a plan is a line), except where it would fall strictly inside one of `spans` ((lo, hi)
+    pairs: a selector's context, prefix + quote + suffix), so that every span lies within one piece."""
+    merged: list[list[int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    lows = [lo for lo, _ in merged]
+    starts = [0]
+    for match in LINE_END.finditer(text):
+        cut = match.end()
+        inside = bisect.bisect_left(lows, cut) - 1      # the last merged span starting before the cut
+        if cut < len(text) and not (inside >= 0 and merged[inside][1] > cut):
+            starts.append(cut)
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
+def piece_of(pieces: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """The index of the piece that holds [lo, hi) (text_pieces made one); ValueError when none does."""
+    index = bisect.bisect_right([start for start, _ in pieces], lo) - 1
+    if index < 0 or hi > pieces[index][1]:
+        raise ValueError(f"no piece holds the span [{lo}, {hi})")
+    return index
 
 
 def unique_context(text: str, start: int, end: int, positions: list[int] | None = None) -> tuple[str, str]:
@@ -363,6 +409,7 @@ class PlanWriter:
         self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
         self._later_mentions: dict[str, list[dict]] | None = None
         self._occurrences: dict[str, list[int]] = {}      # quote -> where it occurs in the text
+        self._spans: list[tuple[URIRef, int, int]] = []   # position selector, its context's start and end
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
@@ -377,6 +424,21 @@ class PlanWriter:
             self.write_target(target)
         for index, lead in enumerate(self.records["chain_leads"], 1):
             self.write_chain_lead(index, lead)
+        if self.text is not None:
+            self.write_pieces()
+
+    def write_pieces(self) -> None:
+        """The text in pieces (ontology/MODEL.md, "Provenance"): each an hk:TextPiece with its text and its start
+        offset in the document; every position selector names the piece that holds its quote and its context."""
+        pieces = text_pieces(self.text, [(lo, hi) for _, lo, hi in self._spans])
+        nodes = [URIRef(f"{self.source}/piece/{number}") for number in range(1, len(pieces) + 1)]
+        for node, (start, end) in zip(nodes, pieces):
+            self.add(node, RDF.type, HK.TextPiece)
+            self.add(node, HK.pieceOf, self.source)
+            self.add(node, HK.pieceStart, Literal(start, datatype=XSD.nonNegativeInteger))
+            self.add(node, HK.content, Literal(self.text[start:end]))
+        for position, lo, hi in self._spans:
+            self.add(position, HK.inPiece, nodes[piece_of(pieces, lo, hi)])
 
     def write_plan(self) -> None:
         plan, node = self.plan, self.plan_iri
@@ -446,7 +508,6 @@ class PlanWriter:
         self.add(self.source, ELI["format"], URIRef(IANA + "text/plain"))
         self.add(self.source, DCTERMS.identifier, Literal(plan.get("source_file") or plan["id"]))
         if self.text is not None:
-            self.add(self.source, HK.content, Literal(self.text))
             checksum = URIRef(f"{self.source}/sha256")
             self.add(self.source, SPDX.checksum, checksum)
             self.add(checksum, RDF.type, SPDX.Checksum)
@@ -488,6 +549,7 @@ class PlanWriter:
             prefix, suffix = self.context(start, end)
             self.add(exact, OA.prefix, Literal(prefix))
             self.add(exact, OA.suffix, Literal(suffix))
+            self._spans.append((position, start - len(prefix), end + len(suffix)))
 
     def context(self, start: int, end: int) -> tuple[str, str]:
         quote = self.text[start:end]

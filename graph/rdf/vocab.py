@@ -43,6 +43,7 @@ class HK(DefinedNamespace):
     SourceText: URIRef
     Target: URIRef
     Task: URIRef
+    TextPiece: URIRef
     # properties
     alias: URIRef
     assignedUnit: URIRef
@@ -68,6 +69,7 @@ class HK(DefinedNamespace):
     hasAssignment: URIRef
     hasBracket: URIRef
     indicator: URIRef
+    inPiece: URIRef
     industry: URIRef
     inferredTargetYear: URIRef
     involvesUnit: URIRef
@@ -78,6 +80,8 @@ class HK(DefinedNamespace):
     object: URIRef
     partOf: URIRef
     per: URIRef
+    pieceOf: URIRef
+    pieceStart: URIRef
     period: URIRef
     position: URIRef
     quantityKind: URIRef
