@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
 from healthkg.graph.extract import agencies, chain, jurisdictions, tables
+from healthkg.graph.rdf.summaries import PlanSummaries, add_summary_structures
 from healthkg.graph.rdf.triples import TripleSet
 from healthkg.graph.rdf.vocab import (
     ELI,
@@ -362,6 +363,7 @@ def add_concept_schemes(graph: Graph) -> None:
         "The period of a target whose text names no year (a recurring target, or a goal before any year): "
         "the period dimension's value when there is none to give.", lang="en")))
     add_data_structure(graph)
+    add_summary_structures(graph)
 
 
 def add_data_structure(graph: Graph) -> None:
@@ -410,6 +412,7 @@ class PlanWriter:
         self._later_mentions: dict[str, list[dict]] | None = None
         self._occurrences: dict[str, list[int]] = {}      # quote -> where it occurs in the text
         self._spans: list[tuple[URIRef, int, int]] = []   # position selector, its context's start and end
+        self.summaries = PlanSummaries(self.plan_iri)
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
@@ -426,6 +429,8 @@ class PlanWriter:
             self.write_chain_lead(index, lead)
         if self.text is not None:
             self.write_pieces()
+        for triple in self.summaries.triples():
+            self.graph.add(triple)
 
     def write_pieces(self) -> None:
         """The text in pieces (ontology/MODEL.md, "Provenance"): each an hk:TextPiece with its text and its start
@@ -587,7 +592,8 @@ class PlanWriter:
         self.add(node, HK.industry, HKC[f"industry/{task['industry']}"])
         for flag in task["flags"]:
             self.add(node, HK.flag, Literal(flag))
-        for element, evidence in chain.classify(text, task["industry"]).items():
+        elements = chain.classify(text, task["industry"])
+        for element, evidence in elements.items():
             classification = URIRef(f"{node}/chain/{element}")
             self.add(node, HK.chainElement, HKC[f"element/{element}"])
             self.add(self.plan_iri, ELI.is_about, HKC[f"element/{element}"])
@@ -616,6 +622,9 @@ class PlanWriter:
                     self.add(assignment, HK.fromBracket, brackets[number - 1])
                 self.selection(assignment, body["start"], body["end"])
         self.selection(node, task["start"], task["end"])
+        self.summaries.task(task["id"], HKC[f"industry/{task['industry']}"],
+                            [HKC[f"element/{element}"] for element in elements],
+                            {role: [HKD[f"agency/{body['id']}"] for body in task[role]] for role in ("lead", "cooperating")})
 
     def write_bracket(self, task: URIRef, number: int, bracket: dict) -> URIRef:
         """One responsibility bracket of a task: its span, the text it assigns, its deadline."""
@@ -704,6 +713,7 @@ class PlanWriter:
             _concept(self.graph, "indicator", key, target["indicator"], generated_indicator_label(target["indicator"]))
             self.add(indicator, SKOS.editorialNote, Literal(GENERATED_LABEL_NOTE, lang="en"))
         self.add(node, HK.indicator, indicator)
+        self.summaries.target(indicator)
         self.add(node, HK.city, self.city)
         # The year one of its mentions names; else none, and the plan's target year when it is inferred.
         year = next((m["year"] for m in [target] + self._restatements().get(target["id"], []) if m["year"]), None)

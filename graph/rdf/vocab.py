@@ -47,6 +47,7 @@ class HK(DefinedNamespace):
     # properties
     alias: URIRef
     assignedUnit: URIRef
+    bothRolesCount: URIRef
     bracketForm: URIRef
     bracketNumber: URIRef
     chainClassification: URIRef
@@ -91,7 +92,15 @@ class HK(DefinedNamespace):
     roleAgnostic: URIRef
     sectionNumber: URIRef
     statedIn: URIRef
+    summaryBody: URIRef
+    summaryElement: URIRef
+    summaryIndicator: URIRef
+    summaryIndustry: URIRef
+    summaryPlan: URIRef
+    summaryRole: URIRef
+    targetCount: URIRef
     targetYear: URIRef
+    taskCount: URIRef
     taskNumber: URIRef
     textSelection: URIRef
     unit: URIRef
