@@ -22,7 +22,8 @@ def whole_texts(graph: Graph) -> dict:
     """Each source text's whole text: its pieces in the order of their start offsets, concatenated."""
     pieces: dict = {}
     for piece, source in graph.subject_objects(HK.pieceOf):
-        pieces.setdefault(source, []).append((int(graph.value(piece, HK.pieceStart)), str(graph.value(piece, HK.content))))
+        start = int(graph.value(piece, HK.pieceStart))
+        pieces.setdefault(source, []).append((start, str(graph.value(piece, HK.content))))
     return {source: "".join(text for _, text in sorted(parts)) for source, parts in pieces.items()}
 
 

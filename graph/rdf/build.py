@@ -624,7 +624,8 @@ class PlanWriter:
         self.selection(node, task["start"], task["end"])
         self.summaries.task(task["id"], HKC[f"industry/{task['industry']}"],
                             [HKC[f"element/{element}"] for element in elements],
-                            {role: [HKD[f"agency/{body['id']}"] for body in task[role]] for role in ("lead", "cooperating")})
+                            {role: [HKD[f"agency/{body['id']}"] for body in task[role]]
+                             for role in ("lead", "cooperating")})
 
     def write_bracket(self, task: URIRef, number: int, bracket: dict) -> URIRef:
         """One responsibility bracket of a task: its span, the text it assigns, its deadline."""

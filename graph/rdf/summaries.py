@@ -20,7 +20,8 @@ COMPONENT_PREDICATES = {QB.DimensionProperty: QB.dimension, QB.MeasureProperty: 
                         QB.AttributeProperty: QB.attribute}
 PLAN = (HK.summaryPlan, DIMENSION, HK.Plan, None, None, True)
 TASKS = (HK.taskCount, MEASURE, XSD.integer, None, None, True)
-# name: (labels zh and en, components as build.CUBE_COMPONENTS: property, kind, range, code list, SDMX concept, required)
+# name: (labels zh and en, components as build.CUBE_COMPONENTS: property, kind, range, code list, SDMX concept,
+# required)
 SUMMARIES = {
     "assignments": (("各规划各单位按角色的任务数", "Tasks per plan, body and role"), (
         PLAN,
