@@ -6,7 +6,7 @@ from healthkg.queries import library, load
 from healthkg.queries.compare import Comparison
 from healthkg.queries.exports import CSV_ENCODING
 from healthkg.queries.network import Network
-from healthkg.queries.runner import run, to_csv, to_markdown, to_table
+from healthkg.queries.runner import run_all, to_csv, to_markdown, to_table
 from healthkg.queries.stores import Answer, Store
 
 
@@ -18,7 +18,7 @@ class Answers:
     def __init__(self, store: Store):
         self.store = store
         self.queries = library.all_queries(include_checks=False)
-        self.results = {name: run(query, store) for name, query in self.queries.items()}
+        self.results = {name: run_all(query, store) for name, query in self.queries.items()}
         self.network = Network.from_store(store, load_by_body=self.results[load.BY_BODY])
         # A comparison needs two cities; a corpus of one city's plans still gets every other answer.
         self.comparison = Comparison(store, self.network) if len(self.network.cities) >= 2 else None

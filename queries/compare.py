@@ -10,7 +10,8 @@ from collections import defaultdict
 
 from healthkg.queries import library, load
 from healthkg.queries.network import Network
-from healthkg.queries.runner import ranked, run
+from healthkg.queries.runner import ranked
+from healthkg.queries.runner import run_all as run
 from healthkg.queries.stores import Answer, Store
 
 

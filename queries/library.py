@@ -11,6 +11,7 @@ Header lines, at the top of each file:
     # param match: what it means (one of: any, all) (default: any)
     # param keyword: what it means (search terms) (default: 医养结合)
     # rank: load_index
+    # page: rows
     # row: what one row of the answer means
 The checks (`*-violation.rq`) also carry `# Check:` (what must hold, in English; indented lines continue it)
 and `# Scope: plan` (the check concerns one plan's triples, so corpus builds run it per plan).
@@ -21,6 +22,9 @@ comma-separated list of ids of that concept scheme (or `all`), are checked again
 runner. `(one of: a, b)` values must be one of those. A `(search terms)` parameter is not one literal but a
 list of keywords, each expanded with its curated synonyms (queries/search_terms.py): it binds every
 `VALUES (?keyword ?term ?mask ?marked) { ... }` block to one row per keyword and term.
+`page: rows` marks a question that lists rows: it takes `limit` and `offset` (whole numbers, declared as
+`# param` lines; the library's default: a page of 1,000 rows from the first), bound as the query's LIMIT and OFFSET
+(the runner reports the total: queries/runner.py); `bind(page=False)` leaves them out, for every row.
 `rank: VARIABLE` makes the runner add a first column `rank`: rows the query ordered by that
 variable, largest first, and equal values share a rank (1, 2, 2, 4).
 """
@@ -39,7 +43,8 @@ QUERIES = Path(str(resources.files("healthkg.queries")))
 # in the text before reading it (SPARQL 1.1, 19.2; rdflib even inside an escaped backslash); \U00000075 is "u".
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _U_AFTER_BACKSLASH = {"u": "\\U00000075", "U": "\\U00000055"}   # 8 digits: rdflib reads up to 8
-HEADER = re.compile(r"^#\s*(title|zh|en|row|rank|param\s+(\w+))\s*:\s*(.*)$")
+HEADER = re.compile(r"^#\s*(title|zh|en|row|rank|page|param\s+(\w+))\s*:\s*(.*)$")
+PAGE_PARAMS = ("limit", "offset")
 DEFAULT = re.compile(r"\(default:\s*(.*?)\)\s*$")
 CONCEPTS = re.compile(r"\(concepts of:\s*([\w-]+)\)")
 WHOLE_NUMBER = "(whole number)"
@@ -70,13 +75,15 @@ class Query:
     rank_by: str = ""
     check: str = ""             # a check's `# Check:` paragraph
     plan_scoped: bool = False   # a check's `# Scope: plan`
+    paged: bool = False         # `# page: rows`: takes limit and offset
 
     @property
     def is_check(self) -> bool:
         return self.name.endswith(CHECK_SUFFIX)
 
-    def bind(self, values: dict[str, str] | None = None) -> str:
-        """The query text with every parameter bound (given value, else its default)."""
+    def bind(self, values: dict[str, str] | None = None, page: bool = True) -> str:
+        """The query text with every parameter bound (given value, else its default); a paged question's
+        limit and offset as its LIMIT and OFFSET (none with `page=False`: every row)."""
         values = dict(values or {})
         unknown = set(values) - set(self.params)
         if unknown:
@@ -96,10 +103,15 @@ class Query:
             if name in self.term_lists:
                 text = self._bind_terms(text, name, value)
                 continue
+            if self.paged and name in PAGE_PARAMS:
+                continue
             block = re.compile(rf"VALUES\s+\?{name}\s*\{{[^}}]*\}}")
             if not block.search(text):
                 raise QueryError(f"{self.name}: the query has no VALUES ?{name} block to bind")
             text = block.sub(lambda _: f"VALUES ?{name} {{ {sparql_string(value)} }}", text)
+        if self.paged and page:      # whole numbers, checked above: nothing else reaches the text
+            limit, offset = (values.get(name, self.defaults.get(name)) for name in PAGE_PARAMS)
+            text = f"{text.rstrip()}\nLIMIT {int(limit)}\nOFFSET {int(offset)}\n"
         return text
 
     def _bind_terms(self, text: str, name: str, value: str) -> str:
@@ -170,8 +182,12 @@ def parse_text(name: str, text: str) -> Query:
                 query.schemes[param] = scheme.group(1)
         elif key == "rank":
             query.rank_by = value
+        elif key == "page":
+            query.paged = True
         else:
             setattr(query, {"title": "title", "zh": "question_zh", "en": "question_en", "row": "row"}[key], value)
+    if query.paged and not all(name in query.whole_numbers for name in PAGE_PARAMS):
+        raise QueryError(f"{name}: a paged query (# page: rows) declares limit and offset as (whole number) params")
     return query
 
 

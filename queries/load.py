@@ -10,7 +10,7 @@ these answers, so a function stands at the same place everywhere; the robustness
 query under other weightings.
 """
 from healthkg.queries import library
-from healthkg.queries.runner import run
+from healthkg.queries.runner import run_all as run
 from healthkg.queries.stores import Answer, Store
 
 BY_FUNCTION = "coordinating-load-by-function"

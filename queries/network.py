@@ -13,7 +13,7 @@ from functools import cached_property
 import networkx as nx
 
 from healthkg.queries import library, load
-from healthkg.queries.runner import run
+from healthkg.queries.runner import run_all as run
 from healthkg.queries.stores import Answer
 
 LOUVAIN_SEED = 42

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from healthkg.queries.library import Query, QueryError
@@ -11,16 +12,49 @@ CONCEPT_IDS = """SELECT ?concept WHERE {{ ?concept <http://www.w3.org/2004/02/sk
   <https://w3id.org/healthkg/concept/scheme/{scheme}> }}"""
 
 
-def run(query: Query, store: Store, params: dict[str, str] | None = None) -> Answer:
-    text = query.bind(params)
+def run(query: Query, store: Store, params: dict[str, str] | None = None, page: bool = True) -> Answer:
+    """The answer; for a question that lists rows (`# page: rows`), one page of it (`limit` rows after the first
+    `offset`) with the total number of rows, unless `page` is False: then every row."""
+    text = query.bind(params, page=page)
     values = query.values(params)
     for name, scheme in query.schemes.items():
         check_concepts(query, name, values[name], scheme, store)
+    answer = _select(store, query, text)
+    if page and query.paged:
+        answer.limit, answer.offset = int(values["limit"]), int(values["offset"])
+        answer.total = total_rows(query, store, params, answer)
+    return ranked(answer, query.rank_by) if query.rank_by else answer
+
+
+def run_all(query: Query, store, params: dict[str, str] | None = None) -> Answer:
+    """Every row of the answer, whatever page size the question has: for the main job's answers, the network and
+    the comparison, which read the whole answer."""
+    return run(query, store, params, page=False)
+
+
+def _select(store, query: Query, text: str) -> Answer:
     try:
-        answer = store.select(text)
+        return store.select(text)
     except QuerySyntaxError as error:
         raise at_user_position(error, query, text) from None
-    return ranked(answer, query.rank_by) if query.rank_by else answer
+
+
+SELECT_START = re.compile(r"^SELECT\b", re.MULTILINE)
+
+
+def total_rows(query: Query, store, params: dict[str, str] | None, answer: Answer) -> int:
+    """How many rows the whole answer has. A page short of its limit ends the answer: the rows before it and its
+    own. Otherwise the store counts them: the same query (unpaged) as a sub-select of a COUNT, plain SPARQL 1.1
+    that any endpoint runs."""
+    if len(answer.rows) < answer.limit and (answer.rows or not answer.offset):
+        return answer.offset + len(answer.rows)
+    text = query.bind(params, page=False)
+    start = SELECT_START.search(text)
+    if start is None:
+        raise QueryError(f"{query.name}: a paged query must start its SELECT on a line of its own")
+    counted = _select(store, query, f"{text[:start.start()]}SELECT (COUNT(*) AS ?total)\nWHERE {{\n"
+                                    f"{text[start.start():]}\n}}\n")
+    return int(counted.rows[0][0])
 
 
 def at_user_position(error: QuerySyntaxError, query: Query, text: str) -> QuerySyntaxError:
@@ -77,7 +111,10 @@ def to_json(answer: Answer) -> str:
         return float(value) if isinstance(value, Decimal) else value
 
     rows = [{k: plain(v) for k, v in row.items()} for row in answer.as_dicts()]
-    return json.dumps({"variables": answer.variables, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
+    data = {"variables": answer.variables, "rows": rows}
+    if answer.total is not None:
+        data.update(total=answer.total, offset=answer.offset, limit=answer.limit)
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def _width(text: str) -> int:
@@ -95,7 +132,17 @@ def to_table(answer: Answer, limit: int | None = None) -> str:
     lines = [line(answer.variables), line(["-" * w for w in widths])] + [line(r) for r in rows]
     if limit is not None and len(answer.rows) > limit:
         lines.append(f"... {len(answer.rows) - limit} more rows")
+    if answer.total is not None and (answer.offset or answer.total > len(answer.rows)):
+        lines.append(page_line(answer))
     return "\n".join(lines) + "\n"
+
+
+def page_line(answer: Answer) -> str:
+    """Which rows of how many a page holds, and how to ask for the next."""
+    shown = f"rows {answer.offset + 1}-{answer.offset + len(answer.rows)}" if answer.rows else "no rows"
+    more = answer.offset + len(answer.rows) < answer.total
+    return (f"{shown} of {answer.total}"
+            + (f" (next page: --param offset={answer.offset + len(answer.rows)})" if more else ""))
 
 
 def _escape_markdown(text: str) -> str:

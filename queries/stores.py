@@ -94,6 +94,11 @@ class Answer:
     # from cell() in the stores, and from the tables built from them in queries/.
     def __init__(self, variables: list[str], rows: list[list[Any]]):
         self.variables, self.rows = variables, rows
+        # A page of a listing question (queries/runner.py): the rows skipped before it, the page size and the
+        # number of rows of the whole answer; None when the answer is not paged.
+        self.offset: int | None = None
+        self.limit: int | None = None
+        self.total: int | None = None
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.variables, row)) for row in self.rows]

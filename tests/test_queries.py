@@ -85,6 +85,8 @@ def test_question_header(path):
     # every declared parameter has a default and a VALUES block to bind it
     for name in query.params:
         assert name in query.defaults, f"parameter {name} has no (default: …)"
+        if query.paged and name in library.PAGE_PARAMS:      # bound as LIMIT and OFFSET, not in a VALUES block
+            continue
         block = rf"VALUES\s*\(\s*\?{name}\s" if name in query.term_lists else rf"VALUES\s+\?{name}\s*\{{"
         assert re.search(block, query.text), f"no VALUES ?{name} block"
         query.bind()
@@ -133,7 +135,7 @@ def test_yiyang_tasks_found_by_reading_are_those_the_spans_contain():
 
 def test_search_tasks_yiyang(release_store):
     query = library.get("search-tasks")
-    assert set(query.params) == {"keyword", "match"} and query.defaults["keyword"] == "医养结合"
+    assert set(query.params) == {"keyword", "match", "limit", "offset"} and query.defaults["keyword"] == "医养结合"
     for answer in (runner.run(query, release_store, {"keyword": "医养结合"}), runner.run(query, release_store)):
         keys = [task_key(row["task"]) for row in answer.as_dicts()]
         assert len(keys) == len(set(keys)), "a task is listed twice"
@@ -163,7 +165,7 @@ def _outside_values(text: str) -> list[str]:
 def test_hostile_keyword_returns_zero_rows_and_keeps_the_query_shape(value, release_store, rdflib_release):
     query = library.get("search-tasks")
     default = runner.run(query, release_store)
-    bound = query.bind({"keyword": value})
+    bound = query.bind({"keyword": value}, page=False)     # (a page adds LIMIT and OFFSET, whole numbers only)
     # the text around the VALUES blocks is untouched
     assert _outside_values(bound) == _outside_values(query.text) and len(_outside_values(bound)) == 3
     for store in (release_store, rdflib_release):
@@ -195,7 +197,7 @@ def test_unknown_parameter_and_unknown_query_raise_query_error(release_store):
     with pytest.raises(QueryError, match="nope"):
         library.get("search-tasks").bind({"nope": "x"})
     with pytest.raises(QueryError):
-        runner.run(library.get("search-tasks"), release_store, {"keyword": "医养结合", "limit": "3"})
+        runner.run(library.get("search-tasks"), release_store, {"keyword": "医养结合", "rows": "3"})
     with pytest.raises(QueryError):
         runner.run(library.get("coordinating-load"), release_store, {"keyword": "x"})   # takes none
     with pytest.raises(QueryError, match="nope"):
@@ -351,3 +353,38 @@ def test_search_terms_table_fails_loudly(monkeypatch):
     finally:
         monkeypatch.undo()
         search_terms.table.cache_clear()
+
+
+LISTING = [path for path in QUESTIONS if library.parse(path).paged]
+
+
+def test_the_questions_that_list_rows_take_a_page():
+    names = {path.stem for path in LISTING}
+    assert {"task-assignments", "search-tasks", "deadlines", "co-assigned-pairs", "agency-functions"} <= names
+    for path in LISTING:
+        query = library.parse(path)
+        assert query.defaults["limit"] == "1000" and query.defaults["offset"] == "0", path.name
+        assert query.bind({"limit": "7", "offset": "3"}).rstrip().endswith("LIMIT 7\nOFFSET 3")
+        assert "LIMIT" not in query.bind(page=False)
+
+
+@pytest.mark.parametrize("path", LISTING, ids=lambda p: p.stem)
+def test_pages_cover_the_whole_answer_and_report_its_total(path, release_store):
+    """The pages, one after the other, are the whole answer in its order; each reports the total, which a count
+    by hand of the whole answer's rows gives."""
+    query = library.parse(path)
+    whole = runner.run_all(query, release_store)
+    assert whole.total is None and whole.rows
+    size, pages, offset = max(1, len(whole.rows) // 3), [], 0
+    while True:
+        page = runner.run(query, release_store, {"limit": str(size), "offset": str(offset)})
+        assert (page.total, page.offset, page.limit) == (len(whole.rows), offset, size)
+        if not page.rows:
+            break
+        pages += page.rows
+        offset += size
+    assert pages == whole.rows
+    past = runner.run(query, release_store, {"limit": str(size), "offset": str(len(whole.rows) + 5)})
+    assert past.rows == [] and past.total == len(whole.rows)
+    first = runner.run(query, release_store)
+    assert first.rows == whole.rows[:1000] and first.total == len(whole.rows)

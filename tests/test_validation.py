@@ -24,7 +24,7 @@ from healthkg.graph.check.validate import (
     validate,
     violation_queries,
 )
-from healthkg.graph.rdf.build import add_data_structure, describe_release, text_sha256
+from healthkg.graph.rdf.build import add_data_structure, describe_release, piece_of, text_pieces, text_sha256
 from healthkg.queries.library import QUERIES as QUERIES_DIR
 
 HK = Namespace("https://w3id.org/healthkg/ontology#")
@@ -210,7 +210,6 @@ def valid_graph() -> Graph:
         g.add((HKD[f"year/{year}"], RDF.type, TIME.Instant))
         g.add((HKD[f"year/{year}"], TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear)))
     g.add((SOURCE, RDF.type, HK.SourceText))
-    g.add((SOURCE, HK.content, Literal(TEXT)))
     g.add((CITY, RDF.type, HK.City))
     g.add((CITY, RDFS.label, Literal("测试市", lang="zh")))
     g.add((CITY, RDFS.label, Literal("Testcity", lang="en")))
@@ -277,7 +276,37 @@ def valid_graph() -> Graph:
     add_selection(g, CHAIN_LEAD, *span("市民政局负责牵头抓健康养老产业发展"))
     # the release's DCAT and PROV, as every build writes them
     describe_release(g, {"testcity-2019-1": text_sha256(TEXT)})
+    add_pieces(g)
     return g
+
+
+def add_pieces(g: Graph) -> None:
+    """The text in pieces, cut at line ends but never inside a selector's quote with its context (as the build
+    cuts it: graph/rdf/build.py text_pieces), and each position selector's hk:inPiece."""
+    spans = {}
+    for position_node in g.subjects(RDF.type, OA.TextPositionSelector):
+        quote_node = URIRef(str(position_node).rsplit("/", 1)[0] + "/quote")
+        start, end = int(g.value(position_node, OA.start)), int(g.value(position_node, OA.end))
+        spans[position_node] = (start - len(str(g.value(quote_node, OA.prefix))),
+                                end + len(str(g.value(quote_node, OA.suffix))))
+    pieces = text_pieces(TEXT, spans.values())
+    assert len(pieces) > 3, "the tiny plan is cut into several pieces"
+    for number, (start, end) in enumerate(pieces, 1):
+        g.add((piece(number), RDF.type, HK.TextPiece))
+        g.add((piece(number), HK.pieceOf, SOURCE))
+        g.add((piece(number), HK.pieceStart, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((piece(number), HK.content, Literal(TEXT[start:end])))
+    for position_node, (lo, hi) in spans.items():
+        g.add((position_node, HK.inPiece, piece(piece_of(pieces, lo, hi) + 1)))
+
+
+def piece(number: int) -> URIRef:
+    return URIRef(f"{SOURCE}/piece/{number}")
+
+
+def piece_number(node: URIRef) -> int:
+    """The number of the piece holding the node's span, counted by hand: its line (the lines before it + 1)."""
+    return TEXT[:span("2.建设健康小镇。")[0]].count("\n") + 1 if node == TASK2 else 0
 
 
 @lru_cache(maxsize=None)
@@ -559,7 +588,14 @@ SHAPE_CASES = {
     "quote without exact": (_drop((quote(TASK), OA.exact, None)), quote(TASK), "hks:Quote-exact"),
     "quote without prefix": (_drop((quote(TASK), OA.prefix, None)), quote(TASK), "hks:Quote-prefix"),
     "quote with two suffixes": (_add((quote(LEAD), OA.suffix, Literal("负责"))), quote(LEAD), "hks:Quote-suffix"),
-    "source text without content": (_drop((SOURCE, HK.content, None)), SOURCE, "hks:SourceText-content"),
+    "source text without pieces": (_drop((None, HK.pieceOf, SOURCE)), SOURCE, "hks:SourceText-pieces"),
+    "piece without content": (_drop((piece(2), HK.content, None)), piece(2), "hks:TextPiece-content"),
+    "piece without start": (_drop((piece(2), HK.pieceStart, None)), piece(2), "hks:TextPiece-start"),
+    "piece of the plan, not its text": (_set(piece(2), HK.pieceOf, PLAN), piece(2), "hks:TextPiece-source"),
+    "position selector without piece": (_drop((position(TASK), HK.inPiece, None)), position(TASK),
+                                        "hks:Position-piece"),
+    "position selector in two pieces": (_add((position(TASK), HK.inPiece, piece(1))), position(TASK),
+                                        "hks:Position-piece"),
     # the release (DCAT)
     "release without English title": (_drop((RELEASE_NODE, DCTERMS.title, Literal(
         "healthkg: municipal big-health industry plans as a knowledge graph", lang="en"))), RELEASE_NODE,
@@ -618,6 +654,8 @@ MISSPELT = {
                                         "hks:PositionSelectorClosed"),
     "quote selector with oa:exactly": (quote(TASK), OA.exactly, Literal("1.健全"), "hks:QuoteSelectorClosed"),
     "source text with hk:contents": (SOURCE, HK.contents, Literal(TEXT), "hks:SourceTextClosed"),
+    "piece with hk:pieceEnd": (piece(1), HK.pieceEnd, Literal(3, datatype=XSD.nonNegativeInteger),
+                               "hks:TextPieceClosed"),
     "data set with qb:structur": (HKD["dataset/targets"], QB.structur, HKD["structure/targets"], "hks:DataSetClosed"),
     "release with dcterms:licence": (RELEASE_NODE, DCTERMS.licence, URIRef("https://creativecommons.org/licenses/by/4.0/"),
                                      "hks:ReleaseClosed"),
@@ -816,6 +854,13 @@ QUERY_CASES = {
         "a prefix that is not the text before": (_context(LEAD, "乙", "负"), selection(LEAD)),
         "no prefix": (_drop((quote(LEAD), OA.prefix, None)), selection(LEAD)),
         "no suffix": (_drop((quote(TASK2), OA.suffix, None)), selection(TASK2)),
+        "the piece of another span": (_set(position(TASK2), HK.inPiece, piece(1)), selection(TASK2)),
+        "no piece": (_drop((position(TASK2), HK.inPiece, None)), selection(TASK2)),
+        "a piece's text edited": (_set(piece(piece_number(TASK2)), HK.content, Literal("2.建设健康小城。\n")),
+                                  selection(TASK2)),
+        "a piece's start shifted": (_set(piece(piece_number(TASK2)), HK.pieceStart,
+                                         Literal(span("2.建设健康小镇。")[0] - 1, datatype=XSD.nonNegativeInteger)),
+                                    selection(TASK2)),
     },
     "task-without-lead": {
         "bracket lost": (_drop_lead, TASK),
@@ -1071,7 +1116,9 @@ def test_the_real_graph_has_spans_to_check():
     """The span query must have something to compare: every selection's source has its text."""
     g = real_graph()
     sources = set(g.objects(None, OA.hasSource))
-    assert sources and all(g.value(s, HK.content) is not None for s in sources)
+    assert sources and all(g.value(piece_node, HK.content) is not None
+                           for s in sources for piece_node in g.subjects(HK.pieceOf, s))
+    assert all(any(True for _ in g.subjects(HK.pieceOf, s)) for s in sources)
     assert len(set(g.subjects(OA.exact, None))) > 500
 
 

@@ -3,6 +3,7 @@
 The same records always give the same triples; IRIs are built from the plan id and each record's own
 id, so editing one plan never renumbers another's resources.
 """
+import bisect
 import hashlib
 import re
 from decimal import Decimal
@@ -14,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
 from healthkg.graph.extract import agencies, chain, jurisdictions, tables
+from healthkg.graph.rdf.summaries import PlanSummaries, add_summary_structures
 from healthkg.graph.rdf.triples import Triples, TripleSet
 from healthkg.graph.rdf.vocab import (
     ELI,
@@ -174,7 +176,52 @@ def context_lengths(text: str, quote: str, positions: list[int]) -> dict[int, in
                 continue
             split.extend(buckets.values())
         groups, k = split, k + 1
+    # The text's end told apart as if it were a character: a context cut short there (a quote near the start or
+    # end of the text) can still occur inside a longer context elsewhere. Only those are counted again and grown.
+    for at, k in lengths.items():
+        if at - k >= 0 and at + length + k <= size:      # not cut short: another character told it apart
+            continue
+        while k < CONTEXT_CAP and (at - k > 0 or at + length + k < size) and _occurs_twice(
+                text, text[max(0, at - k):at + length + k]):
+            k += 1
+        lengths[at] = k
     return lengths
+
+
+def _occurs_twice(text: str, needle: str) -> bool:
+    first = text.find(needle)
+    return first != -1 and text.find(needle, first + 1) != -1
+
+
+LINE_END = re.compile("\n")
+
+
+def text_pieces(text: str, spans) -> list[tuple[int, int]]:
+    """The text cut into pieces, (start, end) in order, that concatenate to it: a cut after every line end
+    (a paragraph of a plan is a line), except where it would fall strictly inside one of `spans` ((lo, hi)
+    pairs: a selector's context, prefix + quote + suffix), so that every span lies within one piece."""
+    merged: list[list[int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    lows = [lo for lo, _ in merged]
+    starts = [0]
+    for match in LINE_END.finditer(text):
+        cut = match.end()
+        inside = bisect.bisect_left(lows, cut) - 1      # the last merged span starting before the cut
+        if cut < len(text) and not (inside >= 0 and merged[inside][1] > cut):
+            starts.append(cut)
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
+def piece_of(pieces: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """The index of the piece that holds [lo, hi) (text_pieces made one); ValueError when none does."""
+    index = bisect.bisect_right([start for start, _ in pieces], lo) - 1
+    if index < 0 or hi > pieces[index][1]:
+        raise ValueError(f"no piece holds the span [{lo}, {hi})")
+    return index
 
 
 def unique_context(text: str, start: int, end: int, positions: list[int] | None = None) -> tuple[str, str]:
@@ -317,6 +364,7 @@ def add_concept_schemes(graph: Triples) -> None:
         "The period of a target whose text names no year (a recurring target, or a goal before any year): "
         "the period dimension's value when there is none to give.", lang="en")))
     add_data_structure(graph)
+    add_summary_structures(graph)
 
 
 def add_data_structure(graph: Triples) -> None:
@@ -363,7 +411,9 @@ class PlanWriter:
         self.place_type = self.plan.get("jurisdiction_type", "city")
         self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
         self._later_mentions: dict[str, list[dict]] | None = None
-        self._occurrences: dict[str, dict[int, int]] = {}   # quote -> its context length at each occurrence
+        self._occurrences: dict[str, list[int]] = {}      # quote -> where it occurs in the text
+        self._spans: list[tuple[URIRef, int, int]] = []   # position selector, its context's start and end
+        self.summaries = PlanSummaries(self.plan_iri)
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
@@ -378,6 +428,23 @@ class PlanWriter:
             self.write_target(target)
         for index, lead in enumerate(self.records["chain_leads"], 1):
             self.write_chain_lead(index, lead)
+        if self.text is not None:
+            self.write_pieces()
+        for triple in self.summaries.triples():
+            self.graph.add(triple)
+
+    def write_pieces(self) -> None:
+        """The text in pieces (ontology/MODEL.md, "Provenance"): each an hk:TextPiece with its text and its start
+        offset in the document; every position selector names the piece that holds its quote and its context."""
+        pieces = text_pieces(self.text, [(lo, hi) for _, lo, hi in self._spans])
+        nodes = [URIRef(f"{self.source}/piece/{number}") for number in range(1, len(pieces) + 1)]
+        for node, (start, end) in zip(nodes, pieces):
+            self.add(node, RDF.type, HK.TextPiece)
+            self.add(node, HK.pieceOf, self.source)
+            self.add(node, HK.pieceStart, Literal(start, datatype=XSD.nonNegativeInteger))
+            self.add(node, HK.content, Literal(self.text[start:end]))
+        for position, lo, hi in self._spans:
+            self.add(position, HK.inPiece, nodes[piece_of(pieces, lo, hi)])
 
     def write_plan(self) -> None:
         plan, node = self.plan, self.plan_iri
@@ -448,7 +515,6 @@ class PlanWriter:
         self.add(self.source, ELI["format"], URIRef(IANA + "text/plain"))
         self.add(self.source, DCTERMS.identifier, Literal(plan.get("source_file") or plan["id"]))
         if self.text is not None:
-            self.add(self.source, HK.content, Literal(self.text))
             checksum = URIRef(f"{self.source}/sha256")
             self.add(self.source, SPDX.checksum, checksum)
             self.add(checksum, RDF.type, SPDX.Checksum)
@@ -490,6 +556,7 @@ class PlanWriter:
             prefix, suffix = self.context(self.text, start, end)
             self.add(exact, OA.prefix, Literal(prefix))
             self.add(exact, OA.suffix, Literal(suffix))
+            self._spans.append((position, start - len(prefix), end + len(suffix)))
 
     def context(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The quote selector's oa:prefix and oa:suffix for text[start:end] (text: the plan's own)."""
@@ -528,7 +595,8 @@ class PlanWriter:
         self.add(node, HK.industry, HKC[f"industry/{task['industry']}"])
         for flag in task["flags"]:
             self.add(node, HK.flag, Literal(flag))
-        for element, evidence in chain.classify(text, task["industry"]).items():
+        elements = chain.classify(text, task["industry"])
+        for element, evidence in elements.items():
             classification = URIRef(f"{node}/chain/{element}")
             self.add(node, HK.chainElement, HKC[f"element/{element}"])
             self.add(self.plan_iri, ELI.is_about, HKC[f"element/{element}"])
@@ -558,6 +626,10 @@ class PlanWriter:
                     self.add(assignment, HK.fromBracket, brackets[number - 1])
                 self.selection(assignment, body["start"], body["end"])
         self.selection(node, task["start"], task["end"])
+        self.summaries.task(task["id"], HKC[f"industry/{task['industry']}"],
+                            [HKC[f"element/{element}"] for element in elements],
+                            {role: [HKD[f"agency/{body['id']}"] for body in task[role]]
+                             for role in ("lead", "cooperating")})
 
     def write_bracket(self, task: URIRef, number: int, bracket: dict) -> URIRef:
         """One responsibility bracket of a task: its span, the text it assigns, its deadline."""
@@ -646,6 +718,7 @@ class PlanWriter:
             _concept(self.graph, "indicator", key, target["indicator"], generated_indicator_label(target["indicator"]))
             self.add(indicator, SKOS.editorialNote, Literal(GENERATED_LABEL_NOTE, lang="en"))
         self.add(node, HK.indicator, indicator)
+        self.summaries.target(indicator)
         self.add(node, HK.city, self.city)
         # The year one of its mentions names; else none, and the plan's target year when it is inferred.
         year = next((m["year"] for m in [target] + self._restatements().get(target["id"], []) if m["year"]), None)

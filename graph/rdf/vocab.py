@@ -43,9 +43,11 @@ class HK(DefinedNamespace):
     SourceText: URIRef
     Target: URIRef
     Task: URIRef
+    TextPiece: URIRef
     # properties
     alias: URIRef
     assignedUnit: URIRef
+    bothRolesCount: URIRef
     bracketForm: URIRef
     bracketNumber: URIRef
     chainClassification: URIRef
@@ -68,6 +70,7 @@ class HK(DefinedNamespace):
     hasAssignment: URIRef
     hasBracket: URIRef
     indicator: URIRef
+    inPiece: URIRef
     industry: URIRef
     inferredTargetYear: URIRef
     involvesUnit: URIRef
@@ -78,6 +81,8 @@ class HK(DefinedNamespace):
     object: URIRef
     partOf: URIRef
     per: URIRef
+    pieceOf: URIRef
+    pieceStart: URIRef
     period: URIRef
     position: URIRef
     quantityKind: URIRef
@@ -87,7 +92,15 @@ class HK(DefinedNamespace):
     roleAgnostic: URIRef
     sectionNumber: URIRef
     statedIn: URIRef
+    summaryBody: URIRef
+    summaryElement: URIRef
+    summaryIndicator: URIRef
+    summaryIndustry: URIRef
+    summaryPlan: URIRef
+    summaryRole: URIRef
+    targetCount: URIRef
     targetYear: URIRef
+    taskCount: URIRef
     taskNumber: URIRef
     textSelection: URIRef
     unit: URIRef
