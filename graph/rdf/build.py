@@ -411,7 +411,7 @@ class PlanWriter:
         self.place_type = self.plan.get("jurisdiction_type", "city")
         self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
         self._later_mentions: dict[str, list[dict]] | None = None
-        self._occurrences: dict[str, list[int]] = {}      # quote -> where it occurs in the text
+        self._occurrences: dict[str, dict[int, int]] = {}  # quote -> its context length at each occurrence
         self._spans: list[tuple[URIRef, int, int]] = []   # position selector, its context's start and end
         self.summaries = PlanSummaries(self.plan_iri)
 
