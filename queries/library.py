@@ -110,8 +110,8 @@ class Query:
                 raise QueryError(f"{self.name}: the query has no VALUES ?{name} block to bind")
             text = block.sub(lambda _: f"VALUES ?{name} {{ {sparql_string(value)} }}", text)
         if self.paged and page:      # whole numbers, checked above: nothing else reaches the text
-            limit, offset = (values.get(name, self.defaults.get(name)) for name in PAGE_PARAMS)
-            text = f"{text.rstrip()}\nLIMIT {int(limit)}\nOFFSET {int(offset)}\n"
+            limit, offset = (int(values.get(name, self.defaults[name])) for name in PAGE_PARAMS)
+            text = f"{text.rstrip()}\nLIMIT {limit}\nOFFSET {offset}\n"
         return text
 
     def _bind_terms(self, text: str, name: str, value: str) -> str:

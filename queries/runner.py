@@ -46,6 +46,8 @@ def total_rows(query: Query, store, params: dict[str, str] | None, answer: Answe
     """How many rows the whole answer has. A page short of its limit ends the answer: the rows before it and its
     own. Otherwise the store counts them: the same query (unpaged) as a sub-select of a COUNT, plain SPARQL 1.1
     that any endpoint runs."""
+    if answer.limit is None or answer.offset is None:
+        raise ValueError(f"{query.name}: the answer is not a page")
     if len(answer.rows) < answer.limit and (answer.rows or not answer.offset):
         return answer.offset + len(answer.rows)
     text = query.bind(params, page=False)
@@ -139,6 +141,8 @@ def to_table(answer: Answer, limit: int | None = None) -> str:
 
 def page_line(answer: Answer) -> str:
     """Which rows of how many a page holds, and how to ask for the next."""
+    if answer.offset is None or answer.total is None:
+        raise ValueError("the answer is not a page")
     shown = f"rows {answer.offset + 1}-{answer.offset + len(answer.rows)}" if answer.rows else "no rows"
     more = answer.offset + len(answer.rows) < answer.total
     return (f"{shown} of {answer.total}"
