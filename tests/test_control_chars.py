@@ -49,8 +49,8 @@ def insert(text: str, insertions) -> str:
 def spans(records, where="records"):
     """(where, dict) for every record with an int start and end (the plan's period of years aside)."""
     if isinstance(records, dict):
-        spans = isinstance(records.get("start"), int) and isinstance(records.get("end"), int)
-        if spans and not where.endswith("period"):
+        has_span = isinstance(records.get("start"), int) and isinstance(records.get("end"), int)
+        if has_span and not where.endswith("period"):
             yield where, records
         for key, value in records.items():
             yield from spans(value, f"{where}.{key}")
