@@ -46,8 +46,11 @@ def total_rows(query: Query, store, params: dict[str, str] | None, answer: Answe
     """How many rows the whole answer has. A page short of its limit ends the answer: the rows before it and its
     own. Otherwise the store counts them: the same query (unpaged) as a sub-select of a COUNT, plain SPARQL 1.1
     that any endpoint runs."""
-    if len(answer.rows) < answer.limit and (answer.rows or not answer.offset):
-        return answer.offset + len(answer.rows)
+    limit, offset = answer.limit, answer.offset
+    if limit is None or offset is None:
+        raise QueryError(f"{query.name}: the answer is no page (no limit and offset) to count the rows of")
+    if len(answer.rows) < limit and (answer.rows or not offset):
+        return offset + len(answer.rows)
     text = query.bind(params, page=False)
     start = SELECT_START.search(text)
     if start is None:
@@ -139,10 +142,12 @@ def to_table(answer: Answer, limit: int | None = None) -> str:
 
 def page_line(answer: Answer) -> str:
     """Which rows of how many a page holds, and how to ask for the next."""
-    shown = f"rows {answer.offset + 1}-{answer.offset + len(answer.rows)}" if answer.rows else "no rows"
-    more = answer.offset + len(answer.rows) < answer.total
-    return (f"{shown} of {answer.total}"
-            + (f" (next page: --param offset={answer.offset + len(answer.rows)})" if more else ""))
+    offset, total = answer.offset, answer.total
+    if offset is None or total is None:
+        raise ValueError("the answer is no page (no offset and total)")
+    shown = f"rows {offset + 1}-{offset + len(answer.rows)}" if answer.rows else "no rows"
+    more = offset + len(answer.rows) < total
+    return f"{shown} of {total}" + (f" (next page: --param offset={offset + len(answer.rows)})" if more else "")
 
 
 def _escape_markdown(text: str) -> str:

@@ -411,7 +411,7 @@ class PlanWriter:
         self.place_type = self.plan.get("jurisdiction_type", "city")
         self.city = HKD[f"{self.place_type}/{self.plan['city_id']}"]
         self._later_mentions: dict[str, list[dict]] | None = None
-        self._occurrences: dict[str, list[int]] = {}      # quote -> where it occurs in the text
+        self._occurrences: dict[str, dict[int, int]] = {}  # quote -> its context length at each occurrence
         self._spans: list[tuple[URIRef, int, int]] = []   # position selector, its context's start and end
         self.summaries = PlanSummaries(self.plan_iri)
 
@@ -429,20 +429,20 @@ class PlanWriter:
         for index, lead in enumerate(self.records["chain_leads"], 1):
             self.write_chain_lead(index, lead)
         if self.text is not None:
-            self.write_pieces()
+            self.write_pieces(self.text)
         for triple in self.summaries.triples():
             self.graph.add(triple)
 
-    def write_pieces(self) -> None:
+    def write_pieces(self, text: str) -> None:
         """The text in pieces (ontology/MODEL.md, "Provenance"): each an hk:TextPiece with its text and its start
         offset in the document; every position selector names the piece that holds its quote and its context."""
-        pieces = text_pieces(self.text, [(lo, hi) for _, lo, hi in self._spans])
+        pieces = text_pieces(text, [(lo, hi) for _, lo, hi in self._spans])
         nodes = [URIRef(f"{self.source}/piece/{number}") for number in range(1, len(pieces) + 1)]
         for node, (start, end) in zip(nodes, pieces):
             self.add(node, RDF.type, HK.TextPiece)
             self.add(node, HK.pieceOf, self.source)
             self.add(node, HK.pieceStart, Literal(start, datatype=XSD.nonNegativeInteger))
-            self.add(node, HK.content, Literal(self.text[start:end]))
+            self.add(node, HK.content, Literal(text[start:end]))
         for position, lo, hi in self._spans:
             self.add(position, HK.inPiece, nodes[piece_of(pieces, lo, hi)])
 

@@ -10,9 +10,10 @@ one, and every observation carries every dimension of it):
   industries   plan x industry: the tasks of that industry (hk:taskCount)
   indicators   plan x indicator: the targets of that indicator (hk:targetCount)
 """
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import QB, RDF, RDFS, SKOS, XSD
 
+from healthkg.graph.rdf.triples import Triples
 from healthkg.graph.rdf.vocab import HK, HKC, HKD
 
 DIMENSION, MEASURE = QB.DimensionProperty, QB.MeasureProperty
@@ -39,7 +40,7 @@ SUMMARIES = {
 }
 
 
-def add_structure(graph: Graph, dataset: URIRef, structure: URIRef, labels: tuple[str, str],
+def add_structure(graph: Triples, dataset: URIRef, structure: URIRef, labels: tuple[str, str],
                   structure_labels: tuple[str, str], components) -> None:
     """A data set and its data structure definition, with the component properties' types, ranges and code
     lists (the Data Cube integrity constraints read them from the data)."""
@@ -70,7 +71,7 @@ def dataset(name: str) -> URIRef:
     return HKD[f"dataset/summary/{name}"]
 
 
-def add_summary_structures(graph: Graph) -> None:
+def add_summary_structures(graph: Triples) -> None:
     for name, ((zh, en), components) in SUMMARIES.items():
         add_structure(graph, dataset(name), HKD[f"structure/summary/{name}"], (zh, en),
                       (f"{zh}数据结构", f"Structure of: {en}"), components)
