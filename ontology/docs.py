@@ -24,7 +24,7 @@ from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 DC11 = URIRef("http://purl.org/dc/elements/1.1/")
 CLASS_TYPES = (OWL.Class, RDFS.Class)
@@ -95,10 +95,18 @@ class Group:
     terms: list[Term]
 
 
+def _sorted(nodes: Iterable[Node]) -> list[Identifier]:
+    """`nodes` in rdflib's order of terms (Identifier's; rdflib types a graph's nodes as Node, which has none)."""
+    terms = list(nodes)
+    if not all(isinstance(t, Identifier) for t in terms):
+        raise TypeError(f"not an RDF term among {terms!r}")
+    return sorted(t for t in terms if isinstance(t, Identifier))
+
+
 class _Renderer:
     def __init__(self, graph: Graph):
         self.g = graph
-        self.ontology_iri = next((s for s in sorted(graph.subjects(RDF.type, OWL.Ontology)) if isinstance(s, URIRef)),
+        self.ontology_iri = next((s for s in _sorted(graph.subjects(RDF.type, OWL.Ontology)) if isinstance(s, URIRef)),
                                  None)
         self.prefixes = self._prefixes()
         self.classes = sorted(
@@ -122,13 +130,13 @@ class _Renderer:
     # -- names --------------------------------------------------------------------------------------
 
     def _prefixes(self) -> list[tuple[str, str]]:
-        bound = {}
+        bound: dict[str, str] = {}
         for prefix, namespace in self.g.namespace_manager.namespaces():
             if prefix and str(namespace) not in bound.values():
                 bound.setdefault(prefix, str(namespace))
-        for prefix, namespace in WELL_KNOWN.items():
-            if prefix not in bound and namespace not in bound.values():
-                bound[prefix] = namespace
+        for prefix, known in WELL_KNOWN.items():
+            if prefix not in bound and known not in bound.values():
+                bound[prefix] = known
         used = {str(t) for triple in self.g for t in triple if isinstance(t, URIRef)}
         return sorted(
             ((p, n) for p, n in bound.items() if any(u.startswith(n) for u in used)),
@@ -142,7 +150,7 @@ class _Renderer:
                 return f"{prefix}:{text[len(namespace):]}"
         return text
 
-    def anchor(self, term: URIRef) -> str:
+    def anchor(self, term: Node) -> str:
         return "".join(c if c.isalnum() or c in "-_." else "-" for c in self.curie(term))
 
     def own(self, term: URIRef) -> bool:
@@ -220,8 +228,8 @@ class _Renderer:
         if on_datatype is not None:
             facets = []
             for facet_node in self._list(g.value(node, OWL.withRestrictions) or RDF.nil):
-                for facet, value in sorted(g.predicate_objects(facet_node)):
-                    facets.append(Markup("{} {}").format(self.curie(facet).split(":")[-1], self.ref(value)))
+                for facet, facet_value in sorted(g.predicate_objects(facet_node)):
+                    facets.append(Markup("{} {}").format(self.curie(facet).split(":")[-1], self.ref(facet_value)))
             return Markup("{}[{}]").format(self.ref(on_datatype), Markup(", ").join(facets))
         inverse = g.value(node, OWL.inverseOf)
         if inverse is not None and g.value(node, OWL.onProperty) is None:
@@ -267,7 +275,7 @@ class _Renderer:
     def refs(self, terms: Iterable[Node]) -> list[Markup]:
         return [self.ref(t) for t in sorted(terms, key=lambda t: (isinstance(t, BNode), self.curie(t)))]
 
-    def term(self, term: URIRef, badges: Sequence[str] = (), rows: Sequence[Row] = ()) -> Term:
+    def term(self, term: Node, badges: Sequence[str] = (), rows: Sequence[Row] = ()) -> Term:
         en = self.labels(term, "en")
         return Term(anchor=self.anchor(term), curie=self.curie(term),
                     title=en[0] if en else self.curie(term).split(":")[-1],
@@ -280,7 +288,7 @@ class _Renderer:
             Row("definition 定义", "texts", self.texts(term, (SKOS.definition,))),
             Row("comment 注释", "texts", self.texts(term, (RDFS.comment, DCTERMS.description))),
             Row("example 示例", "texts", self.texts(term, (SKOS.example,))),
-            Row("defined by", "iris", [str(o) for o in sorted(self.g.objects(term, RDFS.isDefinedBy))]),
+            Row("defined by", "iris", [str(o) for o in _sorted(self.g.objects(term, RDFS.isDefinedBy))]),
         ]
 
     # -- sections -----------------------------------------------------------------------------------
@@ -342,7 +350,7 @@ class _Renderer:
     def external_term(self, term: URIRef) -> Term:
         return replace(self.term(term), kind="class 类" if term in self.classes else self.kind_text(term),
                        labels=self.labels(term),
-                       defined_by=[str(o) for o in sorted(self.g.objects(term, RDFS.isDefinedBy))])
+                       defined_by=[str(o) for o in _sorted(self.g.objects(term, RDFS.isDefinedBy))])
 
     def concept_schemes(self) -> list[Term]:
         g = self.g
@@ -371,11 +379,11 @@ class _Renderer:
         rows = []
         if o is not None:
             rows.append(Row("IRI", "iris", [str(o)]))
-            rows.extend(Row("version IRI", "iris", [str(v)]) for v in sorted(g.objects(o, OWL.versionIRI)))
+            rows.extend(Row("version IRI", "iris", [str(v)]) for v in _sorted(g.objects(o, OWL.versionIRI)))
             rows.append(Row("version 版本", "text", [", ".join(sorted(str(v) for v in g.objects(o, OWL.versionInfo)))]))
             rows.append(Row("description 说明", "texts",
                             self.texts(o, (DCTERMS.description, DC11 + "description", RDFS.comment))))
-            rows.append(Row("imports", "iris", [str(v) for v in sorted(g.objects(o, OWL.imports))]))
+            rows.append(Row("imports", "iris", [str(v) for v in _sorted(g.objects(o, OWL.imports))]))
         rows.append(Row("terms 术语数", "text", [f"{len(own_classes)} classes, {len(own_properties)} properties"
                                                  f" (+ {len(external)} external terms)"]))
 

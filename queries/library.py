@@ -90,10 +90,12 @@ class Query:
             raise QueryError(f"{self.name}: no parameter {', '.join(sorted(unknown))}; "
                              f"parameters: {', '.join(self.params) or 'none'}")
         text = self.text
+        checked: dict[str, str] = {}
         for name in self.params:
             value = values.get(name, self.defaults.get(name))
             if value is None:
                 raise QueryError(f"{self.name}: parameter {name} needs a value (--param {name}=...)")
+            checked[name] = value
             if not value.isprintable() and not _is_unicode(value):
                 raise QueryError(f"{self.name}: the value of {name} is not valid text (bytes that are not UTF-8?)")
             if name in self.whole_numbers and not (value.isascii() and value.isdigit()):

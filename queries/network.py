@@ -14,7 +14,7 @@ import networkx as nx
 
 from healthkg.queries import library, load
 from healthkg.queries.runner import run_all as run
-from healthkg.queries.stores import Answer
+from healthkg.queries.stores import Answer, Store
 
 LOUVAIN_SEED = 42
 
@@ -51,7 +51,7 @@ class Network:
             self.function_labels[row["function"]] = (row["function_zh"], row["function_en"])
 
     @classmethod
-    def from_store(cls, store, kinds: str | None = None, load_by_body: Answer | None = None) -> "Network":
+    def from_store(cls, store: Store, kinds: str | None = None, load_by_body: Answer | None = None) -> "Network":
         """The network of the store's assignments; the bodies `load.by_body` counts (of `kinds`, by default
         government departments) are the ones its projection and figures rank. `load_by_body`: that answer,
         when the caller has it already."""

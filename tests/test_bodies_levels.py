@@ -162,8 +162,10 @@ def test_english_labels_and_ids_are_clean_whatever_the_name(name, place):
 @pytest.mark.parametrize("head, city, jurisdiction, level, kind", [
     ("国务院办公厅关于印发某某行动纲要的通知\n国办发〔2031〕1号\n各省、自治区、直辖市人民政府：\n",
      None, "中国", "central", "country"),
-    ("安徽省人民政府关于印发某某方案的通知\n皖政〔2031〕2号\n各市、县人民政府：\n", None, "安徽省", "provincial", "province"),
-    ("中共广州市委办公厅 广州市人民政府办公厅印发《某某方案》的通知\n穗办〔2031〕3号\n", "广州市", "广州市", "municipal", "city"),
+    ("安徽省人民政府关于印发某某方案的通知\n皖政〔2031〕2号\n各市、县人民政府：\n",
+     None, "安徽省", "provincial", "province"),
+    ("中共广州市委办公厅 广州市人民政府办公厅印发《某某方案》的通知\n穗办〔2031〕3号\n",
+     "广州市", "广州市", "municipal", "city"),
     ("中共广州市委关于某某的意见\n", "广州市", "广州市", "municipal", "city"),
     ("南宁市人民政府办公室关于印发某某方案的通知\n南府办〔2031〕4号\n", "南宁市", "南宁市", "municipal", "city"),
     ("广西壮族自治区人民政府办公厅关于印发某某方案的通知\n桂政办发〔2031〕5号\n", None, "广西壮族自治区",

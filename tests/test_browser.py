@@ -168,7 +168,8 @@ def test_side_by_side_sizes_are_the_answers(browser, hostile_views, hostile_answ
                 row = answer[function]
                 assert (counts["lead"], counts["cooperating"], counts["load"]) == (
                     row["lead"], row["cooperating"], row["load_index"]), (city, function)
-        VIEW_REPORT.append(f"browser: side by side: {len(shown[hostile_answers.comparison.first]['functions'])} functions "
+        per_city = len(shown[hostile_answers.comparison.first]["functions"])
+        VIEW_REPORT.append(f"browser: side by side: {per_city} functions "
                            "per city sized as coordinating-load-by-function (city=...) answers")
     finally:
         visit.close()
@@ -263,7 +264,8 @@ def test_two_thousand_nodes_become_still_within_seconds(browser, tmp_path, scree
 
 def _data_block(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
-    start = text.index('<script type="application/json" id="hk-data">') + len('<script type="application/json" id="hk-data">')
+    opening = '<script type="application/json" id="hk-data">'
+    start = text.index(opening) + len(opening)
     return text[start:text.index("</script>", start)]
 
 

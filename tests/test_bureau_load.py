@@ -167,7 +167,8 @@ def test_cli_refuses_an_unknown_kind_with_exit_2():
     done = subprocess.run([sys.executable, "build_graph.py", "query", "coordinating-load", "--param", "kinds=bureaus"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.startswith("error: ") and "municipal-department" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("error: ") and "municipal-department" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
 
 
 # ---------------------------------------------------------------- one ranking everywhere
@@ -184,7 +185,8 @@ def test_second_place_is_the_same_everywhere(answers, release_store, tmp_path):
 
 def test_headline_states_what_it_counted(answers):
     text = answers.headline()
-    assert "the Health (卫生健康) bureaus carry the most coordinating load: they lead 16 tasks and only co-operate on 25" in text
+    assert ("the Health (卫生健康) bureaus carry the most coordinating load: "
+            "they lead 16 tasks and only co-operate on 25") in text
     assert "Counted: government departments only" in text and "Development-zone committee (2)" in text
     assert "(1 such listing)" in text
     assert "来宾市: 市健康产业发展部门联席会议办公室, housed in 来宾市发展改革委" in text
@@ -239,7 +241,8 @@ def test_coordination_roles_of_both_cities(release_store):
     ]
     # bracket load beside it, every task once (read: 来宾 发改委 leads 3 and co-operates on 8; 柳州 卫健委 12 and 13)
     by = {(row["city"], row["role_id"], row["industry_en"] or ""): row for row in rows}
-    assert (by[("来宾市", "overall-coordination", "")]["lead"], by[("来宾市", "overall-coordination", "")]["cooperating"]) == (3, 8)
+    laibin = by[("来宾市", "overall-coordination", "")]
+    assert (laibin["lead"], laibin["cooperating"]) == (3, 8)
     assert (by[("柳州市", "industry-lead", "Health and medical care")]["lead"],
             by[("柳州市", "industry-lead", "Health and medical care")]["cooperating"]) == (12, 13)
     assert all(row["named"] == "yes" for row in rows)
@@ -261,7 +264,8 @@ def test_coordination_roles_say_when_a_plan_names_no_one(tmp_path):
 
 def test_report_explains_formal_coordination_beside_bracket_load(answers, release_store):
     page = report.page(answers, GraphData.from_store(release_store))
-    assert "正式统筹与括注负担不是一回事" in page and "Formal coordination and bracket load are different things" in page
+    assert "正式统筹与括注负担不是一回事" in page
+    assert "Formal coordination and bracket load are different things" in page
     assert "市健康产业发展部门联席会议办公室" in page
 
 

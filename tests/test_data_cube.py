@@ -95,7 +95,8 @@ def test_one_data_set_with_its_structure():
     assert count(s, "?x a qb:DataSet") == 5
     assert count(s, "?x a qb:DataSet FILTER (STRSTARTS(STR(?x), 'https://w3id.org/healthkg/id/dataset/summary/'))") == 4
     found = rows(s, """SELECT ?kind ?property ?required WHERE {
-        <https://w3id.org/healthkg/id/dataset/targets> qb:structure ?dsd . ?dsd a qb:DataStructureDefinition ; qb:component ?c .
+        <https://w3id.org/healthkg/id/dataset/targets> qb:structure ?dsd .
+        ?dsd a qb:DataStructureDefinition ; qb:component ?c .
         ?c qb:componentProperty ?property ; qb:componentRequired ?required . ?property a ?kind .
         FILTER (?kind IN (qb:DimensionProperty, qb:MeasureProperty, qb:AttributeProperty)) }""")
     by_kind = {}
@@ -123,8 +124,8 @@ def test_an_observation_missing_a_dimension_is_caught():
 
 def test_a_duplicate_observation_is_caught():
     """Two targets of one key: the forest-base target of task 3.3-3 said to be stated by the goals part's span."""
-    pair = rows(release(), f"""SELECT ?t ?statement WHERE {{ ?t a hk:Target ; hk:indicator/skos:prefLabel "{FOREST}"@zh ;
-        hk:statedIn ?statement }} ORDER BY ?t""")
+    pair = rows(release(), f"""SELECT ?t ?statement WHERE {{
+        ?t a hk:Target ; hk:indicator/skos:prefLabel "{FOREST}"@zh ; hk:statedIn ?statement }} ORDER BY ?t""")
     assert len(pair) == 2 and pair[0]["statement"] != pair[1]["statement"]
     (first, _), (second, statement) = [(r["t"], r["statement"]) for r in pair]
     corrupted = store(f"DELETE {{ <{first}> hk:statedIn ?s }} INSERT {{ <{first}> hk:statedIn <{statement}> }} "
@@ -143,7 +144,8 @@ def test_an_observation_missing_its_measure_is_caught():
 
 def test_a_code_outside_its_list_and_a_structure_without_range_are_caught():
     target = _first_target("")
-    corrupted = store(f"""DELETE {{ <{target}> hk:indicator ?i }} INSERT {{ <{target}> hk:indicator <{HKC}function/health> }}
+    corrupted = store(f"""DELETE {{ <{target}> hk:indicator ?i }}
+                          INSERT {{ <{target}> hk:indicator <{HKC}function/health> }}
                           WHERE {{ <{target}> hk:indicator ?i }} ;
                           DELETE WHERE {{ hk:statedIn rdfs:range ?range }}""")
     found = ic_rows(corrupted)

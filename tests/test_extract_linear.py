@@ -45,7 +45,7 @@ def direct_year(text, start, position, default, masked, carry_year):
         return None
     sentence_start = start if carry_year else max(start, text.rfind("。", start, position) + 1)
     years = [m for m in YEAR.finditer(text, sentence_start, position) if not any(a <= m.start() < b for a, b in masked)]
-    years = [m for m in years if not text[m.end():m.end() + 1] in "的"]
+    years = [m for m in years if text[m.end():m.end() + 1] not in "的"]
     return int(years[-1].group(2)) if years else default
 
 

@@ -315,7 +315,8 @@ def test_s3_1_t7_targets_exactly(liuzhou):
 
 # -------------------------------------------------------------------- (e) 牵头单位 occurrences
 @pytest.mark.parametrize("occ", GOLD["bracket_label_occurrences"],
-                         ids=[f"{o['offset']}-{o['in_task'] or 'running-text'}" for o in GOLD["bracket_label_occurrences"]])
+                         ids=[f"{o['offset']}-{o['in_task'] or 'running-text'}"
+                              for o in GOLD["bracket_label_occurrences"]])
 def test_bracket_label_occurrence(liuzhou, occ):
     off = occ["offset"]
     assert TEXT[off:off + 4] == "牵头单位"

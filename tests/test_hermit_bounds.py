@@ -59,7 +59,8 @@ def test_out_of_its_memory_the_answer_is_checked_by_owlrl():
     # the bundled plans' graph does not fit in 8 MB of heap (HermiT needs about 100 MB for it)
     prepared, answer = rules_answer(Graph().parse(ROOT / "graph" / "release" / "healthkg.nt"))
     told = []
-    checked = hermit_check.check_with_hermit(prepared, answer, memory_gb=8 / 1024, on_fallback=lambda *w: told.append(w))
+    checked = hermit_check.check_with_hermit(prepared, answer, memory_gb=8 / 1024,
+                                             on_fallback=lambda *w: told.append(w))
     assert told == [("HermiT ran out of its 8 MB of memory", "memory")]
     assert checked.reasoner == OWLRL and checked.confirmed and checked.fallback == told[0][0]
     with pytest.raises(HermitExceeded, match="ran out of its 8 MB"):

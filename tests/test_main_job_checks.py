@@ -78,7 +78,8 @@ def test_an_inconsistency_found_by_the_checker_fails_the_job_and_keeps_the_earli
 
 
 def test_a_validation_failure_fails_the_job_and_keeps_the_earlier_output(sources, out, monkeypatch):
-    failing = ValidationReport(True, [ShaclResult("hkd:plan/x/task/1", "hk:leadUnit", "test: no lead unit", "hks:TaskShape")])
+    failing = ValidationReport(
+        True, [ShaclResult("hkd:plan/x/task/1", "hk:leadUnit", "test: no lead unit", "hks:TaskShape")])
     monkeypatch.setattr(hermit_check, "check_with_hermit", agreeing_checker)
     monkeypatch.setattr(pipeline, "validate", lambda released, ontology: failing)
     with pytest.raises(pipeline.BuildFailed, match="test: no lead unit"):

@@ -40,7 +40,8 @@ def test_responsibility_brackets_without_closing_parenthesis(path):
             assert "\n" not in broken[task["bracket"]["start"]:task["bracket"]["end"]], task["id"]
 
     # one warning per bracket, naming the line it opens on: the original offset less the closers removed before it
-    expected = {(task["id"], line_of(broken, task["bracket"]["start"] - sum(c < task["bracket"]["start"] for c in closers)))
+    expected = {(task["id"],
+                 line_of(broken, task["bracket"]["start"] - sum(c < task["bracket"]["start"] for c in closers)))
                 for task in original["tasks"] if task["bracket"]}
     found = {(m.group(1), int(m.group(2))) for w in records["warnings"]
              if (m := re.match(r"(\S+): line (\d+): the responsibility bracket .* is not closed", w))}
@@ -68,7 +69,8 @@ PLAN_HEAD = "某市人民政府关于印发某市大健康产业发展实施方�
 
 
 def test_bracket_wrapped_over_two_lines_is_one_paragraph():
-    text = PLAN_HEAD + "1、建设养老机构。（牵头单位：市民政局；配合单位：市住建局、\n市卫健委）\n2、培训护理员。（牵头单位：市人社局）\n"
+    text = (PLAN_HEAD + "1、建设养老机构。（牵头单位：市民政局；配合单位：市住建局、\n市卫健委）\n"
+            "2、培训护理员。（牵头单位：市人社局）\n")
     records = extract_text(text)
     first, second = records["tasks"]
     assert [b["name"] for b in first["cooperating"]] == ["市住建局", "市卫健委"]
@@ -86,7 +88,8 @@ def test_bracket_wrapped_right_after_a_separator_gives_no_empty_body():
 
 
 def test_open_bracket_does_not_take_the_next_paragraph():
-    text = PLAN_HEAD + "1、建设养老机构。（牵头单位：市民政局；配合单位：市住建局\n建立联席会议制度，定期研究。\n（二）发展健康医疗产业\n"
+    text = (PLAN_HEAD + "1、建设养老机构。（牵头单位：市民政局；配合单位：市住建局\n"
+            "建立联席会议制度，定期研究。\n（二）发展健康医疗产业\n")
     records = extract_text(text)
     task, = records["tasks"]
     assert [b["name"] for b in task["cooperating"]] == ["市住建局"]

@@ -157,7 +157,8 @@ def test_strict_hermit_on_ontology_and_release_recovers_the_defined_classes(caps
         assert members and found[cls] == members, cls
     with capsys.disabled():
         print(f"\nHermiT strict on ontology + release: consistent in {check.seconds:.1f} s; recovered "
-              + ", ".join(f"{cls.split('#')[1]} {len(found[cls])} of {len(members)}" for cls, members in expected.items()))
+              + ", ".join(f"{cls.split('#')[1]} {len(found[cls])} of {len(members)}"
+                          for cls, members in expected.items()))
 
 
 @needs_java

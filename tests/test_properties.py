@@ -47,7 +47,8 @@ name_list = st.lists(st.sampled_from(NAMES), max_size=5).flatmap(
     lambda ns: st.lists(st.sampled_from(["、", "，", ",", "；", " "]), min_size=len(ns), max_size=len(ns))
     .map(lambda seps: "".join(n + s for n, s in zip(ns, seps))))
 bracket = st.tuples(
-    st.sampled_from(["（", "(", "〔", ""]), st.sampled_from(["牵头单位", "牵头部门", "责任单位", "牵头考核单位", "单位"]),
+    st.sampled_from(["（", "(", "〔", ""]),
+    st.sampled_from(["牵头单位", "牵头部门", "责任单位", "牵头考核单位", "单位"]),
     st.sampled_from(["：", ":", ""]), name_list, st.sampled_from(["；", ";", "，", ""]),
     st.sampled_from(["配合单位", "配合部门", ""]), st.sampled_from(["：", ":"]), name_list,
     st.sampled_from(["）", ")", "〕", ""]),

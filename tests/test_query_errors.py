@@ -57,8 +57,8 @@ CLOSED = "http://127.0.0.1:9/query"          # never asked: the option is refuse
     (["--endpoint", "file:///etc/passwd"], ["--endpoint", "file:///etc/passwd", "http"]),
     (["--endpoint", "http://127.0.0.1:99999/query"], ["--endpoint", "99999"]),
     (["--endpoint", "http:///query"], ["--endpoint", "no host"]),
-], ids=["timeout-negative", "timeout-zero", "timeout-nan", "timeout-over-a-day", "max-response-zero", "not-a-url", "file-scheme",
-        "port-out-of-range", "no-host"])
+], ids=["timeout-negative", "timeout-zero", "timeout-nan", "timeout-over-a-day", "max-response-zero", "not-a-url",
+        "file-scheme", "port-out-of-range", "no-host"])
 def test_bad_endpoint_options(args, words):
     assert_bad_input(cli("query", "coordinating-load", *args), *words)
 

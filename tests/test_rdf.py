@@ -94,7 +94,8 @@ def test_two_builds_are_byte_identical():
 def test_an_edit_to_one_plan_leaves_the_other_plans_iris_alone():
     laibin = extract_records(LAIBIN)
     liuzhou_text = read_text(LIUZHOU)[0]
-    edited = liuzhou_text.replace("(一)突出发展健康养老产业\n", "(一)突出发展健康养老产业\n1. 新增一项任务。(牵头单位:市民政局)\n", 1)
+    edited = liuzhou_text.replace("(一)突出发展健康养老产业\n",
+                                  "(一)突出发展健康养老产业\n1. 新增一项任务。(牵头单位:市民政局)\n", 1)
     edited_records = extract_text(edited)
     original = build_graph([laibin, extract_records(LIUZHOU)], _texts(LAIBIN, LIUZHOU))
     changed = build_graph([laibin, edited_records], {laibin["plan"]["id"]: read_text(LAIBIN)[0],

@@ -78,7 +78,8 @@ def test_the_same_roles_whatever_the_punctuation(case):
     assert len(task["brackets"]) == 1
 
 
-ROLE_WORDS = ["牵头单位：", "配合单位：", "牵头部门：", "责任单位：", "牵头", "配合", "负责", "会同", "按职责分工负责", "参与"]
+ROLE_WORDS = ["牵头单位：", "配合单位：", "牵头部门：", "责任单位：",
+              "牵头", "配合", "负责", "会同", "按职责分工负责", "参与"]
 soup = st.lists(st.sampled_from(POOL + ROLE_WORDS + ["、", "；", "，", ";", ",", ":", "：", " ", "2022年底前"]),
                 min_size=1, max_size=14).map("".join)
 SEPARATORS = re.compile(r"[；;，,:：∶]")

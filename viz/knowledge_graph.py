@@ -4,7 +4,7 @@ from healthkg.viz.model import GraphData
 from healthkg.viz.page import render
 from healthkg.viz.pyvis_data import network, nodes_and_edges
 
-TYPES = {  # type: (zh, en, colour, shape, size)
+TYPES = {  # node type: (zh, en, colour, shape, size)
     "plan": ("方案", "Plan", "#c0392b", "diamond", 30),
     "section": ("章节", "Section", "#e67e22", "dot", 12),
     "task": ("任务", "Task", "#2f6db5", "dot", 9),

@@ -26,7 +26,8 @@ def _circular_mean(angles: list[float]) -> float:
 def tree_layout(data: GraphData) -> dict[str, tuple[float, float]]:
     children = data.children()
     positions: dict[str, tuple[float, float]] = {}
-    centres, radii = [], []
+    centres: list[float] = []
+    radii: list[float] = []
     for city in data.cities:
         plans = [p for p, info in data.plans.items() if info["city"] == city]
         root = plans[0] if len(plans) == 1 else f"city:{city}"
@@ -66,7 +67,8 @@ def tree_layout(data: GraphData) -> dict[str, tuple[float, float]]:
 
 def _radial(root: str, children: dict[str, list[str]]):
     """Positions of a tree around (0, 0): each node gets an angular share proportional to its leaves."""
-    weight, depth, order = {}, {root: 0}, [root]
+    weight: dict[str, int] = {}
+    depth, order = {root: 0}, [root]
     stack = [root]
     while stack:                                  # iterative: deep trees must not hit recursion limits
         node = stack.pop()
@@ -77,7 +79,7 @@ def _radial(root: str, children: dict[str, list[str]]):
                 stack.append(child)
     for node in reversed(order):
         weight[node] = max(1, sum(weight[c] for c in children.get(node, []) if depth.get(c) == depth[node] + 1))
-    per_level = defaultdict(int)
+    per_level: defaultdict[int, int] = defaultdict(int)
     for node in order:
         per_level[depth[node]] += 1
     radius_at = {0: 0.0}

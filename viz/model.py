@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from healthkg.queries.stores import Store
 from healthkg.viz import queries
 
 NODE_TYPES = ("plan", "section", "task", "body", "element", "target")
@@ -29,7 +30,7 @@ class GraphData:
     targets: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
-    def from_store(cls, store) -> "GraphData":
+    def from_store(cls, store: Store) -> "GraphData":
         data = cls()
         for row in store.select(queries.PLANS).as_dicts():
             data.plans[row["plan"]] = {"title": _text(row["title"]), "number": _text(row["number"]),
@@ -73,19 +74,20 @@ class GraphData:
             if row["agency"] not in task[role]:
                 task[role].append(row["agency"])
         for row in store.select(queries.TARGETS).as_dicts():
-            task = row["task"] if row["task"] in data.tasks else ""
-            plan = data.tasks[task]["plan"] if task else row["plan"]
+            task_id = row["task"] if row["task"] in data.tasks else ""
+            plan = data.tasks[task_id]["plan"] if task_id else row["plan"]
             if plan not in data.plans:
                 continue
             known = data.targets.get(row["target"])
             if known:           # a restated target: one more task it belongs to (rows come ordered by task)
-                if task and task not in known["tasks"]:
-                    known["tasks"].append(task)
+                if task_id and task_id not in known["tasks"]:
+                    known["tasks"].append(task_id)
                 continue
             data.targets[row["target"]] = {
-                "task": task, "tasks": [task] if task else [], "plan": plan, "label": _text(row["label"]),
+                "task": task_id, "tasks": [task_id] if task_id else [], "plan": plan, "label": _text(row["label"]),
                 "indicator": _text(row["indicator_zh"]), "value": _text(row["value"]),
-                "value_max": _text(row["value_max"]), "unit": _text(row["unit"]), "comparator": _text(row["comparator"]),
+                "value_max": _text(row["value_max"]), "unit": _text(row["unit"]),
+                "comparator": _text(row["comparator"]),
                 "per": _text(row["per"]), "year": _text(row["year"]), "year_inferred": row["year_inferred"] is True,
                 "city": _text(row["city"]) or data.plans[plan]["city"]}
         return data
@@ -104,7 +106,7 @@ class GraphData:
 
     def tasks_per_body(self) -> dict[str, int]:
         """How many tasks each body leads or co-operates on (len(tasks_of_body) for all, in one pass)."""
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for task in self.tasks.values():
             for body in set(task["lead"]) | set(task["cooperating"]):
                 counts[body] += 1

@@ -2,6 +2,7 @@
 inline SVG whose Chinese labels are SVG text in a CJK font; no script, no image, nothing from outside."""
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from healthkg.queries import load
 from healthkg.viz.model import GraphData
@@ -66,12 +67,13 @@ def answer_table(answer, drop: tuple[str, ...] = (), limit: int | None = None, h
     folded = limit is not None and len(rows) > limit
     return {"shown": table(variables, rows[:limit], headers, cell_style),
             "more": table(variables, rows[limit:], headers, cell_style) if folded else None,
-            "more_rows": len(rows) - limit if folded else 0}
+            "more_rows": len(rows[limit:]) if folded else 0}
 
 
 def _fit(label: str, pixels: float, size: float = 13) -> str:
     """The label cut with … to fit about `pixels` wide (a CJK character is about one em, Latin about half)."""
-    width, out = 0.0, []
+    width = 0.0
+    out: list[str] = []
     for ch in label:
         width += size if ord(ch) > 0x2e80 else size * 0.56
         if width > pixels - size:
@@ -87,8 +89,8 @@ def _rect(x, y, width, height, fill, tip: str | None = None) -> dict:
 
 def _label(x, y, text: str, **attributes) -> dict:
     """SVG text at (x, y); `attributes` (font_size=12 ...) are written in the order given, - for _."""
-    return {"tag": "text", "attributes": [("x", x), ("y", y)] + [(k.replace("_", "-"), v) for k, v in attributes.items()],
-            "text": text}
+    attributes_written = [(k.replace("_", "-"), v) for k, v in attributes.items()]
+    return {"tag": "text", "attributes": [("x", x), ("y", y)] + attributes_written, "text": text}
 
 
 def _svg(title: str, width: int, height: int, shapes: list[dict]) -> dict:
@@ -120,7 +122,7 @@ def bar_chart(title: str, rows: list[tuple[str, str, list[float]]], series: list
         label = _fit(zh if not en else f"{zh} {en}", label_width - 8)
         shapes.append(_label(label_width - 6, f"{y + row_height / 2 + 4:.1f}", label, text_anchor="end"))
         if stacked:
-            cursor = label_width
+            cursor: float = label_width
             for value, weight, (name, colour) in zip(values, weights, series):
                 length = value * weight * scale
                 if length > 0:
@@ -143,7 +145,7 @@ def bar_chart(title: str, rows: list[tuple[str, str, list[float]]], series: list
 
 def indicator_chart(rows: list[dict], cities: list[str], colours: dict[str, str]) -> dict | None:
     """Per indicator that two cities set, each city's largest value as a bar scaled to the larger of the two."""
-    by_indicator = defaultdict(dict)
+    by_indicator: defaultdict[str, dict[str, float]] = defaultdict(dict)
     units = {}
     for row in rows:
         # a frequency is part of what is compared: 1-2 events a year is not 1-2 events
@@ -191,19 +193,22 @@ def _rank_colour(variable: str, value) -> str:
     return f"background:{colour};color:{'#fff' if value <= 2 else '#1d2329'}"
 
 
-def page(answers, data: GraphData, title: str = "两市大健康产业规划对比报告 | The cities' big-health plans compared") -> str:
+def page(answers, data: GraphData,
+         title: str = "两市大健康产业规划对比报告 | The cities' big-health plans compared") -> str:
     """The report page (viz/templates/report.html): this gathers its tables and charts from the answers."""
     network, comparison = answers.network, answers.comparison
     cities = comparison and [comparison.first, comparison.second] or network.cities
     colours = {c: CITY_COLOURS[i % len(CITY_COLOURS)] for i, c in enumerate(cities)}
     tables = answers.tables
     lead_weight, cooperating_weight = load.headline_weights()
-    context = {"lead_weight": lead_weight, "cooperating_weight": cooperating_weight, "comparison": comparison is not None}
+    context: dict[str, Any] = {"lead_weight": lead_weight, "cooperating_weight": cooperating_weight,
+                               "comparison": comparison is not None}
     context["plans"] = table(["city", "title", "number", "tasks"],
                              [[p["city"], p["title"], p["number"],
                                comparison.city_tasks.get(p["city"], "") if comparison else ""]
                               for p in sorted(data.plans.values(), key=lambda p: p["city"])],
-                             {"city": "城市 city", "title": "标题 title", "number": "文号 number", "tasks": "任务 tasks"})
+                             {"city": "城市 city", "title": "标题 title", "number": "文号 number",
+                              "tasks": "任务 tasks"})
     context["headline"] = answers.headline().splitlines()[0]
 
     if comparison is not None:
@@ -253,12 +258,14 @@ def page(answers, data: GraphData, title: str = "两市大健康产业规划对�
     by_body = answers.load_by_body
     city_column = by_body.variables.index("city")
     context["load_by_body"] = [
-        (city, answer_table(type(by_body)(by_body.variables, [row for row in by_body.rows if row[city_column] == city][:10]),
+        (city, answer_table(type(by_body)(by_body.variables,
+                                          [row for row in by_body.rows if row[city_column] == city][:10]),
                             drop=("city", "agency", "kind", "kinds")))
         for city in cities]
     context["other_bodies"] = answer_table(answers.results["other-bodies-load"], drop=("agency", "kind"), limit=15)
     context["roles"] = answer_table(answers.results["coordination-roles"], drop=("agency", "role_id"),
-                                    headers={"written_as": "原文 written as", "leads_most": "该产业牵头最多 leads most"})
+                                    headers={"written_as": "原文 written as",
+                                             "leads_most": "该产业牵头最多 leads most"})
 
     indicators = answers.results.get("indicator-comparison")
     if indicators is not None and indicators.rows:

@@ -24,7 +24,8 @@ def build(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1
         only = {comparison.first: sorted(first - second), comparison.second: sorted(second - first)}
     else:
         cities = network.cities[:1] or data.cities[:1]
-        shown = sorted({f for b in network.bodies.values() if b.city in cities for f in network.functions.get(b.id, [])})
+        shown = sorted({f for b in network.bodies.values() if b.city in cities
+                        for f in network.functions.get(b.id, [])})
         only = {city: [] for city in cities}
     functions = {f: {"zh": zh, "en": en} for f, (zh, en) in network.function_labels.items()}
     for f in shown:
@@ -36,7 +37,7 @@ def build(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1
               "lead": task["lead"], "cooperating": task["cooperating"]}
              for t, task in data.tasks.items() if task["city"] in cities]
     wanted = set(shown)
-    together = Counter()
+    together: Counter[tuple[str, str]] = Counter()
     for task in tasks:
         held = sorted({f for b in task["lead"] + task["cooperating"] if b in bodies and bodies[b]["counted"]
                        for f in bodies[b]["functions"] if f in wanted})
@@ -46,7 +47,8 @@ def build(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1
     links.add_weighted_edges_from((a, b, n) for (a, b), n in together.items())
     position = spring(links, scale=360)
     cities_en = {p["city"]: p["city_en"] for p in data.plans.values()}
-    return {"single": comparison is None, "cities": cities, "citiesEn": {c: cities_en.get(c, c) for c in cities}, "shown": shown, "only": only,
+    return {"single": comparison is None, "cities": cities, "citiesEn": {c: cities_en.get(c, c) for c in cities},
+            "shown": shown, "only": only,
             "functions": functions, "position": {f: list(xy) for f, xy in position.items()}, "tasks": tasks,
             "bodies": bodies, "elements": data.elements, "industries": data.industries, "weights": list(weights),
             "colors": {c: CITY_COLOURS[i % len(CITY_COLOURS)] for i, c in enumerate(cities)},
@@ -64,7 +66,9 @@ def page(data: GraphData, network, comparison, weights: tuple[int, int] = (2, 1)
     if payload["only"] and len(payload["cities"]) < 2:
         lede = "图中只有一个城市，无法对比 (the graph has one city: nothing to compare); its functions are shown."
     else:
-        lede = (f"{len(payload['shown'])} 个共同职能 functions both cities have. 节点大小 = 该市协调负担 (size: load in that "
-                f"city, lead {weights[0]} : co-op {weights[1]}, government departments, each task once); 连线 = 两职能单位共同承担的任务数 (link: tasks shared). 同一职能在两图中位置相同。")
+        lede = (f"{len(payload['shown'])} 个共同职能 functions both cities have. "
+                f"节点大小 = 该市协调负担 (size: load in that city, lead {weights[0]} : co-op {weights[1]}, "
+                "government departments, each task once); "
+                "连线 = 两职能单位共同承担的任务数 (link: tasks shared). 同一职能在两图中位置相同。")
     return render("side_by_side.html", title, data=payload, scripts=("common.js", "side_by_side.js"), vis=True,
                   body_class="graph-page", panels=panels, lede=lede)

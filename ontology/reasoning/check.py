@@ -10,6 +10,7 @@ from typing import Callable
 
 from rdflib import BNode, URIRef
 from rdflib.namespace import OWL, RDFS
+from rdflib.term import Node
 
 from healthkg.graph.rdf.triples import ntriples
 from healthkg.ontology.reasoning.engine import reason
@@ -62,7 +63,8 @@ def _completeness_check(prepared: Prepared, types: frozenset) -> bytes:
     of = defaultdict(set)
     for individual, cls in types:
         of[individual].add(cls)
-    negations, triples = {}, []
+    negations: dict[frozenset, URIRef | None] = {}
+    triples: list[tuple[Node, Node, Node]] = []
     for individual in prepared.individuals:
         if not str(individual).startswith(OUR_SUBJECTS):
             continue
@@ -78,14 +80,16 @@ def _completeness_check(prepared: Prepared, types: frozenset) -> bytes:
                             (complement, RDF_TYPE, OWL.Class), (complement, OWL.complementOf, union)]
                 triples += _class_expression(union, OWL.unionOf, most_general)
             negations[mine] = node
-        if negations[mine] is not None:
-            triples.append((individual, RDF_TYPE, negations[mine]))
+        negation = negations[mine]
+        if negation is not None:
+            triples.append((individual, RDF_TYPE, negation))
     return ntriples(triples)
 
 
 def _soundness_check(prepared: Prepared, claims: list) -> bytes:
     """A fresh individual in the union of ({a} and not C) over the claimed memberships (a, C)."""
-    alternatives, triples = [], [(CHECK, RDF_TYPE, OWL.NamedIndividual)]
+    alternatives: list[BNode] = []
+    triples: list[tuple[Node, Node, Node]] = [(CHECK, RDF_TYPE, OWL.NamedIndividual)]
     for index, (individual, cls) in enumerate(claims):
         alternative, one, complement = (BNode(f"claim{index}{part}") for part in ("", "one", "not"))
         triples += _class_expression(one, OWL.oneOf, [individual])
@@ -112,7 +116,7 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
     limit = bounds.time_limit(prepared)
     java, classpath = shutil.which("java"), hermit_classpath()
     problem = java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
-    if problem:
+    if problem or java is None or classpath is None:      # no problem: java and classpath are both found
         if not fallback:
             raise ReasoningError(f"HermiT cannot run: {problem}")
         why, bound = f"HermiT not run ({problem})", None

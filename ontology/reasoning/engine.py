@@ -8,7 +8,9 @@ import time
 from collections import defaultdict
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
+from healthkg.graph.rdf.triples import Triples
 from healthkg.ontology.reasoning.explain import explain, raise_inconsistent
 from healthkg.ontology.reasoning.fallback import owlrl_closure
 from healthkg.ontology.reasoning.hermit import (
@@ -26,19 +28,25 @@ from healthkg.ontology.reasoning.rules import rules_closure
 from healthkg.ontology.reasoning.terms import HERMIT, HK, HKC, HKD, OWLRL, RDF_TYPE, RULES, ours
 
 
-def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.0,
+def reason(graph: Triples | None, ontology: Triples | None = None, *, timeout: float = 600.0,
            engine: str = "auto", prepared: Prepared | None = None, memory_gb: float | None = None) -> ReasoningResult:
     """Check the ontology plus the data for consistency and return the triples it entails that are new.
 
     `graph` holds the data and usually the ontology; when it lacks the ontology header
     (<https://w3id.org/healthkg/ontology> a owl:Ontology) and no `ontology` is given, the bundled
     ontology/healthkg.ttl is added. Raises InconsistentOntology when there is no model. `prepared`
-    is prepare(graph, ontology), when the caller has it already. `engine`: "auto" (HermiT's realisation
-    within `timeout` seconds and a heap of `memory_gb`, raising HermitExceeded past either; the OWL RL
-    closure without Java), "rules" (the linear rules engine) or "owlrl" (the OWL RL closure)."""
+    is prepare(graph, ontology), when the caller has it already (graph may then be None). `engine`:
+    "auto" (HermiT's realisation within `timeout` seconds and a heap of `memory_gb`, raising HermitExceeded
+    past either; the OWL RL closure without Java), "rules" (the linear rules engine) or "owlrl" (the OWL RL
+    closure)."""
     started = time.perf_counter()
-    prepared = prepared if prepared is not None else prepare(graph, ontology)
-    notes, types = [], frozenset()     # types: the rules engine's, for HermiT's check of them
+    if prepared is None:
+        if graph is None:
+            raise TypeError("reason() needs a graph or a prepared input")
+        prepared = prepare(graph, ontology)
+    notes: list[str] = []
+    types: frozenset[tuple[Node, ...]] = frozenset()     # types: the rules engine's, for HermiT's check of them
+    unsatisfiable: tuple[str, ...]
     if engine == "rules":
         clock = time.perf_counter()
         if explain(prepared, ordered=False)[0]:
@@ -59,7 +67,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
         problem = java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
     if engine == "rules":
         pass
-    elif problem is None:
+    elif problem is None and java is not None and classpath is not None:    # no problem: both found
         deadline = time.monotonic() + timeout
         with tempfile.TemporaryDirectory(prefix="healthkg-reason-") as folder:
             clock = time.perf_counter()
@@ -73,11 +81,12 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
             if run.returncode != 0:
                 raise ReasoningError("HermiT failed: " + run.stderr.decode("utf-8", "replace").strip()[-2000:])
         output = run.stdout.decode("utf-8", "replace").replace("\r", "")
-        types = hermit_types(output)
+        realised = hermit_types(output)
+        types = frozenset(realised)
         unsatisfiable = tuple(u for u in unsatisfiable_classes(output) if u.startswith(str(HK)))
         if unsatisfiable:
             notes.append("unsatisfiable classes: " + ", ".join(prepared.schema.name(URIRef(u)) for u in unsatisfiable))
-        entailed = types | prepared.facts
+        entailed = realised | prepared.facts
         reasoner = HERMIT
         notes.append("class memberships from HermiT; property values from the ontology's property axioms")
     else:
@@ -106,7 +115,7 @@ def reason(graph: Graph, ontology: Graph | None = None, *, timeout: float = 600.
 
 def _counts(prepared: Prepared, inferred: Graph) -> dict[str, int]:
     name = prepared.schema.name
-    per_term = defaultdict(int)
+    per_term: defaultdict[str, int] = defaultdict(int)
     for s, p, o in inferred:
         per_term[f"rdf:type {name(o)}" if p == RDF_TYPE else name(p)] += 1
     counts = {

@@ -106,7 +106,10 @@ def explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[s
                            + ", disjoint with each of them")
             individuals.add(individual)
             axioms.add(f"{union} as {why[0]} of {name(why[1])}")
-            axioms.update(schema.disjoint_axiom(m, b) for m, b in zip(members, blockers))
+            for m, b in zip(members, blockers):
+                axiom = schema.disjoint_axiom(m, b)
+                if axiom:                      # always: b was chosen for its axiom
+                    axioms.add(axiom)
     for individual in sorted(reasons, key=str):
         classes = sorted(reasons[individual], key=str)
         for i, a in enumerate(classes):
@@ -140,11 +143,12 @@ def explain(prepared: Prepared, ordered: bool = True) -> tuple[list[str], list[s
             continue
         for range_ in schema.ranges.get(p, ()):
             if isinstance(range_, BNode):
-                allowed = list(Collection(schema.graph, schema.graph.value(range_, OWL.oneOf))) \
-                    if schema.graph.value(range_, OWL.oneOf) is not None else None
-                if allowed is None:
+                head = schema.graph.value(range_, OWL.oneOf)
+                if head is None:
                     continue
-                fits = any(_datatype(o) == _datatype(a) and str(o) == str(a) for a in allowed)
+                allowed = list(Collection(schema.graph, head))
+                fits = any(isinstance(a, Literal) and _datatype(o) == _datatype(a) and str(o) == str(a)
+                           for a in allowed)
                 shown = "{" + " ".join(a.n3() for a in allowed) + "}"
             elif range_ in _SUPPORTED_RANGES:
                 fits, shown = _literal_fits(o, range_), name(range_)

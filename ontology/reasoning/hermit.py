@@ -162,7 +162,7 @@ def hermit_types(output: str) -> set:
 
 
 def unsatisfiable_classes(output: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for group in _EQUIVALENT_LINE.findall(output):
         members = re.findall(r"<([^>]+)>", group)
         if str(OWL_NOTHING) in members:
@@ -229,7 +229,7 @@ def hermit_strict(document: bytes, timeout: float = 600.0, memory_gb: float | No
     DL tool would see. Raises ReasoningError when HermiT cannot run here."""
     java, classpath = shutil.which("java"), hermit_classpath()
     problem = java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
-    if problem:
+    if problem or java is None or classpath is None:      # no problem: java and classpath are both found
         raise ReasoningError(f"HermiT cannot run: {problem}")
     with tempfile.TemporaryDirectory(prefix="healthkg-strict-") as folder:
         clock = time.perf_counter()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from healthkg.graph.rdf.triples import ntriples
+from healthkg.graph.rdf.triples import Triples, ntriples
 from healthkg.ontology.reasoning.tbox import Schema, closure
 from healthkg.ontology.reasoning.terms import (
     ABOX_LOGICAL,
@@ -138,7 +138,7 @@ def _materialise_properties(schema: Schema, assertions) -> set:
     return facts
 
 
-def prepare(graph: Graph, ontology: Graph | None = None) -> Prepared:
+def prepare(graph: Triples, ontology: Triples | None = None) -> Prepared:
     """The reasoners' common input (see the module's docstring); `reason(..., prepared=)` takes it, so
     that two engines run on the same graph prepare it once."""
     sources = [graph]
@@ -210,7 +210,7 @@ def _reasoner_input(prepared: Prepared) -> Graph:
 def known_distinct(prepared: Prepared) -> set:
     """Ordered pairs of individuals declared distinct (computed once per Prepared)."""
     if prepared._distinct is None:
-        pairs = set()
+        pairs: set[tuple[URIRef, URIRef]] = set()
         for members in prepared.distinct_groups:   # each value once per group: identity tells them apart
             pairs.update((a, b) for a in members for b in members if a is not b)
         different = OWL.differentFrom

@@ -7,13 +7,14 @@ from collections import defaultdict
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
+from rdflib.term import Node
 
 from healthkg.ontology.reasoning.prepare import Prepared, known_distinct, simple_types
 from healthkg.ontology.reasoning.result import UnsupportedAxiom
 from healthkg.ontology.reasoning.terms import RDF_TYPE
 
 
-def count_rule(prepared: Prepared, closed: Graph, distinct: set) -> set:
+def count_rule(prepared: Prepared, closed: Graph | _Facts, distinct: set) -> set:
     """Members of D == C1 and ... and (>= n p [Q]): n values of p pairwise declared distinct."""
     new = set()
     for defined, named, minimums in prepared.schema.definitions:
@@ -31,12 +32,12 @@ def count_rule(prepared: Prepared, closed: Graph, distinct: set) -> set:
     return new
 
 
-def _has_distinct(closed: Graph, individual, prop, n: int, qualifier, distinct: set) -> bool:
+def _has_distinct(closed: Graph | _Facts, individual, prop, n: int, qualifier, distinct: set) -> bool:
     values = sorted((v for v in closed.objects(individual, prop)
                      if qualifier is None or (v, RDF_TYPE, qualifier) in closed), key=str)
     if n <= 1:
         return len(values) >= n
-    chosen = []                   # greedy clique of pairwise-distinct values (groups are cliques)
+    chosen: list[Node] = []       # greedy clique of pairwise-distinct values (groups are cliques)
     for value in values:
         if all((value, other) in distinct for other in chosen):
             chosen.append(value)
@@ -128,7 +129,8 @@ def _unions(prepared: Prepared) -> list:
 def _union_rule(prepared: Prepared, view: "_Facts", unions: list) -> set:
     """An individual in (C1 or ... or Cn) is in every class above all the members its known types are not
     disjoint with (one member left: that member and its super-classes)."""
-    schema, new = prepared.schema, set()
+    schema = prepared.schema
+    new: set[tuple[Node, URIRef, Node]] = set()
     for individual, members in unions:
         known = view.types(individual)
         left = [m for m in members if not any(schema.disjoint_axiom(m, k) for k in known)]

@@ -33,6 +33,7 @@ from collections import defaultdict
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from healthkg.ontology.reasoning.terms import (
     ANY_CARDINALITIES,
@@ -159,10 +160,11 @@ class Schema:
         for s, o in tbox.subject_objects(RDFS.range):
             self.ranges[s].add(o)
         # Number restrictions inside definitions: D == (named classes) and (>= n p [C]).
-        self.counted: set[URIRef] = set()
+        self.counted: set[Node] = set()
         for restriction in tbox.subjects(RDF_TYPE, OWL.Restriction):
-            if any((restriction, c, None) in tbox for c in ANY_CARDINALITIES):
-                self.counted.add(tbox.value(restriction, OWL.onProperty))
+            counted = tbox.value(restriction, OWL.onProperty)
+            if counted is not None and any((restriction, c, None) in tbox for c in ANY_CARDINALITIES):
+                self.counted.add(counted)
         # Every axiom read against SUPPORTED_AXIOMS: the definitions the counting rule applies, and the
         # axioms the rules engine cannot apply, named (it refuses to answer while there are any).
         self.definitions: list = []
@@ -181,9 +183,11 @@ class Schema:
                 continue                  # part of a class expression: read with the axiom holding it
             problem = None
             if p == RDF_TYPE:
-                if o in DECLARATIONS or o in SUPPORTED_CHARACTERISTICS or (isinstance(s, BNode) and o in EXPRESSION_TYPES):
+                if o in DECLARATIONS or o in SUPPORTED_CHARACTERISTICS or \
+                        (isinstance(s, BNode) and o in EXPRESSION_TYPES):
                     continue
-                if o == OWL.AllDisjointClasses and all(isinstance(m, URIRef) for m in self._list(tbox.value(s, OWL.members))):
+                if o == OWL.AllDisjointClasses and \
+                        all(isinstance(m, URIRef) for m in self._list(tbox.value(s, OWL.members))):
                     continue
                 if o in LOGICAL_TYPES:
                     problem = self._typed_axiom(s, o)
@@ -212,7 +216,8 @@ class Schema:
         tbox = self.graph
         head = tbox.value(expression, OWL.intersectionOf)
         parts = self._list(head) if head is not None else [expression]
-        named, minimums = [], []
+        named: list[URIRef] = []
+        minimums: list[tuple[URIRef, int, URIRef | None]] = []     # (p, n, C or None)
         for part in parts:
             if isinstance(part, URIRef):
                 named.append(part)
