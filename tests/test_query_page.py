@@ -101,7 +101,7 @@ def test_every_library_question_is_there_with_its_parameters_and_defaults(front)
     search = by_name["search-tasks"]
     assert (search["title_zh"], search["title_en"]) == ("任务全文检索", "Search task text")
     assert [(p["name"], p["default"], p["choices"]) for p in search["params"]] == \
-        [("keyword", "医养结合", []), ("match", "any", ["any", "all"])]
+        [("keyword", "医养结合", []), ("match", "any", ["any", "all"]), ("limit", "1000", []), ("offset", "0", [])]
     assert '("医养结合" "医养结合" "" "")' in search["text"] and 'VALUES ?match { "any" }' in search["text"]
     load = by_name["coordinating-load"]
     assert {p["name"]: p["default"] for p in load["params"]}["lead_weight"] == "2"

@@ -1,4 +1,4 @@
-"""OWL reasoning over healthkg: the ontology (ontology/healthkg.ttl) plus the data of graph/rdf.py.
+"""OWL reasoning over healthkg: the ontology (ontology/healthkg.ttl) plus the data of graph/rdf/build.py.
 
     from healthkg.ontology.reasoning.engine import reason
     from healthkg.ontology.reasoning.prepare import prepare
