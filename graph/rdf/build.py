@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
 from healthkg.graph.extract import agencies, chain, jurisdictions, tables
-from healthkg.graph.rdf.summaries import PlanSummaries, add_summary_structures
+from healthkg.graph.rdf.summaries import PlanSummaries, add_structure, add_summary_structures
 from healthkg.graph.rdf.triples import Triples, TripleSet
 from healthkg.graph.rdf.vocab import (
     ELI,
@@ -91,8 +91,6 @@ CUBE_COMPONENTS = (
     (HK.per, QB.AttributeProperty, XSD.string, None, None, False),
     (HK.inferredTargetYear, QB.AttributeProperty, SKOS.Concept, HKC["scheme/period"], None, False),
 )
-COMPONENT_PREDICATES = {QB.DimensionProperty: QB.dimension, QB.MeasureProperty: QB.measure,
-                        QB.AttributeProperty: QB.attribute}
 
 
 def new_graph() -> Graph:
@@ -368,28 +366,10 @@ def add_concept_schemes(graph: Triples) -> None:
 
 
 def add_data_structure(graph: Triples) -> None:
-    """The targets data set and its data structure definition, with the component properties' types,
-    ranges and code lists (the Data Cube integrity constraints read them from the data)."""
-    graph.add((TARGETS, RDF.type, QB.DataSet))
-    _labels(graph, TARGETS, "大健康产业规划量化目标", "Quantified targets of big-health industry plans")
-    graph.add((TARGETS, QB.structure, TARGETS_STRUCTURE))
-    graph.add((TARGETS_STRUCTURE, RDF.type, QB.DataStructureDefinition))
-    _labels(graph, TARGETS_STRUCTURE, "量化目标数据结构", "Structure of the targets data set")
-    for order, (prop, kind, range_, code_list, concept, required) in enumerate(CUBE_COMPONENTS, 1):
-        spec = HKD[f"structure/targets/{str(prop).rsplit('#', 1)[-1]}"]
-        graph.add((TARGETS_STRUCTURE, QB.component, spec))
-        graph.add((spec, RDF.type, QB.ComponentSpecification))
-        graph.add((spec, COMPONENT_PREDICATES[kind], prop))
-        graph.add((spec, QB.componentProperty, prop))       # the spec's normalised form (section 10)
-        graph.add((spec, QB.order, Literal(order, datatype=XSD.integer)))
-        graph.add((spec, QB.componentRequired, Literal(required)))
-        graph.add((prop, RDF.type, kind))
-        if range_ is not None:
-            graph.add((prop, RDFS.range, range_))
-        if code_list is not None:
-            graph.add((prop, QB.codeList, code_list))
-        if concept is not None:
-            graph.add((prop, QB.concept, concept))
+    """The targets data set and its data structure definition (the same writer as the summaries' cubes)."""
+    add_structure(graph, TARGETS, TARGETS_STRUCTURE,
+                  ("大健康产业规划量化目标", "Quantified targets of big-health industry plans"),
+                  ("量化目标数据结构", "Structure of the targets data set"), CUBE_COMPONENTS)
 
 
 CITIES = {row["id"]: row for row in tables.read_tsv("cities.tsv")}
