@@ -46,7 +46,7 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec: asyn
 
 
 def die_with(parent_pid: int) -> None:
-    """For a worker process (a ProcessPoolExecutor initializer): die when the parent `parent_pid` does,
+    """For a worker process (the local Dask cluster's, graph/app/cluster.py): die when the parent `parent_pid` does,
     and at once if it already has (it may die before this runs)."""
     _die_with_parent()
     if os.getppid() != parent_pid:
