@@ -53,6 +53,19 @@ def die_with(parent_pid: int) -> None:
         os._exit(1)
 
 
+# A process whose environment names its parent here (the local Dask cluster's worker processes,
+# graph/app/cluster.py) dies with that parent from its first import of this module on: a spawned worker takes
+# seconds to import the program again before Dask's own watch on its parent starts, and a build killed in
+# that time must not leave it behind. The variable is taken out, so processes it starts do not inherit it.
+DIE_WITH_PARENT = "HEALTHKG_DIE_WITH_PARENT"
+
+
+def _die_with_the_named_parent() -> None:
+    parent = os.environ.pop(DIE_WITH_PARENT, "")
+    if parent.isdigit():
+        die_with(int(parent))
+
+
 def popen(command: list[str], **options) -> subprocess.Popen:
     """subprocess.Popen whose child dies with this process and is killed by kill_all()."""
     with _lock:
@@ -96,3 +109,6 @@ def kill_all() -> None:
                 process.kill()
             except ProcessLookupError:
                 pass
+
+
+_die_with_the_named_parent()

@@ -8,7 +8,8 @@ it has been yielded, so memory does not grow with the corpus.
 
 The local cluster: one worker process per job, one thread each (the per-plan work holds the GIL), started
 as fresh interpreters (spawn, not fork: a fork of a process whose Rust libraries hold a lock in another
-thread can deadlock), listening on 127.0.0.1 only, without a dashboard; its workers die with this process.
+thread can deadlock), listening on 127.0.0.1 only, without a dashboard; its workers die with this process
+(graph/child_processes.py).
 
 A worker that dies while it runs a plan (killed, out of memory) does not fail the build: the scheduler runs
 the plan again on another worker, up to ALLOWED_FAILURES deaths (Dask's `allowed-failures`; `retries=` would
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import dask
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import Client, LocalCluster
 from distributed.comm.core import CommClosedError
 from distributed.scheduler import KilledWorker
 
@@ -41,16 +42,6 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.scheduler.http.routes": [],
     "distributed.worker.http.routes": [],
 }
-
-
-class DieWithParent(WorkerPlugin):
-    """On each worker of the local cluster (restarted ones included): die when this process does."""
-
-    def __init__(self, parent_pid: int) -> None:
-        self.parent_pid = parent_pid
-
-    def setup(self, worker) -> None:
-        child_processes.die_with(self.parent_pid)
 
 
 class Workers:
@@ -111,11 +102,15 @@ def connect(jobs: int, scheduler: str | None = None) -> Iterator[Workers]:
     if jobs <= 1:
         yield Workers(None, "this process")
         return
-    # Set for the cluster's lifetime: workers the nanny restarts read it too.
-    with dask.config.set(LOCAL_CLUSTER_CONFIG), \
-            LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-                         silence_logs=logging.ERROR) as local, \
-            Client(local) as client:
-        client.register_plugin(DieWithParent(os.getpid()), name="healthkg-die-with-parent")
-        yield Workers(client, f"a local Dask cluster of {jobs} worker processes")
+    # Set for the cluster's lifetime: the workers the nanny restarts read it too. The nanny puts the variable
+    # into this process's environment before it spawns a worker (graph/child_processes.py reads it there).
+    die_with_us = {f"distributed.nanny.pre-spawn-environ.{child_processes.DIE_WITH_PARENT}": str(os.getpid())}
+    try:
+        with dask.config.set({**LOCAL_CLUSTER_CONFIG, **die_with_us}), \
+                LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                             dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                             silence_logs=logging.CRITICAL) as local, \
+                Client(local) as client:
+            yield Workers(client, f"a local Dask cluster of {jobs} worker processes")
+    finally:
+        os.environ.pop(child_processes.DIE_WITH_PARENT, None)
