@@ -56,14 +56,24 @@ def die_with(parent_pid: int) -> None:
 # A process whose environment names its parent here (the local Dask cluster's worker processes,
 # graph/app/cluster.py) dies with that parent from its first import of this module on: a spawned worker takes
 # seconds to import the program again before Dask's own watch on its parent starts, and a build killed in
-# that time must not leave it behind. The variable is taken out, so processes it starts do not inherit it.
+# that time must not leave it behind. A process that inherits the variable from a worker (Dask sets it again
+# there) has another parent, still alive, and is left alone.
 DIE_WITH_PARENT = "HEALTHKG_DIE_WITH_PARENT"
 
 
 def _die_with_the_named_parent() -> None:
-    parent = os.environ.pop(DIE_WITH_PARENT, "")
-    if parent.isdigit():
-        die_with(int(parent))
+    named = os.environ.get(DIE_WITH_PARENT, "")
+    if not named.isdigit():
+        return
+    if int(named) == os.getppid():
+        die_with(int(named))
+        return
+    try:
+        os.kill(int(named), 0)
+    except ProcessLookupError:       # the parent died before this process got here
+        os._exit(1)
+    except PermissionError:
+        pass
 
 
 def popen(command: list[str], **options) -> subprocess.Popen:

@@ -41,6 +41,11 @@ LOCAL_CLUSTER_CONFIG = {
     # open an HTTP port, on 127.0.0.1 like everything else of the cluster, and it serves nothing.
     "distributed.scheduler.http.routes": [],
     "distributed.worker.http.routes": [],
+    # The worker's statistical profiler samples the running task every 10 ms, taking the GIL from it; and
+    # Dask's MALLOC_TRIM_THRESHOLD_ of 64 kB has glibc hand memory back after each plan's large graphs and
+    # take it again (twice the system time at 200 plans). glibc's own threshold adapts.
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 
 
