@@ -20,6 +20,7 @@ from healthkg.graph.app.corpus import build_corpus
 from healthkg.graph.app.pipeline import BuildFailed
 from healthkg.queries.server import free_port
 
+
 def _triples(store_dir: Path) -> set[str]:
     return {str(quad.triple) for quad in pyoxigraph.Store.read_only(str(store_dir))}
 
