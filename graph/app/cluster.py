@@ -22,9 +22,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import dask
-from distributed import Client, LocalCluster
+from distributed import Client, Future, LocalCluster
 from distributed.comm.core import CommClosedError
 from distributed.scheduler import KilledWorker
 
@@ -33,6 +34,7 @@ from healthkg.graph.app.pipeline import BuildFailed, InputError
 
 IN_FLIGHT_PER_WORKER = 4   # calls submitted ahead per worker thread: enough to keep the workers busy
 ALLOWED_FAILURES = 3       # worker deaths one call may cause before the build fails
+T = TypeVar("T")
 CONNECT_SECONDS = 10       # to reach a --scheduler
 LOCAL_CLUSTER_CONFIG = {
     "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
@@ -62,13 +64,15 @@ class Workers:
         threads = client.nthreads() if client is not None else {}
         self.threads = max(1, sum(threads.values())) if client is not None else 1
 
-    def ordered(self, function: Callable, calls: Iterable[tuple], describe: Callable[[tuple], str] = str) -> Iterator:
+    def ordered(self, function: Callable[..., T], calls: Iterable[tuple],
+                describe: Callable[[tuple], str] = str) -> Iterator[T]:
         """function(*call) for each call, in the order of `calls`. `describe(call)` names a call in errors."""
         if self.client is None:
             for call in calls:
                 yield function(*call)
             return
-        client, pending, calls = self.client, deque(), iter(calls)
+        client, calls = self.client, iter(calls)
+        pending: deque[tuple[tuple, Future]] = deque()
 
         def submit(call: tuple) -> None:
             # pure=False: a fresh key each time, never a result another client left on a long-lived cluster

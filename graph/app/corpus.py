@@ -5,8 +5,7 @@ reasoned over and SHACL-validated on its own (its inferences and shapes never de
 data) on Dask workers (graph/app/cluster.py: a local cluster, or an existing one); the main process
 appends the plans' triples to the store in file order, so the store does not depend on the number of
 workers. `query --store-dir` and `serve --store-dir` then use the store. The store is built in a staging
-folder and swapped in only when every
-plan and every quality check has passed.
+folder and swapped in only when every plan and every quality check has passed.
 
 The rules engine reasons over each plan. A seeded sample of the plans (`hermit_sample`, 5 % by default,
 at least one plan; chosen by a hash of the seed and each file's bytes, so the same corpus and seed give
