@@ -144,7 +144,11 @@ def parse_args(argv):
                              "(they are moved aside, never deleted)")
     corpus.add_argument("--reasoner", choices=("rules", "hermit"), default="rules",
                         help="per-plan reasoning: the linear rules engine (default) or HermiT")
-    corpus.add_argument("--jobs", type=int, help="plans processed at once (default: one per CPU core)")
+    corpus.add_argument("--jobs", type=int, help="worker processes of the local Dask cluster, plans processed at "
+                                                 "once (default: one per CPU core; 1: no cluster, in this process)")
+    corpus.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the plans on an existing Dask cluster (tcp://HOST:8786) instead of a local one; "
+                             "its workers must have healthkg installed and see --sources at the same path")
     corpus.add_argument("--hermit-sample", type=float, default=DEFAULT_HERMIT_SAMPLE, metavar="FRACTION",
                         help="with the rules engine, the share of plans HermiT checks it on, at least one plan; "
                              f"any difference fails the build (default: {DEFAULT_HERMIT_SAMPLE}; 0: none)")
@@ -302,10 +306,11 @@ def _key_value(item: str) -> tuple[str, str]:
 def run_build(args) -> int:
     summary = build_corpus(args.corpus_sources, args.store_dir, "auto" if args.reasoner == "hermit" else "rules",
                            jobs=args.jobs, force=args.force_store, encoding=args.corpus_encoding,
-                           hermit_fraction=args.hermit_sample, sample_seed=args.sample_seed)
+                           hermit_fraction=args.hermit_sample, sample_seed=args.sample_seed,
+                           scheduler=args.scheduler)
     print(f"{summary['plans']} plans, {summary['tasks']} tasks, {summary['targets']} targets: "
           f"{summary['triples']} triples ({summary['inferred']} inferred) in {args.store_dir} "
-          f"({summary['seconds']} s with {summary['jobs']} jobs, reasoning: {args.reasoner})")
+          f"({summary['seconds']} s with {summary['jobs']} jobs on {summary['workers']}, reasoning: {args.reasoner})")
     print("seconds per stage, summed over the plans: "
           + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary["stage_seconds"].items()))
     check = summary["hermit_check"]

@@ -46,11 +46,34 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec: asyn
 
 
 def die_with(parent_pid: int) -> None:
-    """For a worker process (a ProcessPoolExecutor initializer): die when the parent `parent_pid` does,
+    """For a worker process (the local Dask cluster's, graph/app/cluster.py): die when the parent `parent_pid` does,
     and at once if it already has (it may die before this runs)."""
     _die_with_parent()
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+# A process whose environment names its parent here (the local Dask cluster's worker processes,
+# graph/app/cluster.py) dies with that parent from its first import of this module on: a spawned worker takes
+# seconds to import the program again before Dask's own watch on its parent starts, and a build killed in
+# that time must not leave it behind. A process that inherits the variable from a worker (Dask sets it again
+# there) has another parent, still alive, and is left alone.
+DIE_WITH_PARENT = "HEALTHKG_DIE_WITH_PARENT"
+
+
+def _die_with_the_named_parent() -> None:
+    named = os.environ.get(DIE_WITH_PARENT, "")
+    if not named.isdigit():
+        return
+    if int(named) == os.getppid():
+        die_with(int(named))
+        return
+    try:
+        os.kill(int(named), 0)
+    except ProcessLookupError:       # the parent died before this process got here
+        os._exit(1)
+    except PermissionError:
+        pass
 
 
 def popen(command: list[str], **options) -> subprocess.Popen:
@@ -96,3 +119,6 @@ def kill_all() -> None:
                 process.kill()
             except ProcessLookupError:
                 pass
+
+
+_die_with_the_named_parent()

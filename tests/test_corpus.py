@@ -22,8 +22,10 @@ def _triples(store_dir):
 
 @pytest.fixture(scope="module")
 def corpus_store(tmp_path_factory):
+    """Built on a local Dask cluster of two worker processes."""
     store_dir = tmp_path_factory.mktemp("corpus") / "store"
-    build_corpus(SOURCES, store_dir, progress=None)
+    summary = build_corpus(SOURCES, store_dir, progress=None, jobs=2)
+    assert summary["jobs"] == 2 and summary["workers"] == "a local Dask cluster of 2 worker processes"
     return store_dir
 
 
@@ -60,7 +62,7 @@ def test_bad_input_leaves_the_existing_store_untouched(corpus_store, tmp_path):
 def test_the_store_does_not_depend_on_the_number_of_jobs(corpus_store, tmp_path):
     one_job = tmp_path / "one-job"
     summary = build_corpus(SOURCES, one_job, progress=None, jobs=1)
-    assert summary["jobs"] == 1 and summary["plans"] == 2
+    assert summary["jobs"] == 1 and summary["plans"] == 2 and summary["workers"] == "this process"
     assert _triples(one_job) == _triples(corpus_store)
     assert set(summary["stage_seconds"]) >= {"extract", "rdf", "reasoning", "shacl", "load"}
 

@@ -2,10 +2,10 @@
 
 No stage holds the whole corpus in an rdflib graph. Each plan is extracted, turned into triples,
 reasoned over and SHACL-validated on its own (its inferences and shapes never depend on another plan's
-data) in a pool of worker processes; the main process appends the plans' triples to the store in file
-order, so the store does not depend on the number of workers. `query --store-dir` and `serve
---store-dir` then use the store. The store is built in a staging folder and swapped in only when every
-plan and every quality check has passed.
+data) on Dask workers (graph/app/cluster.py: a local cluster, or an existing one); the main process
+appends the plans' triples to the store in file order, so the store does not depend on the number of
+workers. `query --store-dir` and `serve --store-dir` then use the store. The store is built in a staging
+folder and swapped in only when every plan and every quality check has passed.
 
 The rules engine reasons over each plan. A seeded sample of the plans (`hermit_sample`, 5 % by default,
 at least one plan; chosen by a hash of the seed and each file's bytes, so the same corpus and seed give
@@ -14,15 +14,13 @@ two fails the build: the rules engine must not publish fewer or other inferences
 Without Java the summary says that the sample was not checked, and why.
 """
 import hashlib
-import itertools
 import math
-import multiprocessing
 import os
 import sys
 import time
-from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypedDict
@@ -31,7 +29,7 @@ import pyoxigraph
 from rdflib import Graph, URIRef
 from tqdm import tqdm
 
-from healthkg.graph import child_processes
+from healthkg.graph.app import cluster
 from healthkg.graph.app.output_folder import CORPUS_STORE, OutputFolder, write_failed
 from healthkg.graph.app.pipeline import PROGRAM_FOLDERS, BuildFailed, InputError, load_ontology, plan_files
 from healthkg.graph.check.validate import (
@@ -64,7 +62,6 @@ from healthkg.ontology.reasoning.result import (
 DEFAULT_ENGINE = "rules"
 DEFAULT_HERMIT_SAMPLE = 0.05   # the share of plans HermiT checks the rules engine on (at least one plan)
 LOAD_BATCH_BYTES = 64 * 2 ** 20   # N-Triples per bulk load into the store
-IN_FLIGHT_PER_JOB = 4   # plans submitted ahead per worker: enough to keep the workers busy
 STAGES = ("extract", "rdf", "reasoning", "shacl", "serialize")
 
 
@@ -123,6 +120,7 @@ class CorpusSummary(TypedDict):
     seconds: float
     reasoning: str
     jobs: int
+    workers: str                      # where the plans ran: this process, a local Dask cluster, a scheduler
     stage_seconds: dict[str, float]   # per stage, summed over the plans
     hermit_check: HermitCheck
 
@@ -251,36 +249,6 @@ def _plan_violations(data: bytes, shared: Shared) -> list[str]:
             for r in run_queries_in_store(store, shared.plan_queries) if r.rows]
 
 
-def _results(files: list[Path], engine: str, jobs: int, encoding: str | None = None,
-             checked: frozenset[Path] = frozenset()) -> Iterator[PlanResult]:
-    """The plans' results in file order; `jobs` worker processes (1: in this process). HermiT checks the
-    plans in `checked`."""
-    if jobs <= 1 or len(files) == 1:
-        for path in files:
-            yield plan_triples(path, engine, encoding, path in checked)
-        return
-    # Fresh interpreters, not forks: a fork of a process whose Rust libraries (pyrudof, pyoxigraph) hold
-    # a lock in another thread can deadlock.
-    # A bounded window of plans in flight: results are taken in file order and dropped once loaded, so
-    # memory does not grow with the corpus (holding every future kept every plan's triples alive).
-    window: deque[Future[PlanResult]] = deque()
-    paths = iter(files)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=child_processes.die_with, initargs=(os.getpid(),)) as pool:
-        for path in itertools.islice(paths, jobs * IN_FLIGHT_PER_JOB):
-            window.append(pool.submit(plan_triples, path, engine, encoding, path in checked))
-        try:
-            while window:
-                result = window.popleft().result()
-                upcoming = next(paths, None)
-                if upcoming is not None:
-                    window.append(pool.submit(plan_triples, upcoming, engine, encoding, upcoming in checked))
-                yield result
-        finally:
-            for future in window:
-                future.cancel()
-
-
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
@@ -288,12 +256,16 @@ def default_jobs() -> int:
 def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE,
                  progress: IO[str] | None = sys.stderr, jobs: int | None = None, force: bool = False,
                  encoding: str | None = None, hermit_fraction: float = DEFAULT_HERMIT_SAMPLE,
-                 sample_seed: int = 0) -> CorpusSummary:
+                 sample_seed: int = 0, scheduler: str | None = None) -> CorpusSummary:
     """Build the plans in `sources` into a new on-disk store that replaces `store_dir` when everything
     passed. `store_dir` must be missing, empty or a store this function built (graph.output_folder).
     `encoding`: for the plans whose metadata file gives none (else detected). With the rules engine,
-    HermiT checks the plans hermit_sample(files, hermit_fraction, sample_seed) (see above)."""
+    HermiT checks the plans hermit_sample(files, hermit_fraction, sample_seed) (see above). The plans run on
+    the Dask cluster at `scheduler`, else on a local one of `jobs` worker processes (graph/app/cluster.py)."""
     files = plan_files(sources)
+    if scheduler is not None and jobs is not None:
+        raise InputError("--jobs sets the workers of the local cluster; with --scheduler the cluster's own "
+                         "workers run the plans: give one of them")
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}")
@@ -310,13 +282,14 @@ def build_corpus(sources: Path, store_dir: Path, engine: str = DEFAULT_ENGINE,
                       protected=(sources, *PROGRAM_FOLDERS)) as output:
         try:
             return _build_store(files, output, engine, progress, jobs, encoding,
-                                frozenset() if problem else frozenset(sample), check)
+                                frozenset() if problem else frozenset(sample), check, scheduler)
         except OSError as error:
             raise write_failed(error, output.path) from error
 
 
 def _build_store(files: list[Path], output: OutputFolder, engine: str, progress: IO[str] | None, jobs: int,
-                 encoding: str | None, checked: frozenset[Path], check: HermitCheck) -> CorpusSummary:
+                 encoding: str | None, checked: frozenset[Path], check: HermitCheck,
+                 scheduler: str | None = None) -> CorpusSummary:
     """The store built from the plans; `check` (the HermiT sample's summary) gets the number checked."""
     staging = output.staging()
     started = time.perf_counter()
@@ -325,8 +298,10 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress:
     counts = {"plans": 0, "tasks": 0, "targets": 0, "inferred": 0, "triples": 0, "hermit_checked": 0}
     stage_seconds: defaultdict[str, float] = defaultdict(float)
     store: pyoxigraph.Store | None = None      # dropped (None) to close it, also when the build fails
+    engine_stack = ExitStack()
     try:
         store = pyoxigraph.Store(str(staging))
+        workers = engine_stack.enter_context(cluster.connect(min(jobs, max(1, len(files))), scheduler))
         # Plans are loaded in batches: each bulk load writes its own sorted files, and thousands of
         # one-plan files slow RocksDB down until compaction.
         batch, batch_bytes = [_shared_graphs().concepts_nt], 0
@@ -338,8 +313,9 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress:
             batch.clear()
 
         # A bar on a terminal only (tqdm turns itself off when `progress` is not a TTY: no \r frames in logs).
-        results = tqdm(_results(files, engine, jobs, encoding, checked), total=len(files), unit="plan",
-                       file=progress, disable=None if progress else True)
+        calls = ((path, engine, encoding, path in checked) for path in files)
+        results = tqdm(workers.ordered(plan_triples, calls, describe=lambda call: str(call[0])), total=len(files),
+                       unit="plan", file=progress, disable=None if progress else True)
         for result in results:
             if result["plan_id"] in plan_ids:
                 raise InputError(f"{plan_ids[result['plan_id']]} and {result['path']} both give plan id "
@@ -359,6 +335,7 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress:
             counts["inferred"] += result["inferred"]
             counts["hermit_checked"] += result["hermit_checked"]
             counts["plans"] += 1
+        engine_stack.close()   # every plan is in: the workers' memory and cores are free for what follows
         release = TripleSet(namespaces=PREFIXES)      # the release's DCAT and PROV, as the main job writes them
         describe_release(release, hashes)
         batch.append(release.ntriples())
@@ -379,11 +356,13 @@ def _build_store(files: list[Path], output: OutputFolder, engine: str, progress:
         stage_seconds["optimize"] = time.perf_counter() - clock
         output.replace_with(staging, list_entries=False)   # RocksDB's own files come and go
     finally:
+        engine_stack.close()
         store = None
     check["checked"] = counts["hermit_checked"]
     # stage seconds are summed over the plans (worker seconds; with several jobs they overlap in wall time)
     return CorpusSummary(plans=counts["plans"], tasks=counts["tasks"], targets=counts["targets"],
                          inferred=counts["inferred"], triples=counts["triples"],
-                         seconds=round(time.perf_counter() - started, 2), reasoning=engine, jobs=jobs,
+                         seconds=round(time.perf_counter() - started, 2), reasoning=engine,
+                         jobs=workers.threads, workers=workers.where,
                          stage_seconds={stage: round(value, 3) for stage, value in sorted(stage_seconds.items())},
                          hermit_check=check)
