@@ -18,6 +18,13 @@ def extract_records(path: Path) -> dict:
     return extract_file(path)
 
 
+@pytest.fixture(autouse=True)
+def own_result_cache(tmp_path, monkeypatch):
+    """Each test's main jobs (in process or run as a command) keep verified results in a cache of its own
+    (graph/result_cache.py): no test reuses another's HermiT verdict, and none writes to the user's cache."""
+    monkeypatch.setenv("HEALTHKG_CACHE_DIR", str(tmp_path / "healthkg-cache"))
+
+
 @pytest.fixture(scope="session")
 def laibin() -> dict:
     return extract_records(LAIBIN)
