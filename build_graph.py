@@ -28,6 +28,7 @@ from healthkg.graph.bench import benchmark as bench
 from healthkg.graph.extract.decode import DecodeError, known_encoding
 from healthkg.graph.extract.metadata import MetadataError
 from healthkg.graph.extract.records import NoTasksFound, extract_file
+from healthkg.graph.result_cache import ENVIRONMENT, ResultCache
 from healthkg.queries import library, runner, stores
 from healthkg.queries.front import QueryFront
 from healthkg.queries.library import QueryError
@@ -99,6 +100,10 @@ def parse_args(argv):
                         help="seconds HermiT may take (default: 60 + 1 per 1,000 triples of its input, at most 600)")
     parser.add_argument("--hermit-memory", type=positive_number, metavar="GB",
                         help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="compute everything again: reuse no verified result (HermiT's confirmation, the "
+                             "validation, the rules engine's answer) kept from a run on the same input in "
+                             f"${ENVIRONMENT} or the user's cache folder")
     commands = parser.add_subparsers(dest="command")
 
     extract = commands.add_parser("extract", help="print one plan's records")
@@ -221,7 +226,8 @@ def run_command(argv: list[str]) -> int:
         return pipeline.run_main_job(args.sources, args.out, args.update_release, force=args.force,
                                      encoding=args.main_encoding,
                                      checking=pipeline.Checking(args.main_reasoner, args.hermit_timeout,
-                                                                args.hermit_memory))
+                                                                args.hermit_memory),
+                                     cache=None if args.no_cache else ResultCache.from_environment())
     except (NoTasksFound, DecodeError, MetadataError, pipeline.InputError, QueryError, OutputError,
             StoreInputError) as error:   # bad input; StoreInputError before StoreError (its base)
         print(f"error: {error}", file=sys.stderr)

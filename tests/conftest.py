@@ -18,6 +18,22 @@ def extract_records(path: Path) -> dict:
     return extract_file(path)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_result_cache(tmp_path_factory):
+    """Main jobs run by module- and session-scoped fixtures keep verified results (graph/result_cache.py)
+    in the session's temporary folder, never in the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HEALTHKG_CACHE_DIR", str(tmp_path_factory.mktemp("healthkg-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def own_result_cache(tmp_path, monkeypatch):
+    """Each test's main jobs (in process or run as a command) keep verified results in a cache of its own:
+    no test reuses another's HermiT verdict."""
+    monkeypatch.setenv("HEALTHKG_CACHE_DIR", str(tmp_path / "healthkg-cache"))
+
+
 @pytest.fixture(scope="session")
 def laibin() -> dict:
     return extract_records(LAIBIN)

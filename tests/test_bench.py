@@ -165,7 +165,9 @@ def test_budgets_and_projection_when_2000_is_not_measured():
     assert result["projection"]["build_seconds"] == pytest.approx(5000.0)
     verdicts = budgets(result)
     job = verdicts[0]
-    assert job["holds"] is False and job["over"] == pytest.approx(7.5) and "2.5x" in job["verdict"]
+    assert job["holds"] is False and job["over"] == pytest.approx(8.5) and "3.1x" in job["verdict"]   # budget 4 s
+    rerun = verdicts[1]
+    assert rerun["budget"].startswith("two plans (bundled): main job wall time, rerun") and rerun["holds"] is None
     query = next(b for b in verdicts if b["budget"].startswith("two plans (synthetic): every .rq"))
     assert query["holds"] is True and query["measured"] == 4.0
     build = next(b for b in verdicts if b["budget"].startswith("2,000 plans: whole build"))
@@ -241,3 +243,20 @@ def test_a_numbers_paragraph_is_one_sentence_of_targets():
     text = numbers_paragraph(2)
     assert len(text.encode()) >= 2048 and text.count("。") == 1 and text.endswith("。")
     assert text.startswith("到2025年")
+
+
+def test_the_main_jobs_rerun_has_its_own_budget_and_an_old_json_without_it_still_formats():
+    bundled = {"status": "ok", "seconds": 3.5, "detail": {"reported": "stages: ...", "rerun": {
+        "status": "ok", "seconds": 2.5, "reused": 3, "reported": "stages: reused"}}}
+    verdicts = {b["budget"]: b for b in budgets({"runs": [], "main_job_bundled": bundled})}
+    first = next(b for name, b in verdicts.items() if "first run" in name)
+    rerun = next(b for name, b in verdicts.items() if "rerun" in name)
+    assert first["holds"] is True and first["limit"] == 4.0
+    assert rerun["holds"] is False and rerun["limit"] == 2.0 and rerun["over"] == pytest.approx(0.5)
+    table = format_table({"runs": [], "main_job_bundled": bundled, "queries": [], "machine": {}, "settings": {},
+                          "seconds": 1.0})
+    assert "its rerun on unchanged inputs: 2.50 s (3 verified results reused" in table
+    old = dict(bundled, detail={"reported": "stages: ..."})          # a JSON written before the rerun was measured
+    table = format_table({"runs": [], "main_job_bundled": old, "queries": [], "machine": {}, "settings": {},
+                          "seconds": 1.0})
+    assert "rerun on unchanged inputs (verified results reused): - (budget 2.00 s) — not measured" in table

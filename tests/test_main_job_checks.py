@@ -81,7 +81,7 @@ def test_a_validation_failure_fails_the_job_and_keeps_the_earlier_output(sources
     failing = ValidationReport(
         True, [ShaclResult("hkd:plan/x/task/1", "hk:leadUnit", "test: no lead unit", "hks:TaskShape")])
     monkeypatch.setattr(hermit_check, "check_with_hermit", agreeing_checker)
-    monkeypatch.setattr(pipeline, "validate", lambda released, ontology: failing)
+    monkeypatch.setattr(pipeline, "validate", lambda released, ontology, **_: failing)
     with pytest.raises(pipeline.BuildFailed, match="test: no lead unit"):
         pipeline.run_main_job(sources, out)
     assert untouched(out)

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from healthkg.graph.app.output_folder import MAIN_JOB, OutputFolder, write_failed
@@ -26,9 +27,9 @@ from healthkg.graph.rdf.build import build_triples
 from healthkg.graph.rdf.serialize import serialisations
 from healthkg.graph.rdf.triples import Triple, Triples, TripleSet
 from healthkg.graph.rdf.vocab import HK
+from healthkg.graph.result_cache import ResultCache
 from healthkg.ontology.docs import render_ontology_html
 from healthkg.ontology.reasoning import check as hermit_check
-from healthkg.ontology.reasoning.engine import reason
 from healthkg.ontology.reasoning.hermit import hermit_problem
 from healthkg.ontology.reasoning.prepare import Prepared, prepare
 from healthkg.ontology.reasoning.published import published
@@ -39,6 +40,7 @@ from healthkg.ontology.reasoning.result import (
     ReasoningResult,
     UnsupportedAxiom,
 )
+from healthkg.ontology.reasoning.reuse import input_digest, rules_answer
 from healthkg.queries.answers import Answers
 from healthkg.queries.exports import write_exports
 from healthkg.queries.stores import OxigraphStore
@@ -89,6 +91,8 @@ class Build:
     checker: Future[ReasoningResult]                # the checking reasoner, waited for by confirm()
     validator: Future[ValidationReport]             # the validation, waited for by confirm()
     timings: dict[str, float] = field(default_factory=dict)
+    cache: ResultCache | None = None                # verified results reused (graph.result_cache), or None
+    rules_reused: str = ""                          # the rules engine's answer was reused: since when
     validation: ValidationReport | None = None      # set by confirm()
 
     @property
@@ -135,11 +139,20 @@ def extract_all(sources: Path, encoding: str | None = None) -> tuple[list[dict],
 
 
 def load_ontology() -> Graph:
-    return Graph().parse(ONTOLOGY, format="turtle")
+    """The bundled ontology, its blank nodes named after their content (rdflib's canonical labels) rather
+    than at random: the same file gives the same triples from run to run, so results computed from it can
+    be found again in graph.result_cache."""
+    parsed = Graph().parse(ONTOLOGY, format="turtle")
+    ontology = Graph()
+    for prefix, namespace in parsed.namespaces():
+        ontology.bind(prefix, namespace, override=True, replace=True)
+    for triple in to_canonical_graph(parsed):
+        ontology.add(triple)
+    return ontology
 
 
 def build(sources: Path, check_later: bool = False, encoding: str | None = None,
-          checking: Checking | None = None) -> Build:
+          checking: Checking | None = None, cache: ResultCache | None = None) -> Build:
     """Run every stage; raise on bad input, an inconsistency or a validation failure.
 
     The linear rules engine gives the inferences the later stages use at once; the checking reasoner
@@ -149,8 +162,9 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
     it: the graph must be consistent with the same inferences, or the build is redone with the
     checker's. With `check_later`, the caller calls `confirm` itself after doing more work (the main
     job writes its outputs meanwhile); otherwise build() does. `checking` chooses the checking reasoner
-    and HermiT's bounds (Checking)."""
-
+    and HermiT's bounds (Checking). With a `cache` (graph.result_cache), the rules engine's answer,
+    HermiT's confirmation and the validation report are reused when computed before from exactly the
+    same input (and the same code, for the rules engine); the report says so."""
 
     checking = checking or Checking()
     if checking.engine == "hermit" and hermit_problem():
@@ -170,8 +184,9 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
     ontology = load_ontology()
     lap("rdf")
     prepared = prepare(data, TripleSet(ontology))   # one input for both engines
+    inputs = input_digest(data, ontology) if cache is not None else ""
     try:
-        reasoning = reason(data, engine="rules", prepared=prepared)
+        reasoning = rules_answer(prepared, inputs, cache)
     except InconsistentOntology as error:
         raise BuildFailed(f"the graph is inconsistent: {error}") from error
     except UnsupportedAxiom as error:
@@ -186,11 +201,12 @@ def build(sources: Path, check_later: bool = False, encoding: str | None = None,
     else:
         checker = pool.submit(hermit_check.check_with_hermit, prepared, reasoning, timeout=checking.seconds,
                               memory_gb=checking.memory_gb, fallback=checking.engine == "auto",
-                              on_fallback=_say_fallback)
+                              on_fallback=_say_fallback, cache=cache, inputs=inputs)
     lap("reasoning")
     released = release(data, prepared, reasoning.inferred)
     result = Build(plans, data, ontology, prepared, reasoning, released, checker=checker,
-                   validator=pool.submit(validate, released, ontology), timings=timings)
+                   validator=pool.submit(validate, released, ontology, cache=cache), timings=timings, cache=cache,
+                   rules_reused=reasoning.reused)
     pool.shutdown(wait=False)
     if not check_later:
         confirm(result)
@@ -229,7 +245,7 @@ def confirm(result: Build) -> bool:
     result.reasoning = checked
     if differs:
         result.released = release(result.data, result.prepared, checked.inferred)
-        _validated(result, validate(result.released, result.ontology))
+        _validated(result, validate(result.released, result.ontology, cache=result.cache))
     return differs
 
 
@@ -261,13 +277,14 @@ def answer_questions(graph_file: Path, folder: Path) -> Answers:
 
 
 def run_main_job(sources: Path, out: Path, update_release: bool = False, force: bool = False,
-                 encoding: str | None = None, checking: Checking | None = None) -> int:
+                 encoding: str | None = None, checking: Checking | None = None,
+                 cache: ResultCache | None = None) -> int:
     """Build everything from the plans in `sources` and replace `out` with it. `out` is checked before
     any work: it must be missing, empty or a previous output of this job (graph.output_folder).
-    `encoding`: for the plans whose metadata file gives none (else detected)."""
+    `encoding`: for the plans whose metadata file gives none (else detected). `cache`: see build()."""
     with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
         out = output.path
-        result = build(sources, check_later=True, encoding=encoding, checking=checking)
+        result = build(sources, check_later=True, encoding=encoding, checking=checking, cache=cache)
         try:
             for attempt in range(2):
                 staging = output.staging()
@@ -308,9 +325,11 @@ def report(result: Build, out: Path) -> str:
     lines = [summary(records) for records in result.plans]
     classes = Counter(str(o) for _, p, o in result.released if p == RDF.type and str(o).startswith(str(HK)))
     reasoning = result.reasoning
-    how = (f"by the rules engine, confirmed by {reasoning.reasoner} in {reasoning.seconds:.2f} s"
+    rules_reused = f" ({result.rules_reused})" if result.rules_reused else ""
+    how = (f"by the rules engine{rules_reused}, confirmed by {reasoning.reasoner} in {reasoning.seconds:.2f} s"
            if reasoning.confirmed else f"by {reasoning.reasoner} in {reasoning.seconds:.2f} s")
     how += f" ({reasoning.fallback})" if reasoning.fallback else ""
+    how += f" ({reasoning.reused})" if reasoning.reused else ""
     stated = len(result.released) - len(result.data) - len(reasoning.inferred)
     lines.append(f"graph: {len(result.released)} triples ({len(result.data)} extracted, "
                  f"{len(reasoning.inferred)} inferred {how}, alongside the other stages; {stated} stated for "
@@ -320,7 +339,8 @@ def report(result: Build, out: Path) -> str:
         f"{c.split('#')[-1]} {n}" for c, n in sorted(triples_per_class(result.released).items())))
     validation = result.validated
     lines.append(f"validation: {validation.violation_count()} SHACL results and violation-query rows "
-                 f"({len(validation.query_results)} *-violation.rq queries, all zero rows)")
+                 f"({len(validation.query_results)} *-violation.rq queries, all zero rows"
+                 + (f"; {validation.reused})" if validation.reused else ")"))
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     lines.append(f"written to {out}: records/, graph/healthkg.{{ttl,nt,jsonld}}, ontology/, validation-report.md, "
                  "answers/, exports/, views/")

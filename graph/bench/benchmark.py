@@ -45,7 +45,9 @@ How it measures, per corpus size n (a synthetic corpus from graph.synthetic, see
   views: viz.write_views on queries.answers.Answers of the on-disk store (skipped when viz cannot be
   imported); building the Answers is reported apart (it repeats the queries and network tables).
 - main job: `python build_graph.py --sources CORPUS --out DIR` as a user runs it (for n ≤ `main_job_max`),
-  and once on the bundled plans (`bundled=True`).
+  and once on the bundled plans (`bundled=True`): a first run with a fresh, empty result cache
+  (HEALTHKG_CACHE_DIR, graph/result_cache.py), then a rerun into the same folder with that cache kept,
+  which reuses the verified results (HermiT's confirmation, the validation, the rules engine's answer).
 
 The build total (the 10-minute budget at 2,000 plans) is extract + rdf + reasoning + SHACL + the
 on-disk store load; its peak memory is the largest peak of those stages. Scaling exponents are
@@ -90,7 +92,9 @@ STAGE_LABELS = {"extract": "extract", "align": "align (inside extract)", "rdf": 
                 "reasoning": "reasoning", "shacl": "SHACL + violation queries", "load_rdflib": "load rdflib",
                 "load_oxigraph_memory": "load Oxigraph memory", "load_oxigraph_disk": "load Oxigraph disk",
                 "network": "network analysis", "views": "views"}
-BUDGETS = {"main_job_2_seconds": 5.0, "query_2_ms": 10.0, "build_2000_seconds": 600.0, "memory_2000_mb": 4096.0,
+# main job on two plans: 4 s on a first run (an empty result cache), 2 s on a rerun with unchanged inputs (issue 20)
+BUDGETS = {"main_job_2_seconds": 4.0, "main_job_2_rerun_seconds": 2.0, "query_2_ms": 10.0,
+           "build_2000_seconds": 600.0, "memory_2000_mb": 4096.0,
            "query_2000_ms": 1000.0, "exponent": 1.1}
 BIG = 2000
 VIEWS_MAX_PLANS = 200
@@ -432,19 +436,37 @@ def stage_corpus_build(folder: Path, options: dict) -> dict:
 
 
 def stage_main_job(folder: Path, options: dict) -> dict:
+    """The main job's first run (an empty result cache of its own), then a rerun into the same output
+    folder with the cache kept (detail.rerun)."""
     sources = Path(options["sources"])
-    out = folder / "main-job-out"
-    shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "healthkg.build_graph", "--sources", str(sources), "--out", str(out)],
-                         capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    shutil.rmtree(out, ignore_errors=True)
-    stages = next((line for line in run.stdout.splitlines() if line.startswith("stages:")), "")
-    if run.returncode != 0:
-        return {"status": "error", "error": (run.stderr or run.stdout).strip()[-800:], "seconds": round(seconds, 3)}
+    out, cache = folder / "main-job-out", folder / "main-job-cache"
+    for path in (out, cache):
+        shutil.rmtree(path, ignore_errors=True)
+    environment = {**os.environ, "HEALTHKG_CACHE_DIR": str(cache)}
+    runs = []
+    for _ in ("first", "rerun"):
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "healthkg.build_graph", "--sources", str(sources),
+                              "--out", str(out)], capture_output=True, text=True, env=environment)
+        runs.append((run, time.perf_counter() - started))
+        if run.returncode != 0:
+            break
+    for path in (out, cache):
+        shutil.rmtree(path, ignore_errors=True)
+    first, seconds = runs[0]
+    if first.returncode != 0:
+        return {"status": "error", "error": (first.stderr or first.stdout).strip()[-800:], "seconds": round(seconds, 3)}
+    rerun, rerun_seconds = runs[-1]
+    again = ({"status": "error", "error": (rerun.stderr or rerun.stdout).strip()[-800:]} if rerun.returncode != 0 else
+             {"status": "ok", "seconds": round(rerun_seconds, 3), "reported": _stages_line(rerun.stdout),
+              "reused": rerun.stdout.count("reused: same input as a run of")})
     return {"status": "ok", "seconds": round(seconds, 3), **_peaks(),
-            "detail": {"command": f"python build_graph.py --sources {sources} --out DIR", "reported": stages}}
+            "detail": {"command": f"python build_graph.py --sources {sources} --out DIR", "reported":
+                       _stages_line(first.stdout), "rerun": again}}
+
+
+def _stages_line(stdout: str) -> str:
+    return next((line for line in stdout.splitlines() if line.startswith("stages:")), "")
 
 
 STAGE_FUNCTIONS = {"extract": stage_extract, "align": stage_align, "rdf": stage_rdf, "reasoning": stage_reasoning,
@@ -1017,8 +1039,12 @@ def budgets(result: dict) -> list[dict]:
     bundled = result.get("main_job_bundled")
     small = runs.get(SMALL, {})
     job = _seconds(bundled) if bundled else None
-    out.append(_verdict("two plans (bundled): main job wall time, HermiT and JVM start included",
-                        BUDGETS["main_job_2_seconds"], job, "s"))
+    out.append(_verdict("two plans (bundled): main job wall time, first run (empty result cache), HermiT and JVM "
+                        "start included", BUDGETS["main_job_2_seconds"], job, "s"))
+    rerun = (bundled or {}).get("detail", {}).get("rerun")
+    out.append(_verdict("two plans (bundled): main job wall time, rerun on unchanged inputs (verified results reused)",
+                        BUDGETS["main_job_2_rerun_seconds"], _seconds(rerun), "s",
+                        note="" if rerun or not bundled else "not measured: no rerun in this run's figures"))
     if small.get("main_job"):
         out.append(_verdict("two plans (synthetic): main job wall time", BUDGETS["main_job_2_seconds"],
                             _seconds(small["main_job"]), "s"))
@@ -1192,6 +1218,10 @@ def format_table(result: dict) -> str:
     if result.get("main_job_bundled"):
         out.append(f"  main job on the bundled two plans: {_cell(result['main_job_bundled'])} "
                    f"({result['main_job_bundled'].get('detail', {}).get('reported', '')})")
+        rerun = result["main_job_bundled"].get("detail", {}).get("rerun")
+        if rerun:
+            out.append(f"  its rerun on unchanged inputs: {_cell(rerun)} ({rerun.get('reused', 0)} verified results "
+                       f"reused; {rerun.get('reported', '')})")
     out.append("")
     out.append("Query latency: median ms over the repeats (per store: rdflib memory | Oxigraph memory | Oxigraph disk; "
                "bundled: the committed release of the two real plans)")
@@ -1233,7 +1263,7 @@ def format_table(result: dict) -> str:
                    + ", ".join(f"{STAGE_LABELS[s]} ≈ {_duration(v['seconds'])} (e={v['exponent_used']})"
                                for s, v in proj["stages"].items()))
     out.append("")
-    out.append("Budgets (issue 6; reported, never asserted)")
+    out.append("Budgets (issues 6 and 20; reported, never asserted)")
     for budget in budgets(result):   # recomputed: a saved JSON is shown with the current wording
         measured = budget["measured"]
         shown = ("-" if measured is None

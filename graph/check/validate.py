@@ -23,8 +23,8 @@ from __future__ import annotations
 import html
 import threading
 import time
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import asdict, dataclass, field
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,13 @@ from rdflib.term import Node
 
 from healthkg.graph.rdf.triples import TripleSet
 from healthkg.graph.rdf.vocab import curie
+from healthkg.graph.result_cache import ResultCache, canonical_ntriples, digest, reused
 from healthkg.queries import library
 
 SHAPES_PATH = Path(str(resources.files("healthkg.ontology") / "shapes.ttl"))
+CACHE_KIND = "validation"       # graph.result_cache: reports of graphs that conform
+# The libraries whose answers make a report (the shapes engines, the SPARQL engines, the parser).
+VALIDATORS = ("pyrudof", "pyshacl", "pyoxigraph", "rdflib")
 
 def compact(term: Node | None) -> str:
     """A short, stable, readable form of an RDF term (CURIE, quoted literal, ``_:`` for blank nodes)."""
@@ -129,6 +133,7 @@ class ValidationReport:
     shacl_results: list[ShaclResult] = field(default_factory=list)
     query_results: list[QueryResult] = field(default_factory=list)
     seconds: float = 0.0
+    reused: str = ""               # reused from graph.result_cache: "reused: same input as a run of <date>"
 
     @property
     def conforms(self) -> bool:
@@ -367,18 +372,61 @@ def validate(
     *,
     shapes: Graph | None = None,
     queries: dict[str, str] | None = None,
+    cache: ResultCache | None = None,
 ) -> ValidationReport:
     """Run the SHACL shapes and every violation query on ``data``; never raises on violations.
 
     ``ontology`` is the OWL ontology (``ontology/healthkg.ttl``); it is mixed into a copy of the data
     for SHACL only, ``data`` itself is not changed. ``shapes`` and ``queries`` default to
-    ``ontology/shapes.ttl`` and ``queries/*-violation.rq``.
+    ``ontology/shapes.ttl`` and ``queries/*-violation.rq``. With a ``cache`` (and the bundled shapes),
+    the report of a graph that conformed before is reused when the data, the ontology, the shapes file,
+    every query's text and the validators' versions are all the same (``reused`` says so).
     """
     started = time.perf_counter()
     shapes_given = shapes is not None   # the bundled shapes are what the fast engine reads
-    shapes = shapes if shapes is not None else load_shapes()
     queries = queries if queries is not None else violation_queries()
     ntriples = data.serialize(format="nt", encoding="utf-8")   # what pyrudof and Oxigraph read
+    key = None
+    if cache is not None and not shapes_given and not _has_blank_nodes(data):   # blank labels are not stable
+        key = _cache_key(ntriples, ontology, queries)
+        entry = cache.get(CACHE_KIND, key)
+        report = _cached_report(entry["value"]) if entry is not None else None
+        if entry is not None and report is not None:
+            report.seconds, report.reused = time.perf_counter() - started, reused(entry)
+            return report
+        if entry is not None:
+            cache.unusable(CACHE_KIND, key, "does not hold the report of a graph that conforms")
+    report = _validate(data, ntriples, ontology, shapes, queries, shapes_given, started)
+    if cache is not None and key is not None and report.conforms:
+        cache.put(CACHE_KIND, key, {"shacl_conforms": report.shacl_conforms,
+                                    "shacl_results": [asdict(r) for r in report.shacl_results],
+                                    "query_results": [asdict(q) for q in report.query_results]})
+    return report
+
+
+def _cache_key(ntriples: bytes, ontology: Graph | None, queries: dict[str, str]) -> str:
+    ontology_nt = ontology.serialize(format="nt", encoding="utf-8") if ontology is not None else b""
+    versions = [f"{name} {metadata.version(name)}" for name in VALIDATORS]
+    return digest(CACHE_KIND, canonical_ntriples(ntriples), canonical_ntriples(ontology_nt),
+                  SHAPES_PATH.read_bytes(), *versions,
+                  *(part for name, text in sorted(queries.items()) for part in (name, text)))
+
+
+def _cached_report(value: dict) -> ValidationReport | None:
+    """The report kept in a cache entry; None (recompute) when it is not one of a conforming graph."""
+    try:
+        report = ValidationReport(
+            value["shacl_conforms"], [ShaclResult(**r) for r in value["shacl_results"]],
+            [QueryResult(q["name"], tuple(q["variables"]), tuple(tuple(row) for row in q["rows"]), q["description"])
+             for q in value["query_results"]])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return report if report.conforms else None
+
+
+def _validate(data: Graph | TripleSet, ntriples: bytes, ontology: Graph | None, shapes: Graph | None,
+              queries: dict[str, str], shapes_given: bool, started: float) -> ValidationReport:
+    shapes = shapes if shapes is not None else load_shapes()
     graph = data if isinstance(data, Graph) else None           # pySHACL and rdflib's SPARQL need one
 
     def as_graph() -> Graph:

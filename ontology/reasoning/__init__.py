@@ -24,6 +24,7 @@ The modules, in the order they build on each other:
     hermit.py     HermiT: finding Java, bounds, running, reading its output; its strict check of a graph
     engine.py     reason(): one engine on the prepared input
     check.py      HermiT's check of the rules engine's answer (check_with_hermit)
+    reuse.py      the rules engine's answer reused from graph.result_cache on the same input and code
     published.py  what a release states besides data and inferences (external super-types, unique names)
 
 What is materialised, and by whom:

@@ -12,10 +12,13 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import OWL, RDFS
 from rdflib.term import Node
 
-from healthkg.graph.rdf.triples import ntriples
+from healthkg.graph.rdf.triples import ntriples, xml_safe_ntriples
+from healthkg.graph.result_cache import ResultCache, canonical_ntriples, digest, reused
 from healthkg.ontology.reasoning.engine import reason
 from healthkg.ontology.reasoning.hermit import (
+    JAVA_OPTIONS,
     HermitBounds,
+    classpath_digest,
     hermit_classpath,
     inconsistent_run,
     java_problem,
@@ -42,6 +45,8 @@ from healthkg.ontology.reasoning.terms import HERMIT, HK, OUR_SUBJECTS, RDF_TYPE
 # Any other outcome falls back to HermiT's own realisation.
 CHECK = URIRef("urn:healthkg:reasoning-check")
 _SATISFIABLE = b"owl#Thing is satisfiable."
+_FLAGS = ["-k", "-U"]
+CACHE_KIND = "hermit_check"     # graph.result_cache: HermiT's confirmations, keyed by what it read
 
 
 def _class_expression(node: BNode, predicate, members: list) -> list:
@@ -103,18 +108,39 @@ def _soundness_check(prepared: Prepared, claims: list) -> bytes:
 
 def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: float | None = None,
                       memory_gb: float | None = None, fallback: bool = True,
-                      on_fallback: Callable[[str, str | None], None] | None = None) -> ReasoningResult:
+                      on_fallback: Callable[[str, str | None], None] | None = None,
+                      cache: ResultCache | None = None, inputs: str = "") -> ReasoningResult:
     """HermiT's verdict on the rules engine's `answer` for `prepared` (see above). Returns the answer
     as HermiT's when HermiT confirms it, or else HermiT's realisation (reason()), which raises
     InconsistentOntology when there is no model. HermiT gets `timeout` seconds for all its runs and a
     heap of `memory_gb` (HermitBounds: None is the default). Without Java, or when HermiT exceeds either
     bound, the answer is checked by the pure-Python OWL RL closure instead and the result's `fallback`
     says why (`on_fallback(why, bound)` is told first, bound "time", "memory" or None when HermiT could
-    not run); with fallback=False that raises ReasoningError (HermitExceeded for a bound) instead."""
+    not run); with fallback=False that raises ReasoningError (HermitExceeded for a bound) instead.
+
+    With a `cache`, a confirmation HermiT gave before on exactly the same documents (byte for byte, as
+    HermiT reads them), with the same HermiT classes and flags, is reused instead of starting the JVM:
+    the result's `reused` says so. Only confirmations are kept, never a failure or a fallback. `inputs`
+    (reuse.input_digest() of the data and the ontology) is part of the key too: a verdict is reused only
+    for the same build input, even where a change (a label, a comment) leaves HermiT's documents as they were."""
     started = time.perf_counter()
     bounds = HermitBounds(timeout, memory_gb)
     limit = bounds.time_limit(prepared)
     java, classpath = shutil.which("java"), hermit_classpath()
+    documents, claims = _check_documents(prepared, answer) if answer.types else ({}, [])
+    key = None
+    if cache is not None and classpath is not None and documents:
+        key = digest(CACHE_KIND, inputs, classpath_digest(classpath), *_FLAGS, *JAVA_OPTIONS,
+                     *(part for name, document in documents.items() for part in (name, document)))
+        entry = cache.get(CACHE_KIND, key)
+        kept = entry["value"] if entry is not None else {}
+        unsatisfiable, seconds = kept.get("unsatisfiable"), kept.get("reasoner_seconds")
+        if (entry is not None and kept.get("confirmed") is True and isinstance(unsatisfiable, list)
+                and all(isinstance(iri, str) for iri in unsatisfiable) and isinstance(seconds, (int, float))):
+            return _confirmed(prepared, answer, len(claims), tuple(unsatisfiable), float(seconds), started,
+                              reused(entry))
+        if entry is not None:
+            cache.unusable(CACHE_KIND, key, "does not hold a confirmation by HermiT")
     problem = java_problem(java) or (None if classpath else "owlready2's HermiT.jar not found")
     if problem or java is None or classpath is None:      # no problem: java and classpath are both found
         if not fallback:
@@ -122,8 +148,12 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
         why, bound = f"HermiT not run ({problem})", None
     else:
         try:
-            return _hermit_verdict(prepared, answer, java, classpath, time.monotonic() + limit, bounds.heap_gb(),
-                                   started)
+            result = _hermit_verdict(prepared, answer, documents, claims, java, classpath, time.monotonic() + limit,
+                                     bounds.heap_gb(), started)
+            if cache is not None and key is not None and result.confirmed and result.reasoner == HERMIT:
+                cache.put(CACHE_KIND, key, {"confirmed": True, "unsatisfiable": list(result.unsatisfiable),
+                                            "reasoner_seconds": round(result.reasoner_seconds, 3)})
+            return result
         except HermitExceeded as error:
             exceeded = HermitExceeded(f"HermiT did not finish within {seconds_text(limit)}", out_of_time=True) \
                 if error.out_of_time else error
@@ -135,22 +165,28 @@ def check_with_hermit(prepared: Prepared, answer: ReasoningResult, *, timeout: f
     return _checked_by_owlrl(prepared, answer, why, started)
 
 
-def _hermit_verdict(prepared: Prepared, answer: ReasoningResult, java: str, classpath: str, deadline: float,
-                    memory_gb: float, started: float) -> ReasoningResult:
-    def left() -> float:
-        return deadline - time.monotonic()
-
-    if not answer.types:
-        return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
+def _check_documents(prepared: Prepared, answer: ReasoningResult) -> tuple[dict[str, bytes], list]:
+    """The documents HermiT reads ({file name: N-Triples}, as run_hermit writes them, lines sorted: the same
+    input gives the same bytes) and the claims checked for soundness."""
     told = {(s, o) for s, _, o in simple_types(prepared)}
     claims = sorted((pair for pair in answer.types if pair not in told), key=lambda pair: (str(pair[0]), str(pair[1])))
     document = prepared.input_ntriples()
     documents = {"complete.nt": document + _completeness_check(prepared, answer.types)}
     if claims:
         documents["sound.nt"] = document + _soundness_check(prepared, claims)
+    return {name: xml_safe_ntriples(canonical_ntriples(content)) for name, content in documents.items()}, claims
+
+
+def _hermit_verdict(prepared: Prepared, answer: ReasoningResult, documents: dict[str, bytes], claims: list, java: str,
+                    classpath: str, deadline: float, memory_gb: float, started: float) -> ReasoningResult:
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    if not documents:     # no class memberships to check: HermiT's own realisation
+        return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
     with tempfile.TemporaryDirectory(prefix="healthkg-check-") as folder:
         clock = time.perf_counter()
-        run = run_hermit(java, classpath, documents, folder, ["-k", "-U"], left(), memory_gb)
+        run = run_hermit(java, classpath, documents, folder, _FLAGS, left(), memory_gb)
         reasoner_seconds = time.perf_counter() - clock
     models = run.stdout.count(_SATISFIABLE)   # one line per document HermiT finds consistent
     confirmed = models == 1 and (inconsistent_run(run) if claims else run.returncode == 0)
@@ -158,13 +194,18 @@ def _hermit_verdict(prepared: Prepared, answer: ReasoningResult, java: str, clas
         return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
     output = run.stdout.decode("utf-8", "replace").replace("\r", "")
     unsatisfiable = tuple(iri for iri in unsatisfiable_listed(output) if iri.startswith(str(HK)))
+    return _confirmed(prepared, answer, len(claims), unsatisfiable, reasoner_seconds, started)
+
+
+def _confirmed(prepared: Prepared, answer: ReasoningResult, claims: int, unsatisfiable: tuple, reasoner_seconds: float,
+               started: float, reused: str = "") -> ReasoningResult:
     note = (f"HermiT confirmed the rules engine's class memberships: a model in which none of the others "
-            f"holds, and none in which one of the {len(claims)} found by counting or through defined "
+            f"holds, and none in which one of the {claims} found by counting or through defined "
             f"classes fails; property values from the ontology's property axioms")
     if unsatisfiable:
         note += "; unsatisfiable classes: " + ", ".join(prepared.schema.name(URIRef(u)) for u in unsatisfiable)
     return ReasoningResult(answer.inferred, HERMIT, time.perf_counter() - started, answer.counts, note,
-                           reasoner_seconds, unsatisfiable, answer.types, confirmed=True)
+                           reasoner_seconds, unsatisfiable, answer.types, confirmed=True, reused=reused)
 
 
 def _checked_by_owlrl(prepared: Prepared, answer: ReasoningResult, why: str, started: float) -> ReasoningResult:

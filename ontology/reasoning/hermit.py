@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 
 from healthkg.graph import child_processes
 from healthkg.graph.rdf.triples import xml_safe_ntriples
+from healthkg.graph.result_cache import digest, file_digest
 from healthkg.ontology.reasoning.prepare import Prepared
 from healthkg.ontology.reasoning.result import HermitExceeded, ReasoningError
 from healthkg.ontology.reasoning.tbox import closure
@@ -80,6 +81,17 @@ def hermit_classpath() -> str | None:
     folder = Path(list(spec.submodule_search_locations)[0]) / "hermit"
     jar = folder / "HermiT.jar"
     return os.pathsep.join([str(folder), str(jar)]) if jar.is_file() else None
+
+
+def classpath_digest(classpath: str) -> str:
+    """HermiT's identity: a digest of every file on its class path (the jar and the classes beside it)."""
+    parts: list[bytes | str] = []
+    for entry in classpath.split(os.pathsep):
+        root = Path(entry)
+        files = sorted(path for path in root.rglob("*") if path.is_file()) if root.is_dir() else [root]
+        for path in files:
+            parts += [str(path.relative_to(root)) if root.is_dir() else path.name, file_digest(path)]
+    return digest(*parts)
 
 
 def hermit_problem() -> str | None:

@@ -41,6 +41,8 @@ class ReasoningResult:
     confirmed: bool = False              # the checking reasoner (HermiT; OWL RL as a fallback) confirmed
                                          # the rules engine's answer (check_with_hermit)
     fallback: str = ""                   # why HermiT did not give the answer: not run, out of time or memory
+    reused: str = ""                     # a verdict reused from graph.result_cache: "reused: same input as a
+                                         # run of <date>"
 
     def sorted_triples(self) -> list[tuple]:
         return sorted(self.inferred, key=lambda t: tuple(str(x) for x in t))
