@@ -47,6 +47,11 @@ def endpoint(virtuoso):
 STUCK: list[str] = []      # the test after which Virtuoso stopped answering, once it did
 
 
+def _skip_if_stuck() -> None:
+    if STUCK:
+        pytest.skip(f"Virtuoso stopped answering during {STUCK[0]} (failed there)")
+
+
 @pytest.fixture(autouse=True)
 def _stop_at_a_stuck_server(request):
     """A Virtuoso that stopped answering fails the test after which it did, once, loudly; every later test of
@@ -55,8 +60,7 @@ def _stop_at_a_stuck_server(request):
     if "virtuoso" not in request.fixturenames:
         yield
         return
-    if STUCK:
-        pytest.skip(f"Virtuoso stopped answering during {STUCK[0]} (failed there)")
+    _skip_if_stuck()
     server = request.getfixturevalue("virtuoso")
     yield
     if not server.answers(PROBE_WAIT):
@@ -164,6 +168,7 @@ def _broken(release: str) -> str:
 @pytest.fixture(scope="module")
 def broken(virtuoso):
     """(the broken release in the embedded store, the same through Virtuoso's endpoint)."""
+    _skip_if_stuck()         # (set up before the function-scoped check runs)
     graph_file = virtuoso.folder / "broken.nt"
     graph_file.write_text(_broken(RELEASE.read_text(encoding="utf-8")), encoding="utf-8")
     virtuoso.load(graph_file, BROKEN)
