@@ -96,8 +96,6 @@ DatabaseFile = {folder}/virtuoso-temp.db
 TransactionFile = {folder}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
-; the HTTP threads and isql's connections come out of these
-ServerThreads = 24
 DisableUnixSocket = 1
 DirsAllowed = {folder}, {graph_folder}
 NumberOfBuffers = 10000
@@ -105,14 +103,12 @@ MaxDirtyBuffers = 6000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {folder}
-; one thread per request being answered, and a query Virtuoso 7.2 gets stuck in keeps its thread for good (the
-; old search-tasks did: an IF over STRLEN(STRBEFORE(..)) sleeps forever, past MaxQueryExecutionTime). With 4, four
-; such queries left every later one waiting; the tests stop at the first (tests/test_virtuoso.py), and these
-; leave room for it and for requests a killed client abandoned. Our clients close their connections
-; (urllib sends Connection: close), so KeepAliveTimeout holds no thread.
+; one thread per request being answered. A query Virtuoso 7.2 gets stuck in keeps its thread for good (an IF
+; over STRLEN(STRBEFORE(..)), as the old search-tasks had, sleeps past MaxQueryExecutionTime every time when asked
+; alone; coordinating-load did now and then in these tests, never alone); with 4, four such left every later
+; one waiting. The tests stop at the first server that stops answering (tests/test_virtuoso.py). Our clients
+; close their connections (urllib sends Connection: close), so no idle connection holds a thread.
 ServerThreads = 16
-MaxKeepAlives = 4
-KeepAliveTimeout = 5
 Charset = UTF-8
 [SPARQL]
 ; the default of 10,000 rows would cut answers short without saying so
