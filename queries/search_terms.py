@@ -2,9 +2,10 @@
 (graph/data/search_terms.tsv), turned into the rows of the query's VALUES block.
 
 The query stays portable SPARQL 1.1: each keyword becomes rows (keyword, term, mask, marked). `mask` is an XPath
-regular expression of the term's not_within contexts, and REPLACE(text, mask, marked) writes a word joiner
-(U+2060) into each such context just after the term's first character, so CONTAINS no longer finds the term
-there; the query removes the joiner again from the snippet it shows.
+regular expression of the term's not_within contexts, and REPLACE(text, mask, marked) writes a mark (U+0001, a
+control character no plan text holds, and ASCII: Virtuoso 7.2 garbles non-ASCII text in a replacement) into
+each such context just after the term's first character, so CONTAINS no longer finds the term there; the query
+removes the mark again from the snippet it shows.
 """
 import re
 from functools import lru_cache
@@ -12,7 +13,7 @@ from functools import lru_cache
 from healthkg.graph.extract.tables import read_tsv, split_list
 
 TABLE = "search_terms.tsv"
-JOINER = "\u2060"
+JOINER = "\u0001"
 MAX_CONTEXTS = 4        # two groups each: $1 … $8, single digits in every store's replacement syntax
 SEPARATORS = re.compile(r"[,，、;；]+")     # not spaces: a keyword may hold one (any text binds as itself)
 XPATH_META = re.compile(r"([\\|.?*+(){}\[\]^$-])")

@@ -323,7 +323,7 @@ def test_several_keywords_any_and_all(release_store):
     # 健康旅游 and 医养: only 柳州 3.3-6 "建设国家健康旅游示范区 … 秋澜医养中心" holds both
     both = search(release_store, keyword="医养,健康旅游", match="all")
     assert set(both) == {("liuzhou-2020-9", "s3.3-t6")}
-    assert both[("liuzhou-2020-9", "s3.3-t6")]["matched"] == "健康旅游、医养"
+    assert both[("liuzhou-2020-9", "s3.3-t6")]["matched"] == "健康旅游; 医养"
     either = set(search(release_store, keyword="医养、健康旅游", match="any"))
     assert either == set(search(release_store, keyword="医养")) | set(search(release_store, keyword="健康旅游"))
     with pytest.raises(QueryError, match="any, all"):
@@ -334,14 +334,49 @@ def test_search_shows_bodies_with_roles_and_the_words_in_context(release_store):
     row = search(release_store, keyword="医养结合")[("liuzhou-2020-9", "s3.2-t2")]
     # 柳州 3.2-2: （牵头单位：市卫生健康委、市民政局；配合单位：各县区人民政府，柳东新区管委会、北部生态新区管委会，
     # 市人力资源和社会保障局、市医保局、市人力资源和社会保障局、市大数据发展局）: 人社局 written twice, listed once
-    assert row["leads"] == "柳州市卫生健康委、柳州市民政局"
-    assert row["cooperating"] == ("各县区人民政府、柳东新区管委会、北部生态新区管委会、柳州市人力资源和社会保障局、"
-                                  "柳州市医保局、柳州市大数据发展局")
+    assert row["leads"] == "柳州市卫生健康委; 柳州市民政局"
+    assert row["cooperating"] == ("各县区人民政府; 柳东新区管委会; 北部生态新区管委会; 柳州市人力资源和社会保障局; "
+                                  "柳州市医保局; 柳州市大数据发展局")
     # both spellings in its text: 医养结合 (first in "推动医养结合深度发展") and 医养服务融合
-    assert row["matched"] == "医养服务融合、医养结合"
+    assert row["matched"] == "医养服务融合; 医养结合"
     assert "推动【医养结合】深度发展" in row["context"] and "推动【医养服务融合】发展" in row["context"]
     laibin = search(release_store, keyword="医养结合")[("laibin-2019-22", "s2.1-t1")]
     assert laibin["matched"] == "医养康养相结合" and "机构为补充、【医养康养相结合】的养老服务体系" in laibin["context"]
+
+
+# an invented plan of one task, no bodies: 医养 first stands inside 中医养生 (not found there), then as itself after
+# exactly 12 other characters, with 2 after it
+ONE_TASK = """\
+<urn:t> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/healthkg/ontology#Task> .
+<urn:t> <http://www.w3.org/2000/01/rdf-schema#label> "一项任务" .
+<urn:t> <https://w3id.org/healthkg/ontology#industry> <urn:industry> .
+<urn:t> <http://purl.org/net/p-plan#isStepOfPlan> <urn:plan> .
+<urn:t> <https://w3id.org/healthkg/ontology#textSelection> <urn:sel> .
+<urn:sel> <http://www.w3.org/ns/oa#hasSelector> <urn:q> .
+<urn:q> <http://www.w3.org/ns/oa#exact> "一二中医养生三四五六七八医养结合" .
+<urn:plan> <https://w3id.org/healthkg/ontology#city> <urn:city> .
+<urn:city> <http://www.w3.org/2000/01/rdf-schema#label> "某市"@zh .
+"""
+
+
+def test_search_context_counts_the_characters_shown_and_a_task_without_bodies_has_empty_lists(tmp_path):
+    from healthkg.queries.stores import OxigraphStore, RdflibStore
+
+    graph = tmp_path / "one-task.nt"
+    graph.write_text(ONE_TASK, encoding="utf-8")
+    for store in (OxigraphStore(graph), RdflibStore(graph)):
+        rows = runner.run(library.get("search-tasks"), store, {"keyword": "医养"}).as_dicts()
+        assert [(r["matched"], r["context"], r["leads"], r["cooperating"]) for r in rows] == \
+            [("医养", "一二中医养生三四五六七八【医养】结合", "", "")], store.name
+        # 14 characters before 结合 (一二 中医养生 三四五六七八 医养): the first two left out, and said so
+        rows = runner.run(library.get("search-tasks"), store, {"keyword": "结合"}).as_dicts()
+        assert rows[0]["context"] == "…中医养生三四五六七八医养【结合】", store.name
+
+
+def test_search_rows_are_the_same_on_rdflib(release_store, rdflib_release):
+    for params in ({"keyword": "医养"}, {"keyword": "康养,中医", "match": "all"}):
+        query = library.get("search-tasks")
+        assert runner.run(query, rdflib_release, params).rows == runner.run(query, release_store, params).rows
 
 
 def test_search_terms_table_fails_loudly(monkeypatch):
