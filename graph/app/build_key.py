@@ -27,22 +27,29 @@ PACKAGE = Path(str(resources.files("healthkg")))
 SUBPACKAGES = ("graph", "ontology", "queries", "viz")
 # Inside the package but not what an output is computed from: the bundled plans (read through --sources,
 # when they are the sources), the committed release (--update-release writes it), the documentation.
-NOT_INPUTS = (PACKAGE / "graph" / "sources", PACKAGE / "graph" / "release")
+NOT_INPUTS = ("graph/sources", "graph/release")
 SKIPPED_SUFFIXES = (".md", ".pyc")
 
 
-def package_files() -> list[Path]:
+def package_files(package: Path | None = None) -> list[Path]:
     """The package's own files, in a stable order: its top-level modules and every file of its
     subpackages, without caches, hidden files, documentation or an output folder someone put inside."""
-    files = sorted(path for path in PACKAGE.glob("*.py") if path.is_file())
+    package = package or PACKAGE
+    skipped = tuple(package / name for name in NOT_INPUTS)
+    files = sorted(path for path in package.glob("*.py") if path.is_file())
     for name in SUBPACKAGES:
-        for folder, subfolders, names in os.walk(PACKAGE / name):
-            here = Path(folder)
-            subfolders[:] = sorted(sub for sub in subfolders
-                                   if not sub.startswith(".") and sub != "__pycache__"
-                                   and here / sub not in NOT_INPUTS and not (here / sub / MARKER).exists())
-            files += [here / file for file in sorted(names)
-                      if not file.startswith(".") and not file.endswith(SKIPPED_SUFFIXES)]
+        files += _walk(package / name, skipped)
+    return files
+
+
+def _walk(folder: Path, skipped: tuple[Path, ...] = ()) -> list[Path]:
+    files: list[Path] = []
+    for here, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(sub for sub in subfolders
+                               if not sub.startswith(".") and sub != "__pycache__"
+                               and Path(here, sub) not in skipped and not Path(here, sub, MARKER).exists())
+        files += [Path(here, name) for name in sorted(names)
+                  if not name.startswith(".") and not name.endswith(SKIPPED_SUFFIXES)]
     return files
 
 
@@ -52,8 +59,10 @@ def source_files(plans: list[Path]) -> list[Path]:
 
 
 def build_key(plans: list[Path], out: Path, *, encoding: str | None, reasoner: str, hermit_seconds: float | None,
-              hermit_memory_gb: float | None) -> str:
-    """The key of a main job reading `plans` (pipeline.plan_files of --sources) into `out`."""
+              hermit_memory_gb: float | None, read_from: tuple[Path, ...] = ()) -> str:
+    """The key of a main job reading `plans` (pipeline.plan_files of --sources) into `out`. `read_from`:
+    the files and folders the stages read their tables, ontology and queries from; they are inside the
+    package, and hashed with it, unless pointed elsewhere (as tests do)."""
     parts: list[str] = [f"healthkg build key {FORMAT}", f"out {out.resolve()}", f"encoding {encoding}",
                         f"reasoner {reasoner}", f"hermit bounds {hermit_seconds} s {hermit_memory_gb} GB",
                         f"python {sys.version}"]
@@ -61,9 +70,16 @@ def build_key(plans: list[Path], out: Path, *, encoding: str | None, reasoner: s
     if reasoner != "rules":
         classpath = hermit_classpath()
         parts += [f"java {shutil.which('java')}", f"hermit {classpath and classpath_digest(classpath)}"]
-    for kind, files, root in (("source", source_files(plans), None), ("program", package_files(), PACKAGE)):
-        for path in files:
-            parts += [kind, path.name if root is None else path.relative_to(root).as_posix(), file_digest(path)]
+    for plan in source_files(plans):
+        parts += ["source", plan.name, file_digest(plan)]
+    program = package_files()
+    for path in program:
+        parts += ["program", path.relative_to(PACKAGE).as_posix(), file_digest(path)]
+    known = set(program)
+    for root in read_from:
+        for path in _walk(root) if root.is_dir() else [root]:
+            if path not in known:
+                parts += ["read", path.relative_to(root.parent).as_posix(), file_digest(path)]
     return digest(*parts)
 
 

@@ -23,6 +23,7 @@ from rdflib.namespace import RDF
 from healthkg.graph.app.build_key import build_key
 from healthkg.graph.app.output_folder import MAIN_JOB, OutputFolder, write_failed
 from healthkg.graph.check.validate import ValidationFailed, ValidationReport, validate
+from healthkg.graph.extract import tables
 from healthkg.graph.extract.decode import read_text
 from healthkg.graph.extract.records import NoTasksFound, extract_file
 from healthkg.graph.rdf.build import build_triples
@@ -43,6 +44,7 @@ from healthkg.ontology.reasoning.result import (
     UnsupportedAxiom,
 )
 from healthkg.ontology.reasoning.reuse import input_digest, rules_answer
+from healthkg.queries import library
 from healthkg.queries.answers import Answers
 from healthkg.queries.exports import write_exports
 from healthkg.queries.stores import OxigraphStore
@@ -291,7 +293,8 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
     with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
         out = output.path
         key = build_key(plan_files(sources), out, encoding=encoding, reasoner=checking.engine,
-                        hermit_seconds=checking.seconds, hermit_memory_gb=checking.memory_gb)
+                        hermit_seconds=checking.seconds, hermit_memory_gb=checking.memory_gb,
+                        read_from=(tables.DATA, ONTOLOGY, library.QUERIES))
         earlier = output.up_to_date(key) if cache is not None else None
         if earlier is not None:
             print(f"up to date: {out} was built from the same plans, tables, ontology, queries and program at "
