@@ -101,9 +101,11 @@ def parse_args(argv):
     parser.add_argument("--hermit-memory", type=positive_number, metavar="GB",
                         help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
     parser.add_argument("--no-cache", action="store_true",
-                        help="compute everything again: reuse no verified result (HermiT's confirmation, the "
-                             "validation, the rules engine's answer) kept from a run on the same input in "
-                             f"${ENVIRONMENT} or the user's cache folder")
+                        help="build everything anew: neither keep an --out folder that is up to date (built "
+                             "from the same plans, options, tables, ontology, queries and program, and unchanged "
+                             "since) nor reuse a verified result (HermiT's confirmation, the validation, the rules "
+                             f"engine's answer) kept from a run on the same input in ${ENVIRONMENT} or the user's "
+                             f"cache folder; {ENVIRONMENT}= (empty) does the same")
     commands = parser.add_subparsers(dest="command")
 
     extract = commands.add_parser("extract", help="print one plan's records")

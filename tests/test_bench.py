@@ -255,8 +255,13 @@ def test_the_main_jobs_rerun_has_its_own_budget_and_an_old_json_without_it_still
     assert rerun["holds"] is False and rerun["limit"] == 2.0 and rerun["over"] == pytest.approx(0.5)
     table = format_table({"runs": [], "main_job_bundled": bundled, "queries": [], "machine": {}, "settings": {},
                           "seconds": 1.0})
-    assert "its rerun on unchanged inputs: 2.50 s (3 verified results reused" in table
+    assert "its rerun on unchanged inputs: 2.50 s (not up to date: rebuilt, 3 verified results reused" in table
+    kept = dict(bundled, detail={"reported": "stages: ...", "rerun": {
+        "status": "ok", "seconds": 1.5, "up_to_date": True, "reused": 0, "reported": "up to date: ..."}})
+    table = format_table({"runs": [], "main_job_bundled": kept, "queries": [], "machine": {}, "settings": {},
+                          "seconds": 1.0})
+    assert "its rerun on unchanged inputs: 1.50 s (the output folder was up to date: nothing rebuilt)" in table
     old = dict(bundled, detail={"reported": "stages: ..."})          # a JSON written before the rerun was measured
     table = format_table({"runs": [], "main_job_bundled": old, "queries": [], "machine": {}, "settings": {},
                           "seconds": 1.0})
-    assert "rerun on unchanged inputs (verified results reused): - (budget 2.00 s) — not measured" in table
+    assert "rerun on unchanged inputs (output folder up to date, kept): - (budget 2.00 s) — not measured" in table

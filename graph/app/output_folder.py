@@ -1,7 +1,9 @@
 """Output folders that the program replaces as a whole, without ever losing a user's files.
 
 A folder the program built holds a marker file naming what built it (the main job or a corpus store)
-and, for the main job, every file and folder it wrote. The program writes only into a folder that is missing,
+and, for the main job, every file and folder it wrote, each file's sha256 and size, and the build record the
+job gave (its build key, when, what it printed): `up_to_date(key)` finds a folder that is still exactly that
+build, so the job can keep it instead of building it again. The program writes only into a folder that is missing,
 empty, or marked as its own with nothing added since; anything else is refused before any work
 (`OutputRefused`), unless the user forces it, and then the folder's contents are moved aside, never
 deleted. The new contents are built in a marked sibling staging folder and swapped in with two
@@ -11,6 +13,7 @@ beside the folder keeps two runs from writing it at once.
 """
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -56,6 +59,37 @@ def _entries(folder: Path) -> list[str]:
     """Every file and folder under `folder` but the marker, as sorted relative POSIX paths."""
     return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
                   if path.relative_to(folder).as_posix() != MARKER)
+
+
+def _manifest(folder: Path, entries: list[str]) -> dict[str, dict]:
+    """{relative path: {"sha256", "size"}} of every file among `entries`."""
+    files = {}
+    for entry in entries:
+        path = folder / entry
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                files[entry] = {"sha256": hashlib.file_digest(handle, "sha256").hexdigest(),
+                                "size": path.stat().st_size}
+    return files
+
+
+def _holds_exactly(folder: Path, marker: dict) -> bool:
+    """The folder holds exactly the entries its marker lists, no link among them, and every file has the
+    size and sha256 the marker's manifest gives (sizes first: a changed size needs no hashing)."""
+    entries, files = marker.get("entries"), marker.get("files")
+    if not (isinstance(entries, list) and isinstance(files, dict)) or _entries(folder) != sorted(entries):
+        return False
+    paths = [folder / entry for entry in entries]
+    if any(path.is_symlink() for path in paths):
+        return False
+    listed = {entry for entry, path in zip(entries, paths) if path.is_file()}
+    if listed != set(files):
+        return False
+    for entry in sorted(listed):
+        kept = files[entry]
+        if not (isinstance(kept, dict) and kept.get("size") == (folder / entry).stat().st_size):
+            return False
+    return _manifest(folder, sorted(listed)) == files
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -177,19 +211,39 @@ class OutputFolder:
         self._write_marker(staging, None)
         return staging
 
-    def _write_marker(self, folder: Path, entries: list[str] | None) -> None:
-        marker: dict[str, str | list[str]] = {
+    def _write_marker(self, folder: Path, entries: list[str] | None, build: dict | None = None) -> None:
+        marker: dict[str, object] = {
             "kind": self.kind, "written by": "healthkg (build_graph.py); the whole folder is "
             "replaced by the next run, which refuses to run if anything was added"}
         if entries is not None:
             marker["entries"] = entries
+            if build is not None:
+                marker["files"] = _manifest(folder, entries)
+                marker["build"] = build
         (folder / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
-    def replace_with(self, staging: Path, list_entries: bool = True) -> None:
+    def up_to_date(self, key: str) -> dict | None:
+        """The build record given to replace_with() (with its "key", "built" …) when the folder is a
+        finished output of this kind built with this key and holds exactly what it held then (the same
+        files, byte for byte, nothing added or removed); else None. Called with the lock held."""
+        marker = read_marker(self.path) if self.path.is_dir() else None
+        if marker is None or marker["kind"] != self.kind:
+            return None
+        build = marker.get("build")
+        if not (isinstance(build, dict) and build.get("key") == key and isinstance(build.get("report"), str)
+                and isinstance(build.get("built"), str)):
+            return None
+        try:
+            return build if _holds_exactly(self.path, marker) else None
+        except OSError:                # a file changed or vanished while being read: not up to date
+            return None
+
+    def replace_with(self, staging: Path, list_entries: bool = True, build: dict | None = None) -> None:
         """Swap the finished staging folder in; the old output is removed only after the new one is in
-        place, and a forced folder's contents are moved aside, never deleted."""
+        place, and a forced folder's contents are moved aside, never deleted. `build` (with list_entries):
+        the build record kept in the marker with a manifest of every file, for up_to_date()."""
         if list_entries:
-            self._write_marker(staging, _entries(staging))
+            self._write_marker(staging, _entries(staging), build)
         previous = None
         if self.path.exists():
             if self._foreign_contents():            # only with --force (checked on entering)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
+from healthkg.graph.app.build_key import build_key
 from healthkg.graph.app.output_folder import MAIN_JOB, OutputFolder, write_failed
 from healthkg.graph.check.validate import ValidationFailed, ValidationReport, validate
+from healthkg.graph.extract import tables
 from healthkg.graph.extract.decode import read_text
 from healthkg.graph.extract.records import NoTasksFound, extract_file
 from healthkg.graph.rdf.build import build_triples
@@ -41,6 +44,7 @@ from healthkg.ontology.reasoning.result import (
     UnsupportedAxiom,
 )
 from healthkg.ontology.reasoning.reuse import input_digest, rules_answer
+from healthkg.queries import library
 from healthkg.queries.answers import Answers
 from healthkg.queries.exports import write_exports
 from healthkg.queries.stores import OxigraphStore
@@ -281,9 +285,24 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
                  cache: ResultCache | None = None) -> int:
     """Build everything from the plans in `sources` and replace `out` with it. `out` is checked before
     any work: it must be missing, empty or a previous output of this job (graph.output_folder).
-    `encoding`: for the plans whose metadata file gives none (else detected). `cache`: see build()."""
+    `encoding`: for the plans whose metadata file gives none (else detected). `cache`: see build(); with
+    one, an `out` that is up to date (built with the same build key, graph.app.build_key, and holding
+    exactly the files that build wrote) is kept as it is and the report that build printed is printed
+    again; without one (--no-cache, HEALTHKG_CACHE_DIR=""), everything is built anew."""
+    checking = checking or Checking()
     with OutputFolder(out, MAIN_JOB, "--out", force=force, protected=(sources, *PROGRAM_FOLDERS)) as output:
         out = output.path
+        key = build_key(plan_files(sources), out, encoding=encoding, reasoner=checking.engine,
+                        hermit_seconds=checking.seconds, hermit_memory_gb=checking.memory_gb,
+                        read_from=(tables.DATA, ONTOLOGY, library.QUERIES))
+        earlier = output.up_to_date(key) if cache is not None else None
+        if earlier is not None:
+            print(f"up to date: {out} was built from the same plans, tables, ontology, queries and program at "
+                  f"{_when(earlier['built'])}; nothing rebuilt (--no-cache builds it anew)")
+            print(earlier["report"], end="")
+            if update_release:
+                _update_release(out)
+            return 0
         result = build(sources, check_later=True, encoding=encoding, checking=checking, cache=cache)
         try:
             for attempt in range(2):
@@ -300,25 +319,44 @@ def run_main_job(sources: Path, out: Path, update_release: bool = False, force: 
                     shutil.rmtree(staging)
                     continue                  # the checking reasoner entails more: write it all again
                 write_validation_report(result, staging)
-                output.replace_with(staging)
+                printed = printed_report(result, out, answers, views)
+                output.replace_with(staging, build={
+                    "key": key, "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "report": printed})
                 break
             if update_release:
-                RELEASE.parent.mkdir(exist_ok=True)
-                shutil.copyfile(out / "graph" / "healthkg.nt", RELEASE)
+                _update_release(out)
         except OSError as error:
             raise write_failed(error, out) from error
-    print(report(result, out))
-    print()
-    print(answers.headline())
-    print(f"answers to {len(answers.results) + len(answers.tables)} questions (CSV and Markdown) in {out / 'answers'}")
-    print(f"exports in {out / 'exports'}: tasks.csv (one row per task), body-task and co-assignment networks "
-          "(.graphml, .gexf for Gephi)")
-    print("views and report (self-contained HTML; open from disk, no network needed):")
-    for path in views:
-        print(f"  {out / 'views' / path.name}")
+    print(printed, end="")
     if output.moved_aside:
         print(f"what {out} held before (--force) was moved to {output.moved_aside}; nothing was deleted")
     return 0
+
+
+def _update_release(out: Path) -> None:
+    RELEASE.parent.mkdir(exist_ok=True)
+    shutil.copyfile(out / "graph" / "healthkg.nt", RELEASE)
+
+
+def _when(built: str) -> str:
+    try:
+        return datetime.fromisoformat(built).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return built
+
+
+def printed_report(result: Build, out: Path, answers: Answers, views: list[Path]) -> str:
+    """What the main job prints when it has built `out` (kept in its marker, printed again while it is up
+    to date)."""
+    lines = [report(result, out), "", answers.headline(),
+             f"answers to {len(answers.results) + len(answers.tables)} questions (CSV and Markdown) in "
+             f"{out / 'answers'}",
+             f"exports in {out / 'exports'}: tasks.csv (one row per task), body-task and co-assignment networks "
+             "(.graphml, .gexf for Gephi)",
+             "views and report (self-contained HTML; open from disk, no network needed):"]
+    lines += [f"  {out / 'views' / path.name}" for path in views]
+    return "\n".join(lines) + "\n"
 
 
 def report(result: Build, out: Path) -> str:
