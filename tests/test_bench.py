@@ -2,11 +2,13 @@
 computed right on a hand-made result. Budgets are reported, never asserted."""
 import json
 import math
+import time
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
+from healthkg.graph.bench import benchmark
 from healthkg.graph.bench.benchmark import (
     BUILD_STAGES,
     PIPELINE_STAGES,
@@ -265,3 +267,34 @@ def test_the_main_jobs_rerun_has_its_own_budget_and_an_old_json_without_it_still
     table = format_table({"runs": [], "main_job_bundled": old, "queries": [], "machine": {}, "settings": {},
                           "seconds": 1.0})
     assert "rerun on unchanged inputs (output folder up to date, kept): - (budget 2.00 s) — not measured" in table
+
+
+class _StubStore:
+    """A store whose every query raises `error` after `seconds`, even when the cap's timer interrupts it: as
+    rdflib did with the timer's exception deep in its recursion (the run reported RecursionError)."""
+
+    def __init__(self, error: Exception, seconds: float):
+        self.error, self.seconds = error, seconds
+
+    def select(self, text):
+        try:
+            time.sleep(self.seconds)
+        except BaseException:
+            raise self.error from None
+        raise self.error
+
+
+def _worker_events(monkeypatch, capsys, store, cap):
+    monkeypatch.setattr(benchmark, "_open_store", lambda *args: store)
+    benchmark.store_worker("rdflib", Path("unused.nt"), Path("unused"), False, ["plan-overview"], 3, cap, None)
+    lines = capsys.readouterr().out.splitlines()
+    return [json.loads(line[len(benchmark.MARK):]) for line in lines if line.startswith(benchmark.MARK)]
+
+
+def test_an_error_raised_after_the_cap_is_the_cap_and_one_before_it_is_an_error(monkeypatch, capsys):
+    late = _worker_events(monkeypatch, capsys, _StubStore(RecursionError("maximum recursion depth exceeded"), 0.2),
+                          cap=0.1)
+    assert [e["event"] for e in late if e.get("query")] == ["cap", "done"]
+    early = _worker_events(monkeypatch, capsys, _StubStore(ValueError("bad query"), 0.0), cap=5.0)
+    errors = [e for e in early if e["event"] == "error"]
+    assert [e["error"] for e in errors] == ["ValueError: bad query"]
