@@ -285,7 +285,7 @@ class _StubStore:
 
 
 def _worker_events(monkeypatch, capsys, store, cap):
-    monkeypatch.setattr(benchmark, "_open_store", lambda *args: store)
+    monkeypatch.setattr(benchmark, "_open_store", lambda *args: (store, str))
     benchmark.store_worker("rdflib", Path("unused.nt"), Path("unused"), False, ["plan-overview"], 3, cap, None)
     lines = capsys.readouterr().out.splitlines()
     return [json.loads(line[len(benchmark.MARK):]) for line in lines if line.startswith(benchmark.MARK)]
