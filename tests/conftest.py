@@ -75,6 +75,18 @@ def rdflib_release():
 VIEW_REPORT: list[str] = []
 
 
+def pytest_sessionfinish(session):
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:              # a pytest-xdist worker: its lines go to the controller, which prints
+        output["view_report"] = list(VIEW_REPORT)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller, as each worker ends: its view lines."""
+    VIEW_REPORT.extend(getattr(node, "workeroutput", {}).get("view_report", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if VIEW_REPORT:
         terminalreporter.section("views")
