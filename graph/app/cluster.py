@@ -16,21 +16,28 @@ the plan again on another worker, up to ALLOWED_FAILURES deaths (Dask's `allowed
 re-run plans that raised, and a plan's errors are deterministic). A plan that kills more workers than that
 fails the build, naming the plan. One job without a scheduler runs in this process, without Dask.
 """
+from __future__ import annotations
+
 import itertools
 import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import dask
-from distributed import Client, Future, LocalCluster
-from distributed.comm.core import CommClosedError
-from distributed.scheduler import KilledWorker
+import lazy_loader
 
 from healthkg.graph import child_processes
 from healthkg.graph.app.pipeline import BuildFailed, InputError
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+# Dask and distributed take 0.3-0.6 s to import, and only corpus builds use them: loaded when first used, so
+# that the main job and the questions, whose command line imports this module too, do not wait for them.
+dask = lazy_loader.load("dask")
+distributed = lazy_loader.load("distributed")
 
 IN_FLIGHT_PER_WORKER = 4   # calls submitted ahead per worker thread: enough to keep the workers busy
 ALLOWED_FAILURES = 3       # worker deaths one call may cause before the build fails
@@ -85,10 +92,10 @@ class Workers:
                 call, future = pending.popleft()
                 try:
                     result = future.result()
-                except KilledWorker:
+                except distributed.KilledWorker:
                     raise BuildFailed(f"{describe(call)}: killed {ALLOWED_FAILURES + 1} Dask workers in a row "
                                       "(out of memory?); the build stops") from None
-                except CommClosedError as error:
+                except distributed.comm.core.CommClosedError as error:
                     raise BuildFailed(f"lost {self.where}: {error}") from None
                 finally:
                     future.release()
@@ -107,7 +114,7 @@ def connect(jobs: int, scheduler: str | None = None) -> Iterator[Workers]:
     worker processes of a local cluster (1: this process, no cluster)."""
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout=CONNECT_SECONDS)
+            client = distributed.Client(scheduler, timeout=CONNECT_SECONDS)
         except (OSError, ValueError, TypeError) as error:
             raise InputError(f"--scheduler {scheduler}: no Dask scheduler answered ({error})") from None
         with client:
@@ -121,10 +128,10 @@ def connect(jobs: int, scheduler: str | None = None) -> Iterator[Workers]:
     die_with_us = {f"distributed.nanny.pre-spawn-environ.{child_processes.DIE_WITH_PARENT}": str(os.getpid())}
     try:
         with dask.config.set({**LOCAL_CLUSTER_CONFIG, **die_with_us}), \
-                LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                              dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
                              silence_logs=logging.CRITICAL) as local, \
-                Client(local) as client:
+                distributed.Client(local) as client:
             yield Workers(client, f"a local Dask cluster of {jobs} worker processes")
     finally:
         os.environ.pop(child_processes.DIE_WITH_PARENT, None)
