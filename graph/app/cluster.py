@@ -129,8 +129,8 @@ def connect(jobs: int, scheduler: str | None = None) -> Iterator[Workers]:
     try:
         with dask.config.set({**LOCAL_CLUSTER_CONFIG, **die_with_us}), \
                 distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                             dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-                             silence_logs=logging.CRITICAL) as local, \
+                                         dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                                         silence_logs=logging.CRITICAL) as local, \
                 distributed.Client(local) as client:
             yield Workers(client, f"a local Dask cluster of {jobs} worker processes")
     finally:

@@ -492,6 +492,12 @@ def _on_alarm(signum, frame):
     raise _QueryTimeout()
 
 
+def _emit_query_error(name: str, error: Exception, memory_gb: float | None) -> None:
+    message = (f"out of memory (limit {memory_gb} GB)" if isinstance(error, MemoryError)
+               else f"{type(error).__name__}: {error}"[:400])
+    _emit({"event": "error", "query": name, "error": message})
+
+
 def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str], repeats: int, cap: float,
                  memory_gb: float | None, once: Set[str] = frozenset()) -> None:
     """Load a store, then run each query up to `repeats` times within `cap` seconds in all, printing one
@@ -522,7 +528,7 @@ def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str]
             try:
                 query = parse(text)      # outside the timer (see _open_store), its time counted in the run's
             except Exception as error:  # noqa: BLE001 - reported per query, the others still run
-                _emit({"event": "error", "query": name, "error": f"{type(error).__name__}: {error}"[:400]})
+                _emit_query_error(name, error, memory_gb)
                 break
             timed = time.perf_counter()
             allowed = max(cap - spent - (timed - clock), 0.001)
@@ -532,20 +538,15 @@ def store_worker(kind: str, nt: Path, path: Path, load: bool, queries: list[str]
                 signal.setitimer(signal.ITIMER_REAL, allowed, 0.1)
                 rows = len(store.select(query).rows)
                 signal.setitimer(signal.ITIMER_REAL, 0)
-            except _QueryTimeout:
+            except (_QueryTimeout, Exception) as error:  # noqa: BLE001 - reported per query, the others still run
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                _emit({"event": "cap", "query": name, "seconds": time.perf_counter() - clock})
-                break
-            except Exception as error:  # noqa: BLE001 - reported per query, the others still run
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                if time.perf_counter() - timed >= allowed:
-                    # The timer rang, and what the query was doing turned its exception into another (a
-                    # handler entered at the bottom of a deep recursion raises RecursionError): over the cap.
+                # Past the cap, whatever was raised: the timer rang, and what the query was doing may have turned
+                # its exception into another (a handler entered at the bottom of a deep recursion raises
+                # RecursionError).
+                if isinstance(error, _QueryTimeout) or time.perf_counter() - timed >= allowed:
                     _emit({"event": "cap", "query": name, "seconds": time.perf_counter() - clock})
-                elif isinstance(error, MemoryError):
-                    _emit({"event": "error", "query": name, "error": f"out of memory (limit {memory_gb} GB)"})
                 else:
-                    _emit({"event": "error", "query": name, "error": f"{type(error).__name__}: {error}"[:400]})
+                    _emit_query_error(name, error, memory_gb)
                 break
             seconds = time.perf_counter() - clock
             spent += seconds
