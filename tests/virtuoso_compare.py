@@ -8,15 +8,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from conftest import RELEASE  # noqa: E402 - tests/ is on the path only from here
 from processes import Virtuoso  # noqa: E402
+from test_virtuoso import SEARCH_PARAMS  # noqa: E402
 
 from healthkg.queries import library, runner  # noqa: E402
 from healthkg.queries.server import OxigraphServer, free_port  # noqa: E402
 from healthkg.queries.stores import EndpointStore, OxigraphStore  # noqa: E402
 
 embedded = OxigraphStore(RELEASE)
-cases = [(n, {}) for n in sorted(library.all_queries())] + [
-    ("search-tasks", {"keyword": "医养"}), ("search-tasks", {"keyword": "富硒"}),
-    ("search-tasks", {"keyword": "康养,中医", "match": "all"}), ("search-tasks", {"keyword": "医养,健康旅游,2022"})]
+cases = [(n, {}) for n in sorted(library.all_queries())] + [("search-tasks", p) for p in SEARCH_PARAMS]
 with Virtuoso(RELEASE) as v, OxigraphServer(RELEASE, free_port(), timeout=30) as o:
     servers = {"virtuoso": EndpointStore(v.query_url, 30), "oxigraph-server": EndpointStore(o.query_url, 30)}
     counts = {s: [0, 0, 0] for s in servers}     # same order, same multiset only, different
