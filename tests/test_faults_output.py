@@ -177,7 +177,14 @@ def test_a_read_only_parent_is_a_clear_error():
         if os.geteuid() == 0:                          # root writes anywhere: run as nobody instead
             if not shutil.which("setpriv"):
                 pytest.skip("running as root without setpriv to drop privileges")
-            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+            nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            # nobody must reach the checkout and its Python: not so under a private folder (/root, mktemp -d)
+            reach = subprocess.run([*nobody, sys.executable, "-c", f"open({str(command[1])!r}).close()"],
+                                   capture_output=True, text=True, timeout=60)
+            if reach.returncode != 0:
+                why = (reach.stderr.strip().splitlines() or ["no reason given"])[-1]
+                pytest.skip(f"running as root, and nobody cannot run this checkout: {why}")
+            command = [*nobody, *command]
         run = subprocess.run(command, capture_output=True, text=True, timeout=600,
                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     finally:
