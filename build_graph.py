@@ -99,7 +99,8 @@ def parse_args(argv):
     parser.add_argument("--hermit-timeout", type=positive_number, metavar="SECONDS",
                         help="seconds HermiT may take (default: 60 + 1 per 1,000 triples of its input, at most 600)")
     parser.add_argument("--hermit-memory", type=positive_number, metavar="GB",
-                        help="HermiT's Java heap, -Xmx (default: a quarter of the memory, at most 4 GB)")
+                        help="HermiT's Java heap, -Xmx, for each of the check's two JVMs (default: a quarter of the "
+                             "memory, at most 4 GB)")
     parser.add_argument("--no-cache", action="store_true",
                         help="build everything anew: neither keep an --out folder that is up to date (built "
                              "from the same plans, options, tables, ontology, queries and program, and unchanged "

@@ -143,12 +143,14 @@ class Network:
                        "body_links", "projection_density", "degree_centralisation", "communities"], rows)
 
 def _eigenvector(graph: nx.Graph) -> dict[str, float]:
+    """Power iteration first: on the bundled plans' networks it agrees with ARPACK (SciPy) to 1e-9, and
+    it spares the main job SciPy's import (0.3-0.6 s). ARPACK only when the iteration does not converge."""
     if graph.number_of_edges() == 0:
         return {node: 0.0 for node in graph.nodes}
     try:
-        return nx.eigenvector_centrality_numpy(graph, weight="weight")
-    except (ImportError, nx.NetworkXException):
         return nx.eigenvector_centrality(graph, weight="weight", max_iter=10000, tol=1e-9)
+    except nx.PowerIterationFailedConvergence:
+        return nx.eigenvector_centrality_numpy(graph, weight="weight")
 
 
 def _degree_centralisation(graph: nx.Graph) -> float:

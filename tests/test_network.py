@@ -13,7 +13,7 @@ from conftest import ROOT
 from gold_loads import CITIES, hand_bodies
 
 from healthkg.graph.extract.agencies import align
-from healthkg.queries.network import Network, _degree_centralisation
+from healthkg.queries.network import Network, _degree_centralisation, _eigenvector
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,22 @@ def test_projection_holds_the_government_departments_only(network):
     # 来宾: only 各县〔市、区〕人民政府; 柳州: 24 others (7 companies, 3 schools, 2 zones, 7 county governments,
     # 2 collectives, 3 mass organisations; 北部生态新区 and 北部生态新区管委会 are one)
     assert figures["来宾市"]["bodies_not_counted"] == 1 and figures["柳州市"]["bodies_not_counted"] == 24
+
+
+def test_eigenvector_centrality_of_a_path_of_three_without_scipy():
+    # adjacency of a-b-c: largest eigenvalue sqrt(2), eigenvector (1, sqrt(2), 1) / 2 (unit length)
+    script = ("import sys, networkx as nx; from healthkg.queries.network import _eigenvector; "
+              "print(_eigenvector(nx.path_graph('abc'))); print('scipy' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    values, scipy_loaded = run.stdout.splitlines()
+    assert scipy_loaded == "False"      # the main job does not pay SciPy's import for five small networks
+    assert _eigenvector(nx.path_graph("abc")) == pytest.approx({"a": 0.5, "b": 2 ** -0.5, "c": 0.5}, abs=1e-6)
+    assert values.startswith("{'a': 0.5")
+
+
+def test_eigenvector_centrality_of_a_weighted_pair_and_of_no_edges():
+    pair = nx.Graph()
+    pair.add_edge("a", "b", weight=3)
+    assert _eigenvector(pair) == pytest.approx({"a": 2 ** -0.5, "b": 2 ** -0.5})
+    assert _eigenvector(nx.empty_graph(["x", "y"])) == {"x": 0.0, "y": 0.0}

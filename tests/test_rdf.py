@@ -1,4 +1,5 @@
 """Records -> RDF: stable ASCII IRIs, exact provenance spans, byte-identical serialisations."""
+import json
 from functools import lru_cache
 
 import pytest
@@ -89,6 +90,17 @@ def test_two_builds_are_byte_identical():
     second = serialisations(build_graph([extract_records(LIUZHOU), extract_records(LAIBIN)],
                                         _texts(LAIBIN, LIUZHOU)))
     assert first == second
+
+
+def test_json_ld_has_one_node_a_line_and_the_same_triples():
+    written = serialisations(both_plans())
+    lines = written["jsonld"].split("\n")
+    assert lines[0] == "[" and lines[-2:] == ["]", ""]
+    nodes = [json.loads(line.removesuffix(",")) for line in lines[1:-2]]
+    assert all(isinstance(node, dict) and "@id" in node for node in nodes)
+    assert len({node["@id"] for node in nodes}) == len(nodes)     # each resource on one line only
+    jsonld = Graph().parse(data=written["jsonld"], format="json-ld")
+    assert set(jsonld) == set(Graph().parse(data=written["nt"], format="nt"))
 
 
 def test_an_edit_to_one_plan_leaves_the_other_plans_iris_alone():

@@ -36,7 +36,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from healthkg.graph.rdf.triples import TripleSet
+from healthkg.graph.rdf.triples import TripleSet, has_blank_nodes
 from healthkg.graph.rdf.vocab import curie
 from healthkg.graph.result_cache import ResultCache, canonical_ntriples, digest, reused
 from healthkg.queries import library
@@ -387,7 +387,7 @@ def validate(
     queries = queries if queries is not None else violation_queries()
     ntriples = data.serialize(format="nt", encoding="utf-8")   # what pyrudof and Oxigraph read
     key = None
-    if cache is not None and not shapes_given and not _has_blank_nodes(data):   # blank labels are not stable
+    if cache is not None and not shapes_given and not has_blank_nodes(data):   # blank labels are not stable
         key = _cache_key(ntriples, ontology, queries)
         entry = cache.get(CACHE_KIND, key)
         report = _cached_report(entry["value"]) if entry is not None else None
@@ -443,15 +443,11 @@ def _validate(data: Graph | TripleSet, ntriples: bytes, ontology: Graph | None, 
         conforms, shacl_results = conforms_fast(ntriples, *context)[0], []
         if not conforms:
             conforms, shacl_results = run_shacl(as_graph(), ontology, shapes)
-    if _has_blank_nodes(data):
+    if has_blank_nodes(data):
         query_results = [run_query(as_graph(), name, text) for name, text in sorted(queries.items())]
     else:
         query_results = run_queries_in_oxigraph(ntriples, queries)
     return ValidationReport(conforms, shacl_results, query_results, time.perf_counter() - started)
-
-
-def _has_blank_nodes(graph: Graph | TripleSet) -> bool:
-    return any(isinstance(term, BNode) for triple in graph for term in triple)
 
 
 def check(data: Graph | TripleSet, ontology: Graph | None = None) -> ValidationReport:

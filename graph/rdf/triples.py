@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 # A triple as rdflib types it (rdflib's own alias, _TripleType, is private).
@@ -99,6 +99,13 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
     characters of UNSAFE_CHARACTERS escaped."""
     rows = "".join(f"{subject.n3()} {predicate.n3()} {_object(obj)} .\n" for subject, predicate, obj in triples)
     return escape_unsafe(rows).encode("utf-8")
+
+
+def has_blank_nodes(graph: Iterable[Triple]) -> bool:
+    """Whether any term is a blank node. The kinds of term are collected first: an isinstance check per
+    term (an ABC check in rdflib) took 0.1-0.2 s on the bundled plans' graph."""
+    kinds = {type(term) for triple in graph for term in triple}
+    return any(issubclass(kind, BNode) for kind in kinds)
 
 
 class TripleSet:

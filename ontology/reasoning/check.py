@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import subprocess
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from rdflib import BNode, URIRef
@@ -34,7 +36,7 @@ from healthkg.ontology.reasoning.terms import HERMIT, HK, OUR_SUBJECTS, RDF_TYPE
 # HermiT's check of the rules engine's answer
 # ---------------------------------------------------------------------------------------------------
 # Realisation (-I) tests every possible class membership against the whole ABox: quadratic, 4-5 s on
-# the two bundled plans. Checking an answer takes two tableau runs in one JVM instead:
+# the two bundled plans. Checking an answer takes two tableau runs instead, side by side, a JVM each:
 #   completeness: the input plus, for each individual, "in none of the hk: classes the rules do not
 #     put it in". A model of that (HermiT: consistent) is one model in which all those memberships
 #     fail, so none is entailed; it also shows the input consistent.
@@ -186,15 +188,26 @@ def _hermit_verdict(prepared: Prepared, answer: ReasoningResult, documents: dict
         return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
     with tempfile.TemporaryDirectory(prefix="healthkg-check-") as folder:
         clock = time.perf_counter()
-        run = run_hermit(java, classpath, documents, folder, _FLAGS, left(), memory_gb)
+        runs = _side_by_side(java, classpath, documents, folder, left(), memory_gb)
         reasoner_seconds = time.perf_counter() - clock
-    models = run.stdout.count(_SATISFIABLE)   # one line per document HermiT finds consistent
-    confirmed = models == 1 and (inconsistent_run(run) if claims else run.returncode == 0)
+    complete = runs["complete.nt"]       # a model: HermiT prints that owl:Thing is satisfiable
+    confirmed = complete.returncode == 0 and complete.stdout.count(_SATISFIABLE) == 1 and \
+        (not claims or inconsistent_run(runs["sound.nt"]))
     if not confirmed:
         return reason(None, prepared=prepared, timeout=left(), memory_gb=memory_gb)
-    output = run.stdout.decode("utf-8", "replace").replace("\r", "")
+    output = complete.stdout.decode("utf-8", "replace").replace("\r", "")
     unsatisfiable = tuple(iri for iri in unsatisfiable_listed(output) if iri.startswith(str(HK)))
     return _confirmed(prepared, answer, len(claims), unsatisfiable, reasoner_seconds, started)
+
+
+def _side_by_side(java: str, classpath: str, documents: dict[str, bytes], folder: str, timeout: float,
+                  memory_gb: float) -> dict[str, subprocess.CompletedProcess]:
+    """HermiT on each document in a JVM of its own (each within the heap bound), the JVMs side by side:
+    one JVM read the two documents one after the other, 2.5 s on the bundled plans against 1.3 s each."""
+    with ThreadPoolExecutor(max_workers=len(documents), thread_name_prefix="hermit") as pool:
+        runs = {name: pool.submit(run_hermit, java, classpath, {name: document}, folder, _FLAGS, timeout, memory_gb)
+                for name, document in documents.items()}
+        return {name: run.result() for name, run in runs.items()}
 
 
 def _confirmed(prepared: Prepared, answer: ReasoningResult, claims: int, unsatisfiable: tuple, reasoner_seconds: float,
