@@ -387,7 +387,8 @@ def validate(
     queries = queries if queries is not None else violation_queries()
     ntriples = data.serialize(format="nt", encoding="utf-8")   # what pyrudof and Oxigraph read
     key = None
-    if cache is not None and not shapes_given and not has_blank_nodes(data):   # blank labels are not stable
+    blank_nodes = has_blank_nodes(data)
+    if cache is not None and not shapes_given and not blank_nodes:   # blank labels are not stable
         key = _cache_key(ntriples, ontology, queries)
         entry = cache.get(CACHE_KIND, key)
         report = _cached_report(entry["value"]) if entry is not None else None
@@ -396,7 +397,7 @@ def validate(
             return report
         if entry is not None:
             cache.unusable(CACHE_KIND, key, "does not hold the report of a graph that conforms")
-    report = _validate(data, ntriples, ontology, shapes, queries, shapes_given, started)
+    report = _validate(data, ntriples, ontology, shapes, queries, shapes_given, blank_nodes, started)
     if cache is not None and key is not None and report.conforms:
         cache.put(CACHE_KIND, key, {"shacl_conforms": report.shacl_conforms,
                                     "shacl_results": [asdict(r) for r in report.shacl_results],
@@ -425,7 +426,7 @@ def _cached_report(value: dict) -> ValidationReport | None:
 
 
 def _validate(data: Graph | TripleSet, ntriples: bytes, ontology: Graph | None, shapes: Graph | None,
-              queries: dict[str, str], shapes_given: bool, started: float) -> ValidationReport:
+              queries: dict[str, str], shapes_given: bool, blank_nodes: bool, started: float) -> ValidationReport:
     shapes = shapes if shapes is not None else load_shapes()
     graph = data if isinstance(data, Graph) else None           # pySHACL and rdflib's SPARQL need one
 
@@ -443,7 +444,7 @@ def _validate(data: Graph | TripleSet, ntriples: bytes, ontology: Graph | None, 
         conforms, shacl_results = conforms_fast(ntriples, *context)[0], []
         if not conforms:
             conforms, shacl_results = run_shacl(as_graph(), ontology, shapes)
-    if has_blank_nodes(data):
+    if blank_nodes:
         query_results = [run_query(as_graph(), name, text) for name, text in sorted(queries.items())]
     else:
         query_results = run_queries_in_oxigraph(ntriples, queries)
