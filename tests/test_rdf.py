@@ -12,7 +12,7 @@ from healthkg.graph.extract.decode import read_text
 from healthkg.graph.extract.records import extract_text
 from healthkg.graph.rdf.build import build_graph
 from healthkg.graph.rdf.serialize import serialisations, sorted_ntriples
-from healthkg.graph.rdf.triples import ntriples
+from healthkg.graph.rdf.triples import TripleSet, has_blank_nodes, ntriples
 from healthkg.graph.rdf.vocab import HK, HKD, OA
 
 
@@ -91,6 +91,20 @@ def test_two_builds_are_byte_identical():
     second = serialisations(build_graph([extract_records(LIUZHOU), extract_records(LAIBIN)],
                                         _texts(LAIBIN, LIUZHOU)))
     assert first == second
+
+
+def test_blank_nodes_are_found_wherever_they_are_and_refused_by_the_serialiser():
+    class Labelled(BNode):       # a kind of blank node is one too
+        pass
+
+    iri, other = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    plain = TripleSet([(iri, RDF.type, other), (iri, RDF.value, Literal("x"))])
+    assert not has_blank_nodes(plain)
+    for triple in [(BNode("s"), RDF.type, other), (iri, RDF.value, BNode("o")), (iri, RDF.value, Labelled("o"))]:
+        with_blank = plain + [triple]
+        assert has_blank_nodes(with_blank)
+        with pytest.raises(ValueError, match="blank nodes in the graph"):
+            sorted_ntriples(with_blank)
 
 
 def test_json_ld_has_one_node_a_line_and_the_same_triples():
